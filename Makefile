@@ -1,0 +1,39 @@
+# Two commands set everything up on a fresh machine: `make up` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: up test lint install schema snapshot bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## run ollygraph on its embedded PostgreSQL (ingest :4317/:4318, GraphQL :8000)
+up: $(STAMP)
+	$(BIN)/ollygraph up
+
+## run the test suite (embedded PostgreSQL unless OLLYGRAPH_TEST_DATABASE_URL is set)
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+## print the served GraphQL schema into schema.graphql
+schema: $(STAMP)
+	$(BIN)/ollygraph schema > schema.graphql
+
+## rewrite the committed snapshot of the migrated database schema
+snapshot: $(STAMP)
+	$(BIN)/python -m tests.migrations.snapshot --write
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ollygraph

@@ -1,0 +1,1 @@
+"""Alembic migrations of the ollygraph store, written in SQL (see `sql/`)."""

@@ -1,0 +1,151 @@
+"""Settings: `OLLYGRAPH_*` environment variables, with CLI flags on top.
+
+Every setting is declared once in `FIELDS`; the CLI derives its flags from the same
+table. A bad value raises `SettingsError` whose message is one line naming the
+variable and what is wrong.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+DEFAULT_SCHEMA = "otel"
+DEFAULT_OVERRIDES = "/config/attribute-overrides.yaml"
+
+_IDENT = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+_DURATION = re.compile(r"^(\d+)\s*(s|m|h|d|w)$")
+_DURATION_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+class SettingsError(ValueError):
+    """A setting has a bad value; str() is the one-line message for the user."""
+
+
+def parse_duration(text: str) -> int:
+    """'15m', '6h', '7d' -> seconds."""
+    match = _DURATION.match(text.strip().lower())
+    if not match or int(match.group(1)) <= 0:
+        raise ValueError(f"{text!r} is not a duration like 15m, 6h or 7d")
+    return int(match.group(1)) * _DURATION_SECONDS[match.group(2)]
+
+
+def _port(text: str) -> int:
+    port = int(text)
+    if not 0 < port < 65536:
+        raise ValueError(f"{text!r} is not a port number (1-65535)")
+    return port
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value <= 0:
+        raise ValueError(f"{text!r} must be a positive integer")
+    return value
+
+
+def _database_url(text: str) -> str:
+    if not re.match(r"^postgres(ql)?(\+\w+)?://", text):
+        raise ValueError("must be a URL starting with postgresql://")
+    return text
+
+
+def _schema(text: str) -> str:
+    if not _IDENT.match(text):
+        raise ValueError(f"{text!r} is not a plain lower-case SQL identifier")
+    return text
+
+
+def _retention(text: str) -> int | None:
+    return parse_duration(text) if text.strip() else None
+
+
+@dataclasses.dataclass(frozen=True)
+class Field:
+    name: str
+    env: tuple[str, ...]
+    parse: Callable[[str], Any]
+    default: Any
+    help: str
+
+
+FIELDS: tuple[Field, ...] = (
+    Field("database_url", ("OLLYGRAPH_DATABASE_URL", "POSTGRES_URL"), _database_url, None,
+          "PostgreSQL URL; unset runs an embedded PostgreSQL in the data dir"),
+    Field("schema", ("OLLYGRAPH_SCHEMA", "OTEL_DB_SCHEMA"), _schema, DEFAULT_SCHEMA,
+          "database schema holding the store"),
+    Field("data_dir", ("OLLYGRAPH_DATA_DIR",), Path, Path(".ollygraph"),
+          "directory of the embedded PostgreSQL and runtime files"),
+    Field("host", ("OLLYGRAPH_HOST",), str, "0.0.0.0", "address the servers listen on"),
+    Field("grpc_port", ("OLLYGRAPH_GRPC_PORT",), _port, 4317, "OTLP/gRPC port"),
+    Field("http_port", ("OLLYGRAPH_HTTP_PORT",), _port, 4318, "OTLP/HTTP port"),
+    Field("gateway_port", ("OLLYGRAPH_GATEWAY_PORT",), _port, 8000, "GraphQL gateway port"),
+    Field("attribute_overrides", ("OLLYGRAPH_ATTRIBUTE_OVERRIDES",), Path,
+          Path(DEFAULT_OVERRIDES), "attribute promotion override file (used when present)"),
+    Field("retention", ("OLLYGRAPH_RETENTION",), _retention, None,
+          "drop data older than this (e.g. 7d); `ollygraph up` applies it hourly"),
+    Field("partition_days_ahead", ("OLLYGRAPH_PARTITION_DAYS_AHEAD",), _positive_int, 2,
+          "daily partitions created ahead of today"),
+    Field("workers", ("OLLYGRAPH_WORKERS",), _positive_int, 1,
+          "ingest processes sharing the OTLP ports"),
+    Field("log_level", ("OLLYGRAPH_LOG_LEVEL",), lambda s: s.upper(), "INFO", "log level"),
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    database_url: str | None = None
+    schema: str = DEFAULT_SCHEMA
+    data_dir: Path = Path(".ollygraph")
+    host: str = "0.0.0.0"
+    grpc_port: int = 4317
+    http_port: int = 4318
+    gateway_port: int = 8000
+    attribute_overrides: Path = Path(DEFAULT_OVERRIDES)
+    retention: int | None = None
+    partition_days_ahead: int = 2
+    workers: int = 1
+    log_level: str = "INFO"
+
+    def replace(self, **changes: Any) -> Settings:
+        return dataclasses.replace(self, **changes)
+
+    def to_env(self) -> dict[str, str]:
+        """The environment that reproduces these settings in a child process."""
+        env: dict[str, str] = {}
+        for field in FIELDS:
+            value = getattr(self, field.name)
+            if value is None:
+                continue
+            if field.name == "retention":
+                value = f"{value}s"
+            env[field.env[0]] = str(value)
+        return env
+
+
+def load(environ: Mapping[str, str] | None = None, **flags: Any) -> Settings:
+    """Settings from the environment, then non-None `flags` (raw CLI strings) on top."""
+    environ = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    for field in FIELDS:
+        source, raw = None, None
+        for var in field.env:
+            if environ.get(var, "") != "":
+                source, raw = var, environ[var]
+                break
+        flag = flags.get(field.name)
+        if flag is not None:
+            source, raw = "--" + field.name.replace("_", "-"), str(flag)
+        if raw is None:
+            values[field.name] = field.default
+            continue
+        try:
+            values[field.name] = field.parse(raw)
+        except ValueError as exc:
+            detail = str(exc) if "invalid literal" not in str(exc) else f"{raw!r} is not a number"
+            raise SettingsError(f"{source}: {detail}") from None
+    return Settings(**values)

@@ -1,0 +1,5 @@
+import sys
+
+from ollygraph.cli import main
+
+sys.exit(main())

@@ -48,6 +48,10 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _origins(text: str) -> tuple[str, ...]:
+    return tuple(origin.strip() for origin in text.split(",") if origin.strip())
+
+
 def _database_url(text: str) -> str:
     if not re.match(r"^postgres(ql)?(\+\w+)?://", text):
         raise ValueError("must be a URL starting with postgresql://")
@@ -92,6 +96,11 @@ FIELDS: tuple[Field, ...] = (
           "daily partitions created ahead of today"),
     Field("workers", ("OLLYGRAPH_WORKERS",), _positive_int, 1,
           "ingest processes sharing the OTLP ports"),
+    Field("max_request_bytes", ("OLLYGRAPH_MAX_REQUEST_BYTES",), _positive_int, 20 * 1024 * 1024,
+          "largest OTLP request accepted, measured after decompression (OTLP/HTTP's "
+          "recommended 20 MiB); larger ones get 413 / RESOURCE_EXHAUSTED"),
+    Field("cors_origins", ("OLLYGRAPH_CORS_ORIGINS",), _origins, (),
+          "comma-separated origins allowed to send OTLP/HTTP from a browser (empty: CORS off)"),
     Field("log_level", ("OLLYGRAPH_LOG_LEVEL",), lambda s: s.upper(), "INFO", "log level"),
 )
 
@@ -109,6 +118,8 @@ class Settings:
     retention: int | None = None
     partition_days_ahead: int = 2
     workers: int = 1
+    max_request_bytes: int = 20 * 1024 * 1024
+    cors_origins: tuple[str, ...] = ()
     log_level: str = "INFO"
 
     def replace(self, **changes: Any) -> Settings:
@@ -123,6 +134,8 @@ class Settings:
                 continue
             if field.name == "retention":
                 value = f"{value}s"
+            elif field.name == "cors_origins":
+                value = ",".join(value)
             env[field.env[0]] = str(value)
         return env
 

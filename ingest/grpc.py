@@ -1,0 +1,69 @@
+"""OTLP/gRPC receiver: the three Export services and the standard health service.
+
+The handlers take the raw request bytes and parse them themselves, so a payload that is
+not a valid message gets INVALID_ARGUMENT (gRPC's own deserializer would answer
+INTERNAL). gRPC enforces the size limit (`max_receive_message_length`, checked after
+decompression) with RESOURCE_EXHAUSTED and no RetryInfo, which OTLP clients treat as
+not retryable; our own RESOURCE_EXHAUSTED under backpressure carries a RetryInfo.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import grpc
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_status import rpc_status
+
+from ingest import decode, outcome, signals
+from ollygraph.settings import Settings
+
+
+def build_server(pipeline: Any, settings: Settings) -> tuple[grpc.aio.Server, Any]:
+    """An unstarted grpc.aio server on settings.host:grpc_port, and its health servicer."""
+    server = grpc.aio.server(options=[
+        ("grpc.max_receive_message_length", settings.max_request_bytes),
+        ("grpc.so_reuseport", 1 if settings.workers > 1 else 0),
+    ])
+    for signal in signals.SIGNALS:
+        service, method = signal.grpc_method.lstrip("/").split("/")
+        handler = grpc.unary_unary_rpc_method_handler(_export_handler(signal, pipeline))
+        server.add_generic_rpc_handlers(
+            (grpc.method_handlers_generic_handler(service, {method: handler}),))
+    health_servicer = health.aio.HealthServicer()
+    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
+    address = f"[{settings.host}]:{settings.grpc_port}" if ":" in settings.host \
+        else f"{settings.host}:{settings.grpc_port}"
+    try:
+        port = server.add_insecure_port(address)
+    except RuntimeError:
+        port = 0
+    if port == 0:
+        raise OSError(f"cannot listen for OTLP/gRPC on {address} (port in use?)")
+    return server, health_servicer
+
+
+async def mark_serving(health_servicer: Any, serving: bool) -> None:
+    """Health status of the whole server and of each OTLP service."""
+    state = health_pb2.HealthCheckResponse.SERVING if serving \
+        else health_pb2.HealthCheckResponse.NOT_SERVING
+    names = ["", *(s.grpc_method.lstrip("/").split("/")[0] for s in signals.SIGNALS)]
+    for name in names:
+        await health_servicer.set(name, state)
+
+
+def _export_handler(signal: signals.Signal, pipeline: Any):
+    async def export(raw: bytes, context: grpc.aio.ServicerContext) -> bytes:
+        try:
+            message = decode.parse(signal.request, raw, decode.PROTOBUF)
+            del raw
+            result = await pipeline.export(signal.name, message)
+        except Exception as exc:
+            fail = outcome.failure(exc)
+        else:
+            return outcome.response(signal, result.rejected, result.message).SerializeToString()
+        status = rpc_status.to_status(outcome.status(fail))
+        await context.abort(status.code, status.details, status.trailing_metadata)
+        raise AssertionError("unreachable: abort raises")
+
+    return export

@@ -1,0 +1,93 @@
+"""OTLP/HTTP receiver: a Starlette app with one POST route per signal, and /healthz.
+
+Requests are binary protobuf or OTLP/JSON (by Content-Type), optionally gzip-encoded;
+the response uses the request's encoding. Every error answer carries a
+`google.rpc.Status` body (JSON for JSON requests, protobuf otherwise), as OTLP asks:
+400 bad data, 404 unknown path, 405 not POST, 413 over the size limit after
+decompression, 415 unknown Content-Type or Content-Encoding, 429/503 with Retry-After
+when the client should retry, 500 for our own bugs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
+
+from ingest import body, decode, outcome, signals
+from ollygraph.settings import Settings
+
+
+def build_app(pipeline: Any, settings: Settings) -> Starlette:
+    """The ASGI app; `pipeline.export(signal_name, request)` stores each request."""
+    routes = [Route(s.http_path, _export_endpoint(s, pipeline, settings.max_request_bytes),
+                    methods=["POST"], name=s.name)
+              for s in signals.SIGNALS]
+    routes.append(Route("/healthz", _healthz, methods=["GET", "HEAD"]))
+    middleware = []
+    if settings.cors_origins:
+        middleware.append(Middleware(
+            CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["POST"],
+            allow_headers=["*"], expose_headers=["Retry-After"], max_age=3600))
+    return Starlette(routes=routes, middleware=middleware,
+                     exception_handlers={HTTPException: _http_exception})
+
+
+def _export_endpoint(signal: signals.Signal, pipeline: Any, limit: int):
+    async def endpoint(request: Request) -> Response:
+        media = decode.media_type(request.headers.get("content-type"))
+        if media is None:
+            return _status_response(outcome.simple_status(
+                415, "Content-Type must be application/x-protobuf or application/json"), 415, None)
+        try:
+            encoding = request.headers.get("content-encoding")
+            payload = await body.read(request.stream(), encoding, limit)
+            message = decode.parse(signal.request, payload, media)
+            del payload
+            result = await pipeline.export(signal.name, message)
+        except ClientDisconnect:
+            return Response(status_code=400)
+        except Exception as exc:
+            return _failure_response(outcome.failure(exc), media)
+        reply = outcome.response(signal, result.rejected, result.message)
+        return Response(decode.encode(reply, media), 200, media_type=media)
+
+    return endpoint
+
+
+def _failure_response(fail: outcome.Failure, media: str | None) -> Response:
+    headers = {}
+    if fail.retry_after is not None:
+        headers["Retry-After"] = outcome.retry_after_header(fail.retry_after)
+    return _status_response(outcome.status(fail), fail.http_status, media, headers)
+
+
+def _status_response(status: Any, code: int, media: str | None,
+                     headers: dict[str, str] | None = None) -> Response:
+    media = media or decode.PROTOBUF
+    return Response(decode.encode(status, media), code, headers=headers, media_type=media)
+
+
+async def _http_exception(request: Request, exc: Exception) -> Response:
+    """Routing errors (404, 405 with Allow) as Status bodies."""
+    assert isinstance(exc, HTTPException)
+    code = exc.status_code
+    if code == 404:
+        message = "no such path; OTLP paths are " + ", ".join(s.http_path for s in signals.SIGNALS)
+    elif code == 405:
+        message = "OTLP export requests use POST"
+    else:
+        message = str(exc.detail)
+    media = decode.media_type(request.headers.get("content-type"))
+    return _status_response(outcome.simple_status(code, message), code, media,
+                            dict(exc.headers or {}))
+
+
+async def _healthz(request: Request) -> Response:
+    return PlainTextResponse("ok\n")

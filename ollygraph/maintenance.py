@@ -32,7 +32,9 @@ def apply_retention(url: str, schema: str, keep_seconds: int, now: float | None 
     """Drop the daily partitions that end before now - keep; returns how many were dropped."""
     cutoff_ns = int(((now or time.time()) - keep_seconds) * 1e9)
     with connect(url, schema) as conn:
-        (dropped,) = conn.execute(QUERIES.drop_partitions_before, {"cutoff_ns": cutoff_ns}).fetchone()
+        (dropped,) = conn.execute(
+            QUERIES.drop_partitions_before, {"cutoff_ns": cutoff_ns}
+        ).fetchone()
     log.info("retention: dropped %d partitions older than %ds", dropped, keep_seconds)
     return dropped
 

@@ -87,9 +87,12 @@ def park_foreign_version_table(connection, schema: str) -> None:  # type: ignore
     if exists is None:
         connection.commit()
         return
-    versions = {row[0] for row in connection.execute(
-        text(f'SELECT version_num FROM "{schema}".alembic_version'))}
+    versions = {
+        row[0]
+        for row in connection.execute(text(f'SELECT version_num FROM "{schema}".alembic_version'))
+    }
     if versions and not versions & known_revisions():
-        connection.execute(text(
-            f'ALTER TABLE "{schema}".alembic_version RENAME TO legacy_alembic_version'))
+        connection.execute(
+            text(f'ALTER TABLE "{schema}".alembic_version RENAME TO legacy_alembic_version')
+        )
     connection.commit()

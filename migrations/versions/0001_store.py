@@ -63,45 +63,77 @@ OWNERS = (
 _STATS = "count bigint NOT NULL, sum double precision, min double precision, max double precision"
 POINT_KINDS = (
     ("number", "value_int bigint, value_double double precision"),
-    ("histogram", f"{_STATS}, explicit_bounds double precision[] NOT NULL DEFAULT '{{}}', "
-                  "bucket_counts bigint[] NOT NULL DEFAULT '{}'"),
-    ("exp_histogram", f"{_STATS}, scale integer NOT NULL, zero_count bigint NOT NULL DEFAULT 0, "
-                      "zero_threshold double precision NOT NULL DEFAULT 0, "
-                      "positive_offset integer NOT NULL DEFAULT 0, "
-                      "positive_bucket_counts bigint[] NOT NULL DEFAULT '{}', "
-                      "negative_offset integer NOT NULL DEFAULT 0, "
-                      "negative_bucket_counts bigint[] NOT NULL DEFAULT '{}'"),
-    ("summary", "count bigint NOT NULL, sum double precision NOT NULL, "
-                "quantiles double precision[] NOT NULL DEFAULT '{}', "
-                "quantile_values double precision[] NOT NULL DEFAULT '{}'"),
+    (
+        "histogram",
+        f"{_STATS}, explicit_bounds double precision[] NOT NULL DEFAULT '{{}}', "
+        "bucket_counts bigint[] NOT NULL DEFAULT '{}'",
+    ),
+    (
+        "exp_histogram",
+        f"{_STATS}, scale integer NOT NULL, zero_count bigint NOT NULL DEFAULT 0, "
+        "zero_threshold double precision NOT NULL DEFAULT 0, "
+        "positive_offset integer NOT NULL DEFAULT 0, "
+        "positive_bucket_counts bigint[] NOT NULL DEFAULT '{}', "
+        "negative_offset integer NOT NULL DEFAULT 0, "
+        "negative_bucket_counts bigint[] NOT NULL DEFAULT '{}'",
+    ),
+    (
+        "summary",
+        "count bigint NOT NULL, sum double precision NOT NULL, "
+        "quantiles double precision[] NOT NULL DEFAULT '{}', "
+        "quantile_values double precision[] NOT NULL DEFAULT '{}'",
+    ),
 )
 
 FACT_TABLES = ("otel_spans_fact", "otel_span_events", "otel_span_links", "otel_logs_fact")
-VIEWS = ("v_otel_spans_enriched", "v_otel_traces", "v_otel_logs_enriched",
-         "v_otel_metrics_number", "v_otel_metrics_histogram", "v_otel_metrics")
-FUNCTIONS = ("otel_ensure_partitions(date, date)", "otel_drop_partitions_before(bigint)",
-             "otel_partitioned_tables()", "otel_day_bounds(date)",
-             "otel_attributes_to_json(jsonb)", "otel_keyvalues_to_json(jsonb)",
-             "otel_anyvalue_to_json(jsonb)", "otel_double_to_json(double precision)")
-LOOKUPS = ("span_kinds", "status_codes", "log_severity_numbers", "log_body_types",
-           "metric_types", "aggregation_temporalities")
+VIEWS = (
+    "v_otel_spans_enriched",
+    "v_otel_traces",
+    "v_otel_logs_enriched",
+    "v_otel_metrics_number",
+    "v_otel_metrics_histogram",
+    "v_otel_metrics",
+)
+FUNCTIONS = (
+    "otel_ensure_partitions(date, date)",
+    "otel_drop_partitions_before(bigint)",
+    "otel_partitioned_tables()",
+    "otel_day_bounds(date)",
+    "otel_attributes_to_json(jsonb)",
+    "otel_keyvalues_to_json(jsonb)",
+    "otel_anyvalue_to_json(jsonb)",
+    "otel_double_to_json(double precision)",
+)
+LOOKUPS = (
+    "span_kinds",
+    "status_codes",
+    "log_severity_numbers",
+    "log_body_types",
+    "metric_types",
+    "aggregation_temporalities",
+)
 DIMENSIONS = ("otel_metrics_dim", "otel_scopes_dim", "otel_resources_dim", "attribute_keys")
 
 
 def _attribute_tables(owner: Owner) -> str:
     if owner.references:
-        (column, sql_type), = owner.columns
-        owner_columns = (f"{column} {sql_type} NOT NULL "
-                         f"REFERENCES {owner.references} ON DELETE CASCADE")
+        ((column, sql_type),) = owner.columns
+        owner_columns = (
+            f"{column} {sql_type} NOT NULL REFERENCES {owner.references} ON DELETE CASCADE"
+        )
         key_reference, partitioning = " REFERENCES attribute_keys", ""
     else:
         owner_columns = ",\n    ".join(f"{c} {t} NOT NULL" for c, t in owner.columns)
         key_reference, partitioning = "", f" PARTITION BY RANGE ({owner.partition_key})"
-    common = {"owner_columns": owner_columns, "partitioning": partitioning,
-              "owner_key": ", ".join(c for c, _ in owner.columns)}
+    common = {
+        "owner_columns": owner_columns,
+        "partitioning": partitioning,
+        "owner_key": ", ".join(c for c, _ in owner.columns),
+    }
     statements = [
-        SQL["typed_attribute_table"].format(table=f"{owner.prefix}_{kind}", sql_type=sql_type,
-                                            key_reference=key_reference, **common)
+        SQL["typed_attribute_table"].format(
+            table=f"{owner.prefix}_{kind}", sql_type=sql_type, key_reference=key_reference, **common
+        )
         for kind, sql_type in VALUE_TYPES
     ]
     statements.append(SQL["other_attribute_table"].format(table=f"{owner.prefix}_other", **common))
@@ -123,7 +155,10 @@ def _owner_function_signatures() -> list[str]:
     out = []
     for owner in OWNERS:
         types = ", ".join(t for _, t in owner.columns)
-        out += [f"otel_{owner.name}_attributes_all({types})", f"otel_{owner.name}_attributes({types})"]
+        out += [
+            f"otel_{owner.name}_attributes_all({types})",
+            f"otel_{owner.name}_attributes({types})",
+        ]
     return out
 
 
@@ -160,7 +195,12 @@ def downgrade() -> None:
     statements += [f"DROP FUNCTION IF EXISTS {fn}" for fn in FUNCTIONS]
     statements += [f"DROP TABLE IF EXISTS {table}" for table in partitioned_tables()]
     statements += ["DROP TABLE IF EXISTS otel_trace_summary"]
-    statements += [f"DROP TABLE IF EXISTS {t}_{kind}" for o in OWNERS if o.references
-                   for t in [o.prefix] for kind in [*(k for k, _ in VALUE_TYPES), "other"]]
+    statements += [
+        f"DROP TABLE IF EXISTS {t}_{kind}"
+        for o in OWNERS
+        if o.references
+        for t in [o.prefix]
+        for kind in [*(k for k, _ in VALUE_TYPES), "other"]
+    ]
     statements += [f"DROP TABLE IF EXISTS {table}" for table in (*DIMENSIONS, *LOOKUPS)]
     sqlfile.execute(";\n".join(statements))

@@ -1,0 +1,120 @@
+"""Value codecs shared by ingest and the gateway.
+
+The store keeps AnyValues in the OTLP/JSON "tagged" form: `{"stringValue": "a"}`,
+`{"boolValue": true}`, `{"intValue": "123"}` (a decimal string, so 64-bit values survive
+JSON), `{"doubleValue": 1.5}` or `"NaN"`/`"Infinity"`/`"-Infinity"`, `{"bytesValue":
+base64}`, `{"arrayValue": {"values": [...]}}`, `{"kvlistValue": {"values": [{"key": k,
+"value": v}]}}`, and `{}` for an empty value. The SQL function `otel_anyvalue_to_json`
+turns it into plain JSON. `canonical_hash` is the stable identity used for dimensions.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import math
+from typing import Any
+
+MAX_DEPTH = 32  # arrays/kvlists nested deeper than this are refused
+
+# AnyValue oneof field -> OTLP/JSON tag
+TAGS = {
+    "string_value": "stringValue",
+    "bool_value": "boolValue",
+    "int_value": "intValue",
+    "double_value": "doubleValue",
+    "bytes_value": "bytesValue",
+    "array_value": "arrayValue",
+    "kvlist_value": "kvlistValue",
+}
+
+
+class BadValue(ValueError):
+    """A value PostgreSQL cannot hold or we refuse (NUL in text, absurd nesting)."""
+
+
+def check_text(text: str, what: str = "string") -> str:
+    """`text` unless it contains NUL, which PostgreSQL text and JSONB cannot hold."""
+    if "\x00" in text:
+        raise BadValue(f"{what} contains a NUL character")
+    return text
+
+
+def double_to_json(value: float) -> float | str:
+    """A double as OTLP/JSON writes it: NaN and the infinities as strings."""
+    if math.isfinite(value):
+        return value
+    if math.isnan(value):
+        return "NaN"
+    return "Infinity" if value > 0 else "-Infinity"
+
+
+def json_to_double(value: float | int | str) -> float:
+    return float(value)  # float("NaN"), float("Infinity"), float("-Infinity") all parse
+
+
+def anyvalue_to_tagged(value: Any, depth: int = 0) -> dict[str, Any]:
+    """An `AnyValue` protobuf message -> its tagged JSON form; raises `BadValue`."""
+    kind = value.WhichOneof("value")
+    if kind == "string_value":
+        return {"stringValue": check_text(value.string_value)}
+    if kind == "int_value":
+        return {"intValue": str(value.int_value)}
+    if kind == "double_value":
+        return {"doubleValue": double_to_json(value.double_value)}
+    if kind == "bool_value":
+        return {"boolValue": value.bool_value}
+    if kind == "bytes_value":
+        return {"bytesValue": base64.b64encode(value.bytes_value).decode()}
+    if kind is None:
+        return {}
+    if depth >= MAX_DEPTH:
+        raise BadValue(f"value nested deeper than {MAX_DEPTH} levels")
+    if kind == "array_value":
+        return {"arrayValue": {"values": [anyvalue_to_tagged(v, depth + 1)
+                                          for v in value.array_value.values]}}
+    return {"kvlistValue": {"values": [
+        {"key": check_text(kv.key, "key"), "value": anyvalue_to_tagged(kv.value, depth + 1)}
+        for kv in value.kvlist_value.values]}}
+
+
+def keyvalues_to_tagged(kvs: Any) -> dict[str, dict[str, Any]]:
+    """Repeated `KeyValue` -> {key: tagged value} (a repeated key keeps its last value)."""
+    return {check_text(kv.key, "attribute key"): anyvalue_to_tagged(kv.value) for kv in kvs}
+
+
+def keyvalues_to_list(kvs: Any) -> list[dict[str, Any]]:
+    """Repeated `KeyValue` -> OTLP/JSON `[{"key": k, "value": tagged}]`, order kept."""
+    return [{"key": check_text(kv.key, "attribute key"), "value": anyvalue_to_tagged(kv.value)}
+            for kv in kvs]
+
+
+def tagged_to_python(tagged: dict[str, Any]) -> Any:
+    """Tagged JSON -> a plain Python value (ints as int, bytes as bytes, nested as list/dict)."""
+    if not tagged:
+        return None
+    ((tag, inner),) = tagged.items()
+    if tag == "intValue":
+        return int(inner)
+    if tag == "doubleValue":
+        return json_to_double(inner)
+    if tag == "bytesValue":
+        return base64.b64decode(inner)
+    if tag == "arrayValue":
+        return [tagged_to_python(v) for v in inner.get("values", [])]
+    if tag == "kvlistValue":
+        return {kv["key"]: tagged_to_python(kv.get("value", {})) for kv in inner.get("values", [])}
+    return inner
+
+
+def dumps(obj: Any) -> str:
+    """Compact JSON text (what the store's JSONB columns are fed)."""
+    return json.dumps(obj, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
+def canonical_hash(obj: Any) -> bytes:
+    """SHA-256 of the canonical JSON of `obj` (sorted keys, compact): stable everywhere."""
+    text = json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      allow_nan=False)
+    return hashlib.sha256(text.encode()).digest()

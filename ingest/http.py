@@ -10,6 +10,7 @@ when the client should retry, 500 for our own bugs.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from starlette.applications import Starlette
@@ -54,11 +55,27 @@ def _export_endpoint(signal: signals.Signal, pipeline: Any, limit: int):
         except ClientDisconnect:
             return Response(status_code=400)
         except Exception as exc:
+            if isinstance(exc, (body.TooLarge, body.UnsupportedEncoding, body.BadEncoding)):
+                await _drain(request, limit)
             return _failure_response(outcome.failure(exc), media)
         reply = outcome.response(signal, result.rejected, result.message)
         return Response(decode.encode(reply, media), 200, media_type=media)
 
     return endpoint
+
+
+async def _drain(request: Request, limit: int) -> None:
+    """Read and drop the rest of a rejected body (up to `limit` more bytes), so the client,
+    still sending, reads our answer instead of a connection reset."""
+    left = limit
+    with contextlib.suppress(ClientDisconnect):
+        while left > 0:
+            message = await request.receive()
+            if message["type"] != "http.request":
+                return
+            left -= len(message.get("body", b""))
+            if not message.get("more_body", False):
+                return
 
 
 def _failure_response(fail: outcome.Failure, media: str | None) -> Response:

@@ -1,0 +1,45 @@
+"""`ollygraph demo` sends every kind of telemetry it promises through a real ingest."""
+
+from __future__ import annotations
+
+from ollygraph import demo, settings
+from tests.ingest import receiver
+
+
+def test_demo_sends_traces_logs_and_metrics(database_url, migrated_schema, sql):
+    with receiver.running(database_url, migrated_schema) as ingest:
+        demo.run(settings.load({}), endpoint=ingest.grpc_target, iterations=4)
+
+    def one(text: str, *params):
+        return receiver.query(sql, migrated_schema, text, *params)[0][0]
+
+    assert one("SELECT array_agg(DISTINCT service_name ORDER BY service_name) "
+               "FROM v_otel_spans_enriched") == ["order-worker", "support-agent", "web-shop"]
+    # HTTP server -> DB client
+    assert one("SELECT count(*) FROM v_otel_spans_enriched c JOIN v_otel_spans_enriched p "
+               "ON p.span_id = c.parent_span_id AND p.trace_id = c.trace_id "
+               "WHERE p.kind_name = 'SERVER' AND c.kind_name = 'CLIENT' "
+               "AND c.attributes->>'db.system' = 'postgresql'") == 4
+    # the AI-agent workflow with token usage and cost
+    assert one("SELECT count(*) FROM v_otel_spans_enriched WHERE attributes ? 'gen_ai.system' "
+               "AND (attributes->>'gen_ai.usage.input_tokens')::int > 0 "
+               "AND (attributes->>'gen_ai.usage.cost')::float > 0") == 4
+    assert one("SELECT count(*) FROM v_otel_spans_enriched "
+               "WHERE attributes->>'junjo.span_type' = 'workflow'") == 2
+    # an error with an exception event, and an error log in the same trace
+    assert one("SELECT count(*) FROM v_otel_spans_enriched WHERE status_name = 'ERROR' "
+               "AND events->0->>'name' = 'exception'") == 1
+    assert one("SELECT count(*) FROM v_otel_logs_enriched l JOIN v_otel_spans_enriched s "
+               "ON s.trace_id = l.trace_id AND s.span_id = l.span_id "
+               "WHERE l.severity_text = 'ERROR' AND s.status_name = 'ERROR'") == 1
+    # logs correlated through the SDK logging handler
+    assert one("SELECT count(*) FROM otel_logs_fact WHERE trace_id IS NULL") == 0
+    # a consumer span linked to its producer
+    assert one("SELECT count(*) FROM v_otel_spans_enriched WHERE kind_name = 'CONSUMER' "
+               "AND jsonb_array_length(links) = 1") == 4
+    # counters, up-down counter, histogram, exponential histogram, gauge
+    assert one("SELECT array_agg(DISTINCT name ORDER BY name) FROM otel_metrics_dim") == [
+        "gen_ai.client.token.usage", "http.server.active_requests", "http.server.request.duration",
+        "http.server.requests", "queue.depth"]
+    assert one("SELECT count(*) FROM otel_metrics_data_points_exp_histogram") > 0
+    assert one("SELECT count(*) FROM otel_metrics_data_points_histogram") > 0

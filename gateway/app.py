@@ -1,0 +1,78 @@
+"""The gateway's ASGI app: /graphql (GraphiQL from shipped files on GET in a browser),
+/static (GraphiQL's assets), /healthz; `run(settings)` serves it with uvicorn."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from strawberry.asgi import GraphQL
+
+from gateway import context, db, schema
+from ollygraph.settings import Settings
+
+STATIC = Path(__file__).with_name("static")
+
+
+class GraphQLApp(GraphQL):
+    """Strawberry's ASGI GraphQL with our context and an offline GraphiQL page."""
+
+    graphql_ide_html = (STATIC / "graphiql.html").read_text()
+
+    def __init__(self, state: dict[str, Any]) -> None:
+        super().__init__(schema.SCHEMA, graphql_ide="graphiql", allow_queries_via_get=True)
+        self.state = state
+
+    async def get_context(self, request: Any, response: Any) -> context.Context:
+        return context.Context.create(self.state["pool"], request, response)
+
+
+def create_app(database_url: str, db_schema: str, *, pool_size: int = 10) -> Starlette:
+    """The app; its pool opens at startup and closes at shutdown."""
+    state: dict[str, Any] = {}
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        state["pool"] = await db.create_pool(database_url, db_schema, max_size=pool_size)
+        try:
+            yield
+        finally:
+            await state.pop("pool").close()
+
+    async def healthz(request: Request) -> JSONResponse:
+        try:
+            async with state["pool"].acquire() as conn:
+                await conn.fetchval("SELECT 1")
+        except Exception as exc:  # unhealthy, whatever the reason
+            return JSONResponse({"status": "unavailable", "error": type(exc).__name__},
+                                status_code=503)
+        return JSONResponse({"status": "ok"})
+
+    graphql = GraphQLApp(state)
+    return Starlette(
+        routes=[
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/healthz", healthz),
+            Mount("/static", StaticFiles(directory=STATIC), name="static"),
+        ],
+        middleware=[Middleware(GZipMiddleware, minimum_size=1024)],
+        lifespan=lifespan,
+    )
+
+
+def run(settings: Settings) -> None:
+    """Serve the gateway on settings.host:settings.gateway_port until stopped."""
+    import uvicorn
+
+    app = create_app(settings.database_url, settings.schema)
+    uvicorn.run(app, host=settings.host, port=settings.gateway_port,
+                log_level=settings.log_level.lower(), access_log=False)

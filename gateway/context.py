@@ -1,0 +1,33 @@
+"""The typed per-request context: the request's Db and its loaders.
+
+A new Context (and so new loaders and caches) is made for every GraphQL request; the
+loaders of a signal live under its name (`context.traces`, `context.logs`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import asyncpg
+
+from gateway import db, resources
+from gateway.logs import loaders as log_loaders
+from gateway.traces import loaders as trace_loaders
+
+
+@dataclasses.dataclass
+class Context:
+    db: db.Db
+    traces: trace_loaders.Loaders
+    logs: log_loaders.Loaders
+    resources: resources.Loaders
+    request: Any = None
+    response: Any = None
+
+    @classmethod
+    def create(cls, pool: asyncpg.Pool, request: Any = None, response: Any = None) -> Context:
+        database = db.Db(pool)
+        return cls(db=database, traces=trace_loaders.Loaders(database),
+                   logs=log_loaders.Loaders(database), resources=resources.Loaders(database),
+                   request=request, response=response)

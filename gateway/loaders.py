@@ -1,0 +1,60 @@
+"""Per-request batch loaders: one SQL statement per batch of keys.
+
+A batch query returns a column `k`, the 1-based position of the key a row belongs to
+(`unnest(...) WITH ORDINALITY`). `KeyedLoader` turns the rows back into one result per
+key, in key order: the first row (`many=False`, None when there is none) or the list
+of rows (`many=True`). Loaders never gather other coroutines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any, NamedTuple
+
+from aiodataloader import DataLoader
+
+from gateway import db as gateway_db
+
+
+class KeyedLoader(DataLoader):
+    """`load(key)` -> the result for that key; batches run one statement."""
+
+    def __init__(self, db: gateway_db.Db, sql: str,
+                 params: Callable[[Sequence[Any]], Sequence[Any]], *, many: bool = False,
+                 shape: Callable[[Any], Any] | None = None) -> None:
+        super().__init__()
+        self.db, self.sql, self.params, self.many = db, sql, params, many
+        self.shape = shape or (lambda row: row)
+
+    async def batch_load_fn(self, keys: Sequence[Hashable]) -> list[Any]:
+        rows = await self.db.fetch(self.sql, *self.params(keys))
+        results: list[Any] = [[] for _ in keys] if self.many else [None] * len(keys)
+        for row in rows:
+            index = row["k"] - 1
+            if self.many:
+                results[index].append(self.shape(row))
+            elif results[index] is None:
+                results[index] = self.shape(row)
+        return results
+
+
+class KeyColumn(NamedTuple):
+    """Placeholder in a statement's parameters for the batch's keys (column `index` of
+    composite keys, or the keys themselves when `index` is None)."""
+
+    index: int | None = None
+
+
+def with_keys(params: Sequence[Any]) -> Callable[[Sequence[Any]], list[Any]]:
+    """A `params` function for KeyedLoader that puts the keys where KeyColumns stand."""
+
+    def fill(keys: Sequence[Any]) -> list[Any]:
+        return [([k[p.index] for k in keys] if p.index is not None else list(keys))
+                if isinstance(p, KeyColumn) else p for p in params]
+
+    return fill
+
+
+def columns(keys: Sequence[tuple[Any, ...]], width: int) -> list[list[Any]]:
+    """[(a, b), (c, d)] -> [[a, c], [b, d]]: composite keys as parallel arrays."""
+    return [[key[i] for key in keys] for i in range(width)]

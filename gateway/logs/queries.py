@@ -1,0 +1,27 @@
+"""Query fields of the logs signal: logs."""
+
+from __future__ import annotations
+
+import strawberry
+
+from gateway import enums, inputs, pagination, search, sqlparts
+from gateway.logs import filters, types
+
+SQL = filters.SQL
+
+LOGS = search.Listing(
+    kind="l", queries=SQL, search="search_logs", count="count_logs", after="log_after",
+    columns=SQL.log_columns, time_column="ts_unix_nano", id_column="log_pk",
+    default_first=100, shape=types.Log.from_row)
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="Log records, newest first by default.")
+    async def logs(self, info: strawberry.Info, filter: inputs.LogFilter | None = None,
+                   first: int | None = 100, after: str | None = None,
+                   order_by: enums.LogOrder | None = None) -> pagination.Connection[types.Log]:
+        stmt = sqlparts.Statement()
+        conditions = filters.log_conditions(stmt, filter)
+        direction = (order_by or enums.LogOrder.TIME_DESC).value
+        return await search.page(info, LOGS, stmt, conditions, first, after, direction)

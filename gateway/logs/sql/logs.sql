@@ -1,0 +1,66 @@
+-- Log queries of the gateway; `@...@` slots are filled from whitelisted fragments.
+
+-- name: log_columns
+l.log_pk, l.ts_unix_nano, l.time_unix_nano, l.observed_time_unix_nano, l.severity_number,
+l.severity_text, otel_anyvalue_to_json(l.body) AS body, l.trace_id, l.span_id, l.flags,
+l.event_name, l.resource_id, l.scope_id, l.dropped_attributes_count,
+(SELECT r.service_name FROM otel_resources_dim AS r WHERE r.resource_id = l.resource_id) AS service_name
+
+-- name: search_logs
+SELECT @columns@ FROM otel_logs_fact AS l
+WHERE @where@
+ORDER BY l.ts_unix_nano @dir@, l.log_pk @dir@
+LIMIT :limit
+
+-- name: count_logs
+SELECT count(*) FROM otel_logs_fact AS l WHERE @where@
+
+-- name: log_after
+(l.ts_unix_nano, l.log_pk) @cmp@ (:time, :id)
+
+-- name: log_time_from
+l.ts_unix_nano >= :v
+
+-- name: log_time_to
+l.ts_unix_nano <= :v
+
+-- name: log_trace
+l.trace_id = :v
+
+-- name: log_span
+l.span_id = :v
+
+-- name: log_min_severity
+l.severity_number >= :v
+
+-- name: log_severity_text
+l.severity_text = :v
+
+-- name: log_body_contains
+strpos(otel_anyvalue_to_json(l.body) #>> '{}', :v) > 0
+
+-- name: logs_of_spans
+SELECT * FROM (
+    SELECT k.i AS k, @columns@,
+           row_number() OVER (PARTITION BY k.i ORDER BY l.ts_unix_nano, l.log_pk) AS n
+    FROM unnest(:trace_ids::bytea[], :span_ids::bytea[]) WITH ORDINALITY AS k(trace_id, span_id, i)
+    JOIN otel_logs_fact AS l ON l.trace_id = k.trace_id AND l.span_id = k.span_id
+    WHERE @where@
+) AS x
+WHERE x.n <= :limit
+ORDER BY x.k, x.n
+
+-- name: logs_of_traces
+SELECT * FROM (
+    SELECT k.i AS k, @columns@,
+           row_number() OVER (PARTITION BY k.i ORDER BY l.ts_unix_nano, l.log_pk) AS n
+    FROM unnest(:trace_ids::bytea[]) WITH ORDINALITY AS k(trace_id, i)
+    JOIN otel_logs_fact AS l ON l.trace_id = k.trace_id
+    WHERE @where@
+) AS x
+WHERE x.n <= :limit
+ORDER BY x.k, x.n
+
+-- name: log_attributes
+SELECT k.i AS k, otel_log_attributes_all(k.log_pk, k.ts_unix_nano) AS attributes
+FROM unnest(:pks::bigint[], :starts::bigint[]) WITH ORDINALITY AS k(log_pk, ts_unix_nano, i)

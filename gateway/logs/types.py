@@ -1,0 +1,114 @@
+"""Log, linked to its span and trace through the request's loaders."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+
+from gateway import attributes, ids, resources, scalars
+
+if TYPE_CHECKING:
+    from gateway.traces.types import Span, Trace
+
+SpanRef = Annotated["Span", strawberry.lazy("gateway.traces.types")]
+TraceRef = Annotated["Trace", strawberry.lazy("gateway.traces.types")]
+
+
+@strawberry.type
+class Log:
+    row: strawberry.Private[Any]
+
+    @classmethod
+    def from_row(cls, row: Any) -> Log:
+        return cls(row=row)
+
+    @property
+    def owner(self) -> tuple[int, int]:
+        return self.row["log_pk"], self.row["ts_unix_nano"]
+
+    async def _attrs(self, info: strawberry.Info) -> dict[str, Any]:
+        return await info.context.logs.attributes.load(self.owner) or {}
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(str(self.row["log_pk"]))
+
+    @strawberry.field(description="When the event happened (null when the record has no time).")
+    def time(self) -> scalars.Timestamp | None:
+        return self.row["time_unix_nano"] or None
+
+    @strawberry.field(description="When it was observed (the record's time when unset).")
+    def observed_time(self) -> scalars.Timestamp:
+        return self.row["observed_time_unix_nano"] or self.row["ts_unix_nano"]
+
+    @strawberry.field(description="The time logs are ordered by: time, else observed time.")
+    def timestamp(self) -> scalars.Timestamp:
+        return self.row["ts_unix_nano"]
+
+    @strawberry.field
+    def severity_number(self) -> int | None:
+        return self.row["severity_number"] or None
+
+    @strawberry.field
+    def severity_text(self) -> str | None:
+        return self.row["severity_text"]
+
+    @strawberry.field
+    def body(self) -> scalars.JSON | None:
+        return self.row["body"]
+
+    @strawberry.field
+    def event_name(self) -> str | None:
+        return self.row["event_name"]
+
+    @strawberry.field
+    def flags(self) -> int:
+        return self.row["flags"]
+
+    @strawberry.field(description="service.name of the log's resource.")
+    def service(self) -> str | None:
+        return self.row["service_name"]
+
+    @strawberry.field(description="All attributes as one JSON object, or only `keys`.")
+    async def attributes(self, info: strawberry.Info,
+                         keys: list[str] | None = None) -> scalars.JSON:
+        return attributes.select(await self._attrs(info), keys)
+
+    @strawberry.field
+    async def attribute(self, info: strawberry.Info, key: str) -> scalars.JSON | None:
+        return (await self._attrs(info)).get(key)
+
+    @strawberry.field
+    async def resource(self, info: strawberry.Info) -> resources.Resource:
+        return await info.context.resources.resources.load(self.row["resource_id"])
+
+    @strawberry.field
+    async def scope(self, info: strawberry.Info) -> resources.Scope | None:
+        if self.row["scope_id"] is None:
+            return None
+        return await info.context.resources.scopes.load(self.row["scope_id"])
+
+    @strawberry.field
+    def trace_id(self) -> strawberry.ID | None:
+        return ids.hex_or_none(self.row["trace_id"])
+
+    @strawberry.field
+    def span_id(self) -> strawberry.ID | None:
+        return ids.hex_or_none(self.row["span_id"])
+
+    @strawberry.field(description="The span the log was emitted in, when stored.")
+    async def span(self, info: strawberry.Info) -> SpanRef | None:
+        if not self.row["trace_id"] or not self.row["span_id"]:
+            return None
+        return await info.context.traces.spans.load((self.row["trace_id"], self.row["span_id"]))
+
+    @strawberry.field(description="The trace the log belongs to, when stored.")
+    async def trace(self, info: strawberry.Info) -> TraceRef | None:
+        if not self.row["trace_id"]:
+            return None
+        return await info.context.traces.traces.load(self.row["trace_id"])
+
+    @strawberry.field
+    def dropped_attributes_count(self) -> int:
+        return self.row["dropped_attributes_count"]

@@ -1,0 +1,96 @@
+"""Relay connections with keyset cursors.
+
+A cursor is the opaque (base64url) form of the sort key of the row it points at:
+(time in Unix ns, id). Pages continue strictly after it in the chosen order, so rows
+inserted meanwhile never shift or repeat a page. `first` is capped at `MAX_FIRST`;
+`totalCount` runs its own count only when selected.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any, Generic, TypeVar
+
+import strawberry
+
+from gateway import errors
+
+MAX_FIRST = 100
+T = TypeVar("T")
+
+
+def encode_cursor(kind: str, time_ns: int, ident: int | bytes) -> str:
+    ident_text = ident.hex() if isinstance(ident, bytes) else ident
+    raw = json.dumps([kind, time_ns, ident_text], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(kind: str, cursor: str) -> tuple[int, int | bytes]:
+    """(time_ns, id) of a cursor made by `encode_cursor(kind, ...)`, or a UserError."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        tag, time_ns, ident = json.loads(raw)
+        if tag != kind or not isinstance(time_ns, int):
+            raise ValueError
+        if isinstance(ident, str):
+            return time_ns, bytes.fromhex(ident)
+        if isinstance(ident, int) and not isinstance(ident, bool):
+            return time_ns, ident
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+        pass
+    raise errors.UserError(f"invalid cursor {cursor!r}: use a cursor from this list's pageInfo "
+                           "or edges")
+
+
+def page_size(first: int | None, default: int) -> int:
+    if first is None:
+        return default
+    if first < 0:
+        raise errors.UserError("`first` must not be negative")
+    return min(first, MAX_FIRST)
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+@strawberry.type
+class Edge(Generic[T]):
+    cursor: str
+    node: T
+
+
+@strawberry.type
+class Connection(Generic[T]):
+    edges: list[Edge[T]]
+    page_info: PageInfo
+    count: strawberry.Private[Callable[[], Awaitable[int]]]
+
+    @strawberry.field
+    def nodes(self) -> list[T]:
+        return [edge.node for edge in self.edges]
+
+    @strawberry.field(description="Rows matching the filter; counted only when selected.")
+    async def total_count(self) -> int:
+        return await self.count()
+
+
+def build(rows: list[Any], limit: int, after: str | None, cursor: Callable[[Any], str],
+          node: Callable[[Any], Any], count: Callable[[], Awaitable[int]]) -> Connection[Any]:
+    """A page from `rows` fetched with LIMIT limit + 1 (the extra row means more pages)."""
+    has_next = len(rows) > limit
+    rows = rows[:limit]
+    edges = [Edge(cursor=cursor(row), node=node(row)) for row in rows]
+    return Connection(
+        edges=edges,
+        page_info=PageInfo(has_next_page=has_next, has_previous_page=after is not None,
+                           start_cursor=edges[0].cursor if edges else None,
+                           end_cursor=edges[-1].cursor if edges else None),
+        count=count)

@@ -1,0 +1,59 @@
+"""The generic list flow of every signal: filter conditions -> one page + a lazy count.
+
+A signal supplies its named queries (`search_<x>`, `count_<x>`, `<x>_after`), the
+columns, the sort key columns and how a row becomes a node.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+import strawberry
+
+from gateway import pagination, sqlparts
+from ollygraph.sql import Queries
+
+_CMP = {"DESC": "<", "ASC": ">"}
+
+
+class Listing(NamedTuple):
+    """What differs between signals' lists."""
+
+    kind: str               # cursor tag
+    queries: Queries
+    search: str             # named query of a page
+    count: str              # named query of the count
+    after: str              # keyset condition fragment
+    columns: str            # select list
+    time_column: str        # sort key columns of a row
+    id_column: str
+    default_first: int
+    shape: Callable[[Any], Any]
+
+
+async def page(info: strawberry.Info, listing: Listing, stmt: sqlparts.Statement,
+               conditions: list[str], first: int | None, after: str | None,
+               direction: str) -> pagination.Connection[Any]:
+    """One page (LIMIT n + 1 for hasNextPage) continuing strictly after `after`."""
+    db, q = info.context.db, listing.queries
+    count_sql = stmt.render(q[listing.count], {"where": sqlparts.conjunction(conditions)})
+    count_params = list(stmt.params)
+    limit = pagination.page_size(first, listing.default_first)
+    if after is not None:
+        time_ns, ident = pagination.decode_cursor(listing.kind, after)
+        conditions = [*conditions, stmt.render(q[listing.after], {"cmp": _CMP[direction]},
+                                               time=time_ns, id=ident)]
+    sql = stmt.render(q[listing.search], {"columns": listing.columns, "dir": direction,
+                                          "where": sqlparts.conjunction(conditions)},
+                      limit=limit + 1)
+    rows = await db.fetch(sql, *stmt.params)
+
+    async def total() -> int:
+        return await db.fetchval(count_sql, *count_params)
+
+    def cursor(row: Any) -> str:
+        return pagination.encode_cursor(listing.kind, row[listing.time_column],
+                                        row[listing.id_column])
+
+    return pagination.build(rows, limit, after, cursor=cursor, node=listing.shape, count=total)

@@ -1,0 +1,70 @@
+"""Per-request loaders of traces, spans and what hangs off spans.
+
+Each loader returns one result per key, in key order; see gateway.loaders.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gateway import db, inputs, loaders, semantic, sqlparts
+from gateway.traces import filters, types
+
+SQL = filters.SQL
+MAX_SPANS_PER_TRACE = 10_000
+_K = loaders.KeyColumn
+
+
+def _fixed(database: db.Db, query: str, names: list[str], params: list[Any], *,
+           many: bool = False, shape: Any = None,
+           slots: dict[str, str] | None = None) -> loaders.KeyedLoader:
+    sql = sqlparts.numbered(query, names, slots)
+    return loaders.KeyedLoader(database, sql, loaders.with_keys(params), many=many, shape=shape)
+
+
+class Loaders:
+    """traces: trace_id -> Trace | None; spans: (trace_id, span_id) -> Span | None;
+    children: (trace_id, span_id) -> [Span]; attributes / events / links:
+    (span_pk, start_ns) -> dict / [row] / [row]; semantic_types: trace_id -> [SemanticType];
+    spans_of_traces(filter, first): trace_id -> [Span]."""
+
+    def __init__(self, database: db.Db) -> None:
+        self.db = database
+        span_cols = {"columns": SQL.span_columns}
+        self.traces = _fixed(database, SQL.traces_by_id, ["ids"], [_K()],
+                             shape=types.Trace.from_row, slots={"columns": SQL.trace_columns})
+        self.spans = _fixed(database, SQL.spans_by_id, ["trace_ids", "span_ids"],
+                            [_K(0), _K(1)], shape=types.Span.from_row, slots=span_cols)
+        self.children = _fixed(database, SQL.children_of_spans, ["trace_ids", "span_ids"],
+                               [_K(0), _K(1)], many=True, shape=types.Span.from_row,
+                               slots=span_cols)
+        self.attributes = _fixed(database, SQL.span_attributes, ["pks", "starts"],
+                                 [_K(0), _K(1)], shape=lambda row: row["attributes"])
+        self.events = _fixed(database, SQL.events_of_spans, ["pks", "starts"], [_K(0), _K(1)],
+                             many=True, shape=types.SpanEvent.from_row)
+        self.links = _fixed(database, SQL.links_of_spans, ["pks", "starts"], [_K(0), _K(1)],
+                            many=True, shape=types.SpanLink.from_row)
+        prefixes, priorities = semantic.priority_table()
+        self.semantic_types = _fixed(
+            database, SQL.semantic_types_of_traces, ["ids", "prefixes", "priorities"],
+            [_K(), prefixes, priorities],
+            shape=lambda row: [semantic.from_priority(p) for p in row["priorities"]])
+        self._spans_of_traces: dict[str, loaders.KeyedLoader] = {}
+
+    def spans_of_traces(self, flt: inputs.SpanFilter | None,
+                        first: int | None) -> loaders.KeyedLoader:
+        """trace_id -> the trace's spans matching `flt` (oldest first, at most `first`)."""
+        memo = repr((flt, first))
+        loader = self._spans_of_traces.get(memo)
+        if loader is None:
+            stmt = sqlparts.Statement()
+            keys = stmt.bind(_K())
+            where = sqlparts.conjunction(filters.span_conditions(stmt, flt))
+            cap = MAX_SPANS_PER_TRACE
+            limit = cap if first is None else max(0, min(first, cap))
+            sql = stmt.render(SQL.spans_of_traces.replace(":ids", keys),
+                              {"columns": SQL.span_columns, "where": where}, limit=limit)
+            loader = loaders.KeyedLoader(self.db, sql, loaders.with_keys(stmt.params), many=True,
+                                         shape=types.Span.from_row)
+            self._spans_of_traces[memo] = loader
+        return loader

@@ -1,0 +1,52 @@
+"""Query fields of the traces signal: traces, trace, spans, span."""
+
+from __future__ import annotations
+
+import strawberry
+
+from gateway import enums, ids, inputs, pagination, search, sqlparts
+from gateway.traces import filters, types
+
+SQL = filters.SQL
+
+TRACES = search.Listing(
+    kind="t", queries=SQL, search="search_traces", count="count_traces", after="trace_after",
+    columns=SQL.trace_columns, time_column="start_time_unix_nano", id_column="trace_id",
+    default_first=20, shape=types.Trace.from_row)
+SPANS = search.Listing(
+    kind="s", queries=SQL, search="search_spans", count="count_spans", after="span_after",
+    columns=SQL.span_columns, time_column="start_time_unix_nano", id_column="span_pk",
+    default_first=50, shape=types.Span.from_row)
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="Traces (from the trace summary), newest first by default.")
+    async def traces(self, info: strawberry.Info, filter: inputs.TraceFilter | None = None,
+                     first: int | None = 20, after: str | None = None,
+                     order_by: enums.TraceOrder | None = None,
+                     ) -> pagination.Connection[types.Trace]:
+        stmt = sqlparts.Statement()
+        conditions = filters.trace_conditions(stmt, filter)
+        direction = (order_by or enums.TraceOrder.START_TIME_DESC).value
+        return await search.page(info, TRACES, stmt, conditions, first, after, direction)
+
+    @strawberry.field
+    async def trace(self, info: strawberry.Info, trace_id: strawberry.ID) -> types.Trace | None:
+        return await info.context.traces.traces.load(ids.trace_id(trace_id))
+
+    @strawberry.field(description="Spans across traces, newest first by default.")
+    async def spans(self, info: strawberry.Info, filter: inputs.SpanFilter | None = None,
+                    first: int | None = 50, after: str | None = None,
+                    order_by: enums.SpanOrder | None = None,
+                    ) -> pagination.Connection[types.Span]:
+        stmt = sqlparts.Statement()
+        conditions = filters.span_conditions(stmt, filter)
+        direction = (order_by or enums.SpanOrder.START_TIME_DESC).value
+        return await search.page(info, SPANS, stmt, conditions, first, after, direction)
+
+    @strawberry.field
+    async def span(self, info: strawberry.Info, trace_id: strawberry.ID,
+                   span_id: strawberry.ID) -> types.Span | None:
+        key = (ids.trace_id(trace_id), ids.span_id(span_id))
+        return await info.context.traces.spans.load(key)

@@ -1,0 +1,188 @@
+-- Trace and span queries of the gateway. `@where@`, `@order@`, `@columns@` are filled
+-- by gateway code from whitelisted fragments; every value is a `$n` bind parameter.
+
+-- name: span_columns
+s.span_pk, s.start_time_unix_nano, s.end_time_unix_nano, s.trace_id, s.span_id,
+s.parent_span_id, s.trace_state, s.flags, s.name, s.kind_id, s.status_code_id,
+s.status_message, s.resource_id, s.scope_id, s.dropped_attributes_count,
+s.dropped_events_count, s.dropped_links_count,
+(SELECT r.service_name FROM otel_resources_dim AS r WHERE r.resource_id = s.resource_id) AS service_name
+
+-- name: trace_columns
+t.trace_id, t.start_time_unix_nano, t.end_time_unix_nano, t.span_count, t.error_count,
+t.root_span_id, t.root_span_name, t.root_service_name, t.service_names
+
+-- name: search_traces
+SELECT @columns@ FROM otel_trace_summary AS t
+WHERE @where@
+ORDER BY t.start_time_unix_nano @dir@, t.trace_id @dir@
+LIMIT :limit
+
+-- name: count_traces
+SELECT count(*) FROM otel_trace_summary AS t WHERE @where@
+
+-- name: trace_after
+(t.start_time_unix_nano, t.trace_id) @cmp@ (:time, :id)
+
+-- name: trace_has_span
+EXISTS (SELECT 1 FROM otel_spans_fact AS s
+        WHERE s.trace_id = t.trace_id
+          AND s.start_time_unix_nano BETWEEN t.start_time_unix_nano AND t.end_time_unix_nano
+          AND @where@)
+
+-- name: trace_time_from
+t.start_time_unix_nano >= :v
+
+-- name: trace_time_to
+t.start_time_unix_nano <= :v
+
+-- name: trace_service
+t.service_names @> ARRAY[:v::text]
+
+-- name: trace_root_service
+t.root_service_name = :v
+
+-- name: trace_root_name
+t.root_span_name = :v
+
+-- name: trace_has_error
+t.error_count > 0
+
+-- name: trace_no_error
+t.error_count = 0
+
+-- name: trace_min_duration
+t.end_time_unix_nano - t.start_time_unix_nano >= :v
+
+-- name: trace_max_duration
+t.end_time_unix_nano - t.start_time_unix_nano <= :v
+
+-- name: search_spans
+SELECT @columns@ FROM otel_spans_fact AS s
+WHERE @where@
+ORDER BY s.start_time_unix_nano @dir@, s.span_pk @dir@
+LIMIT :limit
+
+-- name: count_spans
+SELECT count(*) FROM otel_spans_fact AS s WHERE @where@
+
+-- name: span_after
+(s.start_time_unix_nano, s.span_pk) @cmp@ (:time, :id)
+
+-- name: span_time_from
+s.start_time_unix_nano >= :v
+
+-- name: span_time_to
+s.start_time_unix_nano <= :v
+
+-- name: span_trace
+s.trace_id = :v
+
+-- name: span_trace_window
+s.start_time_unix_nano BETWEEN
+    (SELECT start_time_unix_nano FROM otel_trace_summary WHERE trace_id = :v)
+    AND (SELECT end_time_unix_nano FROM otel_trace_summary WHERE trace_id = :v)
+
+-- name: span_name
+s.name = :v
+
+-- name: span_kind
+s.kind_id = :v
+
+-- name: span_status
+s.status_code_id = :v
+
+-- name: span_root
+s.parent_span_id IS NULL
+
+-- name: span_min_duration
+s.end_time_unix_nano - s.start_time_unix_nano >= :v
+
+-- name: span_max_duration
+s.end_time_unix_nano - s.start_time_unix_nano <= :v
+
+-- name: traces_by_id
+SELECT k.i AS k, @columns@
+FROM unnest(:ids::bytea[]) WITH ORDINALITY AS k(trace_id, i)
+JOIN otel_trace_summary AS t ON t.trace_id = k.trace_id
+
+-- name: spans_by_id
+SELECT k.i AS k, @columns@
+FROM unnest(:trace_ids::bytea[], :span_ids::bytea[]) WITH ORDINALITY AS k(trace_id, span_id, i)
+JOIN otel_spans_fact AS s ON s.trace_id = k.trace_id AND s.span_id = k.span_id
+ORDER BY k.i, s.start_time_unix_nano
+
+-- name: spans_of_traces
+SELECT * FROM (
+    SELECT k.i AS k, @columns@,
+           row_number() OVER (PARTITION BY k.i ORDER BY s.start_time_unix_nano, s.span_pk) AS n
+    FROM unnest(:ids::bytea[]) WITH ORDINALITY AS k(trace_id, i)
+    JOIN otel_trace_summary AS t ON t.trace_id = k.trace_id
+    JOIN otel_spans_fact AS s ON s.trace_id = t.trace_id
+     AND s.start_time_unix_nano BETWEEN t.start_time_unix_nano AND t.end_time_unix_nano
+    WHERE @where@
+) AS x
+WHERE x.n <= :limit
+ORDER BY x.k, x.n
+
+-- name: children_of_spans
+SELECT k.i AS k, @columns@
+FROM unnest(:trace_ids::bytea[], :span_ids::bytea[]) WITH ORDINALITY AS k(trace_id, span_id, i)
+JOIN otel_trace_summary AS t ON t.trace_id = k.trace_id
+JOIN otel_spans_fact AS s ON s.trace_id = t.trace_id AND s.parent_span_id = k.span_id
+ AND s.start_time_unix_nano BETWEEN t.start_time_unix_nano AND t.end_time_unix_nano
+ORDER BY k.i, s.start_time_unix_nano, s.span_pk
+
+-- name: span_attributes
+SELECT k.i AS k, otel_span_attributes_all(k.span_pk, k.start_time_unix_nano) AS attributes
+FROM unnest(:pks::bigint[], :starts::bigint[]) WITH ORDINALITY AS k(span_pk, start_time_unix_nano, i)
+
+-- name: events_of_spans
+SELECT k.i AS k, e.event_index, e.time_unix_nano, e.name, e.dropped_attributes_count,
+       otel_span_event_attributes_all(e.span_pk, e.event_index, e.start_time_unix_nano) AS attributes
+FROM unnest(:pks::bigint[], :starts::bigint[]) WITH ORDINALITY AS k(span_pk, start_time_unix_nano, i)
+JOIN otel_span_events AS e
+  ON e.span_pk = k.span_pk AND e.start_time_unix_nano = k.start_time_unix_nano
+ORDER BY k.i, e.event_index
+
+-- name: links_of_spans
+SELECT k.i AS k, l.link_index, l.linked_trace_id, l.linked_span_id, l.trace_state, l.flags,
+       l.dropped_attributes_count,
+       otel_span_link_attributes_all(l.span_pk, l.link_index, l.start_time_unix_nano) AS attributes
+FROM unnest(:pks::bigint[], :starts::bigint[]) WITH ORDINALITY AS k(span_pk, start_time_unix_nano, i)
+JOIN otel_span_links AS l
+  ON l.span_pk = k.span_pk AND l.start_time_unix_nano = k.start_time_unix_nano
+ORDER BY k.i, l.link_index
+
+-- name: semantic_types_of_traces
+-- Per span the highest-priority prefix among its keys (as semantic.detect), per trace the set.
+WITH spans AS (
+    SELECT k.i, s.span_pk, s.start_time_unix_nano
+    FROM unnest(:ids::bytea[]) WITH ORDINALITY AS k(trace_id, i)
+    JOIN otel_trace_summary AS t ON t.trace_id = k.trace_id
+    JOIN otel_spans_fact AS s ON s.trace_id = t.trace_id
+     AND s.start_time_unix_nano BETWEEN t.start_time_unix_nano AND t.end_time_unix_nano
+), prefixes AS (
+    SELECT * FROM unnest(:prefixes::text[], :priorities::int[]) AS p(prefix, priority)
+), keyed AS (
+    SELECT x.i, x.span_pk, x.start_time_unix_nano, ak.key
+    FROM spans AS x
+    JOIN (SELECT span_pk, start_time_unix_nano, key_id FROM otel_span_attrs_string
+          UNION ALL SELECT span_pk, start_time_unix_nano, key_id FROM otel_span_attrs_int
+          UNION ALL SELECT span_pk, start_time_unix_nano, key_id FROM otel_span_attrs_double
+          UNION ALL SELECT span_pk, start_time_unix_nano, key_id FROM otel_span_attrs_bool
+          UNION ALL SELECT span_pk, start_time_unix_nano, key_id FROM otel_span_attrs_bytes) AS a
+      USING (span_pk, start_time_unix_nano)
+    JOIN attribute_keys AS ak USING (key_id)
+    UNION ALL
+    SELECT x.i, x.span_pk, x.start_time_unix_nano, j.key
+    FROM spans AS x
+    JOIN otel_span_attrs_other AS o USING (span_pk, start_time_unix_nano)
+    CROSS JOIN LATERAL jsonb_object_keys(o.attributes) AS j(key)
+), ranked AS (
+    SELECT i, span_pk, min(p.priority) AS priority
+    FROM keyed JOIN prefixes AS p ON starts_with(keyed.key, p.prefix)
+    GROUP BY i, span_pk, start_time_unix_nano
+)
+SELECT i AS k, array_agg(DISTINCT priority ORDER BY priority) AS priorities
+FROM ranked GROUP BY i

@@ -1,0 +1,298 @@
+"""Trace, Span and what hangs off a span; related objects resolve through the loaders
+of the request context (gateway.context)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+
+from gateway import attributes, enums, ids, inputs, resources, scalars, semantic
+from gateway.traces import views
+
+if TYPE_CHECKING:
+    from gateway.logs.types import Log
+
+LogRef = Annotated["Log", strawberry.lazy("gateway.logs.types")]
+
+
+def _ms(start: int, end: int) -> float:
+    return (end - start) / 1e6
+
+
+@strawberry.type
+class Status:
+    code: enums.StatusCode
+    message: str | None
+
+
+@strawberry.type
+class SpanEvent:
+    name: str
+    time: scalars.Timestamp
+    time_unix_nano: scalars.BigInt
+    dropped_attributes_count: int
+    attrs: strawberry.Private[dict[str, Any]]
+
+    @classmethod
+    def from_row(cls, row: Any) -> SpanEvent:
+        return cls(name=row["name"], time=row["time_unix_nano"],
+                   time_unix_nano=row["time_unix_nano"],
+                   dropped_attributes_count=row["dropped_attributes_count"],
+                   attrs=row["attributes"])
+
+    @strawberry.field(description="All attributes, or only `keys`.")
+    def attributes(self, keys: list[str] | None = None) -> scalars.JSON:
+        return attributes.select(self.attrs, keys)
+
+
+@strawberry.type
+class SpanLink:
+    trace_id: strawberry.ID
+    span_id: strawberry.ID
+    trace_state: str | None
+    flags: int
+    dropped_attributes_count: int
+    attrs: strawberry.Private[dict[str, Any]]
+    key: strawberry.Private[tuple[bytes, bytes]]
+
+    @classmethod
+    def from_row(cls, row: Any) -> SpanLink:
+        return cls(trace_id=row["linked_trace_id"].hex(), span_id=row["linked_span_id"].hex(),
+                   trace_state=row["trace_state"], flags=row["flags"],
+                   dropped_attributes_count=row["dropped_attributes_count"],
+                   attrs=row["attributes"], key=(row["linked_trace_id"], row["linked_span_id"]))
+
+    @strawberry.field(description="All attributes, or only `keys`.")
+    def attributes(self, keys: list[str] | None = None) -> scalars.JSON:
+        return attributes.select(self.attrs, keys)
+
+    @strawberry.field(description="The linked span, in this or another trace, when stored.")
+    async def span(self, info: strawberry.Info) -> Span | None:
+        return await info.context.traces.spans.load(self.key)
+
+
+@strawberry.type
+class Span:
+    row: strawberry.Private[Any]
+
+    @classmethod
+    def from_row(cls, row: Any) -> Span:
+        return cls(row=row)
+
+    @property
+    def owner(self) -> tuple[int, int]:
+        return self.row["span_pk"], self.row["start_time_unix_nano"]
+
+    async def _attrs(self, info: strawberry.Info) -> dict[str, Any]:
+        return await info.context.traces.attributes.load(self.owner) or {}
+
+    @strawberry.field
+    def trace_id(self) -> strawberry.ID:
+        return strawberry.ID(self.row["trace_id"].hex())
+
+    @strawberry.field
+    def span_id(self) -> strawberry.ID:
+        return strawberry.ID(self.row["span_id"].hex())
+
+    @strawberry.field
+    def parent_span_id(self) -> strawberry.ID | None:
+        return ids.hex_or_none(self.row["parent_span_id"])
+
+    @strawberry.field
+    def trace_state(self) -> str | None:
+        return self.row["trace_state"]
+
+    @strawberry.field
+    def flags(self) -> int:
+        return self.row["flags"]
+
+    @strawberry.field
+    def name(self) -> str:
+        return self.row["name"]
+
+    @strawberry.field
+    def kind(self) -> enums.SpanKind:
+        return enums.kind(self.row["kind_id"])
+
+    @strawberry.field(description="service.name of the span's resource.")
+    def service(self) -> str | None:
+        return self.row["service_name"]
+
+    @strawberry.field
+    def start_time(self) -> scalars.Timestamp:
+        return self.row["start_time_unix_nano"]
+
+    @strawberry.field
+    def end_time(self) -> scalars.Timestamp:
+        return self.row["end_time_unix_nano"]
+
+    @strawberry.field
+    def start_time_unix_nano(self) -> scalars.BigInt:
+        return self.row["start_time_unix_nano"]
+
+    @strawberry.field
+    def end_time_unix_nano(self) -> scalars.BigInt:
+        return self.row["end_time_unix_nano"]
+
+    @strawberry.field
+    def duration_ms(self) -> float:
+        return _ms(self.row["start_time_unix_nano"], self.row["end_time_unix_nano"])
+
+    @strawberry.field
+    def status(self) -> Status:
+        return Status(code=enums.status(self.row["status_code_id"]),
+                      message=self.row["status_message"])
+
+    @strawberry.field(description="All attributes as one JSON object, or only `keys`.")
+    async def attributes(self, info: strawberry.Info,
+                         keys: list[str] | None = None) -> scalars.JSON:
+        return attributes.select(await self._attrs(info), keys)
+
+    @strawberry.field
+    async def attribute(self, info: strawberry.Info, key: str) -> scalars.JSON | None:
+        return (await self._attrs(info)).get(key)
+
+    @strawberry.field(description="From attribute key prefixes (gen_ai. -> AI_AGENT, ...).")
+    async def semantic_type(self, info: strawberry.Info) -> enums.SemanticType | None:
+        return semantic.detect(await self._attrs(info))
+
+    @strawberry.field(description="HTTP attributes; null unless semanticType is HTTP.")
+    async def http(self, info: strawberry.Info) -> views.HttpView | None:
+        attrs = await self._attrs(info)
+        return views.http(attrs) if semantic.detect(attrs) is enums.SemanticType.HTTP else None
+
+    @strawberry.field(description="Database attributes; null unless semanticType is DB.")
+    async def db(self, info: strawberry.Info) -> views.DbView | None:
+        attrs = await self._attrs(info)
+        return views.db(attrs) if semantic.detect(attrs) is enums.SemanticType.DB else None
+
+    @strawberry.field(description="GenAI/LLM attributes; null unless semanticType is AI_AGENT.")
+    async def gen_ai(self, info: strawberry.Info) -> views.GenAiView | None:
+        attrs = await self._attrs(info)
+        is_ai = semantic.detect(attrs) is enums.SemanticType.AI_AGENT
+        return views.gen_ai(attrs) if is_ai else None
+
+    @strawberry.field
+    async def resource(self, info: strawberry.Info) -> resources.Resource:
+        return await info.context.resources.resources.load(self.row["resource_id"])
+
+    @strawberry.field
+    async def scope(self, info: strawberry.Info) -> resources.Scope | None:
+        if self.row["scope_id"] is None:
+            return None
+        return await info.context.resources.scopes.load(self.row["scope_id"])
+
+    @strawberry.field
+    async def events(self, info: strawberry.Info, name: str | None = None) -> list[SpanEvent]:
+        events = await info.context.traces.events.load(self.owner)
+        return events if name is None else [e for e in events if e.name == name]
+
+    @strawberry.field
+    async def links(self, info: strawberry.Info) -> list[SpanLink]:
+        return await info.context.traces.links.load(self.owner)
+
+    @strawberry.field
+    async def parent(self, info: strawberry.Info) -> Span | None:
+        if self.row["parent_span_id"] is None:
+            return None
+        return await info.context.traces.spans.load((self.row["trace_id"],
+                                                     self.row["parent_span_id"]))
+
+    @strawberry.field
+    async def children(self, info: strawberry.Info) -> list[Span]:
+        return await info.context.traces.children.load((self.row["trace_id"],
+                                                        self.row["span_id"]))
+
+    @strawberry.field
+    async def trace(self, info: strawberry.Info) -> Trace:
+        return await info.context.traces.traces.load(self.row["trace_id"])
+
+    @strawberry.field(description="Logs correlated with this span, oldest first.")
+    async def logs(self, info: strawberry.Info, filter: inputs.LogFilter | None = None,
+                   first: int | None = None) -> list[LogRef]:
+        loader = info.context.logs.logs_of_spans(filter, first)
+        return await loader.load((self.row["trace_id"], self.row["span_id"]))
+
+    @strawberry.field
+    def dropped_attributes_count(self) -> int:
+        return self.row["dropped_attributes_count"]
+
+    @strawberry.field
+    def dropped_events_count(self) -> int:
+        return self.row["dropped_events_count"]
+
+    @strawberry.field
+    def dropped_links_count(self) -> int:
+        return self.row["dropped_links_count"]
+
+
+@strawberry.type
+class Trace:
+    row: strawberry.Private[Any]
+
+    @classmethod
+    def from_row(cls, row: Any) -> Trace:
+        return cls(row=row)
+
+    @strawberry.field
+    def trace_id(self) -> strawberry.ID:
+        return strawberry.ID(self.row["trace_id"].hex())
+
+    @strawberry.field
+    def start_time(self) -> scalars.Timestamp:
+        return self.row["start_time_unix_nano"]
+
+    @strawberry.field
+    def end_time(self) -> scalars.Timestamp:
+        return self.row["end_time_unix_nano"]
+
+    @strawberry.field
+    def duration_ms(self) -> float:
+        return _ms(self.row["start_time_unix_nano"], self.row["end_time_unix_nano"])
+
+    @strawberry.field
+    def span_count(self) -> int:
+        return self.row["span_count"]
+
+    @strawberry.field
+    def error_count(self) -> int:
+        return self.row["error_count"]
+
+    @strawberry.field(description="ERROR when some span failed, else OK.")
+    def status(self) -> enums.StatusCode:
+        return enums.StatusCode.ERROR if self.row["error_count"] else enums.StatusCode.OK
+
+    @strawberry.field
+    async def root_span(self, info: strawberry.Info) -> Span | None:
+        if self.row["root_span_id"] is None:
+            return None
+        return await info.context.traces.spans.load((self.row["trace_id"],
+                                                     self.row["root_span_id"]))
+
+    @strawberry.field
+    def root_name(self) -> str | None:
+        return self.row["root_span_name"]
+
+    @strawberry.field
+    def root_service(self) -> str | None:
+        return self.row["root_service_name"]
+
+    @strawberry.field
+    def services(self) -> list[str]:
+        return list(self.row["service_names"])
+
+    @strawberry.field(description="The semantic types of the trace's spans.")
+    async def semantic_types(self, info: strawberry.Info) -> list[enums.SemanticType]:
+        return await info.context.traces.semantic_types.load(self.row["trace_id"]) or []
+
+    @strawberry.field(description="The trace's spans matching `filter`, oldest first.")
+    async def spans(self, info: strawberry.Info, filter: inputs.SpanFilter | None = None,
+                    first: int | None = None) -> list[Span]:
+        loader = info.context.traces.spans_of_traces(filter, first)
+        return await loader.load(self.row["trace_id"])
+
+    @strawberry.field(description="Logs correlated with the trace, oldest first.")
+    async def logs(self, info: strawberry.Info, filter: inputs.LogFilter | None = None,
+                   first: int | None = None) -> list[LogRef]:
+        return await info.context.logs.logs_of_traces(filter, first).load(self.row["trace_id"])

@@ -1,0 +1,77 @@
+"""Splitting attributes into promoted (typed tables) and the rest (JSONB `_other`).
+
+One `Splitter` per signal, built from the promotion config and the key ids of the
+promoted keys. `split` appends rows `(*owner, key_id, value)` to the typed tables and
+`(*owner, json_text)` to `_other`; a repeated key keeps its last value, like OTLP's
+"last one wins". It raises `codecs.BadValue` before appending anything.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ingest import promotion, writer
+from ollygraph import codecs
+
+# promotion value type -> AnyValue oneof field
+ONEOF = {"string": "string_value", "int": "int_value", "double": "double_value",
+         "bool": "bool_value", "bytes": "bytes_value"}
+SUFFIXES = (*promotion.VALUE_TYPES, "other")  # the six attribute tables of an owner
+
+
+def table_names(owner: str) -> list[str]:
+    """The attribute tables of `owner` ("span", "log", ...) in `SUFFIXES` order."""
+    return [f"otel_{owner}_attrs_{suffix}" for suffix in SUFFIXES]
+
+
+def table_columns(owner_columns: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """Columns of the six attribute tables, matching `table_names`."""
+    typed = (*owner_columns, "key_id", "value")
+    return [typed] * len(promotion.VALUE_TYPES) + [(*owner_columns, "attributes")]
+
+
+class Splitter:
+    """Promotion of one signal: which (key, value type) goes to which typed table."""
+
+    def __init__(self, config: promotion.SignalPromotion, key_ids: dict[str, int]) -> None:
+        self.dropped = config.dropped
+        self.promoted: dict[tuple[str, str], tuple[int, int]] = {
+            (key, ONEOF[value_type]): (index, key_ids[key])
+            for index, value_type in enumerate(promotion.VALUE_TYPES)
+            for key in config.promoted[value_type]
+        }
+
+    def split(self, kvs: Any, owner: tuple, tables: list[list[tuple]]) -> None:
+        """Append the rows of attributes `kvs` owned by `owner` to the six `tables`."""
+        if not kvs:
+            return
+        dropped, promoted, check = self.dropped, self.promoted, codecs.check_text
+        chosen: dict[str, tuple[int, int, Any]] = {}
+        for kv in kvs:
+            key = kv.key
+            if key in dropped:
+                continue
+            value = kv.value
+            kind = value.WhichOneof("value")
+            hit = promoted.get((key, kind))
+            if hit is None:
+                chosen[check(key, "attribute key")] = (5, 0, codecs.anyvalue_to_tagged(value))
+            else:
+                raw = getattr(value, kind)
+                if hit[0] == 0:
+                    check(raw, f"attribute {key}")
+                chosen[key] = (hit[0], hit[1], raw)
+        rest = {}
+        for key, (index, key_id, value) in chosen.items():
+            if index == 5:
+                rest[key] = value
+            else:
+                tables[index].append((*owner, key_id, value))
+        if rest:
+            tables[5].append((*owner, codecs.dumps(rest)))
+
+
+def tables(owner: str, owner_columns: tuple[str, ...], fact: str) -> list[writer.Table]:
+    """The six attribute tables of `owner` as writer tables hanging off `fact`."""
+    return [writer.Table(name, columns, fact) for name, columns
+            in zip(table_names(owner), table_columns(owner_columns), strict=True)]

@@ -1,0 +1,117 @@
+"""Deduplicated dimensions (resources, scopes, metrics), attribute keys and surrogate keys.
+
+A dimension row is identified by the SHA-256 of its canonical content
+(`ollygraph.codecs.canonical_hash`), the same in every process. `Dimension.ids` holds
+hash -> id in memory; `Dimension.ensure` stores the rows it does not know yet
+(INSERT ... ON CONFLICT DO NOTHING, then SELECT), together with their promoted and
+other attributes in the same transaction, so a dimension row never exists without its
+attributes and racing processes all end with the same id.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+from ingest import attributes, queries, writer
+
+QUERIES = queries.QUERIES
+MAX_CACHED = 200_000  # a dimension cache is cleared past this many entries
+
+
+class Pending(NamedTuple):
+    """A dimension row to store: its insert values (hash first) and attributes."""
+
+    values: tuple
+    attributes: Any = ()  # repeated KeyValue, split by the dimension's Splitter
+
+
+class Dimension:
+    def __init__(self, name: str, owner: str | None = None,
+                 splitter: attributes.Splitter | None = None) -> None:
+        self.insert, self.select = QUERIES[f"insert_{name}"], QUERIES[f"select_{name}"]
+        self.owner, self.splitter = owner, splitter  # owner: "resource" -> otel_resource_attrs_*
+        self.ids: dict[bytes, int] = {}
+        self.service_names: dict[int, str | None] = {}  # resources only
+        self._memo: dict[Any, bytes] = {}  # exact content (e.g. serialized message) -> hash
+
+    def memo(self, content: Any, digest: Callable[[], bytes]) -> bytes:
+        """`digest()`, computed once per distinct exact `content` (a cheap stand-in)."""
+        found = self._memo.get(content)
+        if found is None:
+            if len(self._memo) > MAX_CACHED:
+                self._memo.clear()
+            found = self._memo[content] = digest()
+        return found
+
+    async def ensure(self, pool: Any, pending: dict[bytes, Pending], timeout: float) -> None:
+        """Give every hash of `pending` an id in `self.ids`."""
+        pending = {h: p for h, p in pending.items() if h not in self.ids}
+        if not pending:
+            return
+        if len(self.ids) > MAX_CACHED:
+            self.ids.clear()
+        ordered = [pending[h].values for h in sorted(pending)]  # one lock order for all
+        columns = [list(c) for c in zip(*ordered, strict=True)]
+        try:
+            async with pool.acquire(timeout=timeout) as conn, conn.transaction():
+                found = await conn.fetch(self.insert, *columns, timeout=timeout)
+                if self.splitter is not None and found:
+                    await self._store_attributes(conn, found, pending, timeout)
+                missing = [h for h in sorted(pending) if h not in {r["hash"] for r in found}]
+                if missing:
+                    found += await conn.fetch(self.select, missing, timeout=timeout)
+        except writer.DOWN as exc:
+            raise writer.unavailable(exc) from exc
+        for row in found:
+            self.ids[row["hash"]] = row["id"]
+            self.service_names[row["id"]] = row["service_name"]
+
+    async def _store_attributes(self, conn: Any, inserted: list, pending: dict[bytes, Pending],
+                                timeout: float) -> None:
+        tables: list[list[tuple]] = [[] for _ in attributes.SUFFIXES]
+        for row in inserted:
+            self.splitter.split(pending[row["hash"]].attributes, (row["id"],), tables)
+        columns = attributes.table_columns((f"{self.owner}_id",))
+        for name, cols, rows in zip(attributes.table_names(self.owner), columns, tables,
+                                    strict=True):
+            if rows:
+                await conn.copy_records_to_table(name, records=rows, columns=cols,
+                                                 timeout=timeout)
+
+
+async def register_keys(pool: Any, keys: set[str], timeout: float) -> dict[str, int]:
+    """Key ids of `keys`, registering the new ones."""
+    ordered = sorted(keys)
+    try:
+        async with pool.acquire(timeout=timeout) as conn:
+            await conn.execute(QUERIES.insert_attribute_keys, ordered, timeout=timeout)
+            rows = await conn.fetch(QUERIES.select_attribute_keys, ordered, timeout=timeout)
+    except writer.DOWN as exc:
+        raise writer.unavailable(exc) from exc
+    return {r["key"]: r["key_id"] for r in rows}
+
+
+class Sequence:
+    """Surrogate keys of one fact table, fetched from its sequence in blocks."""
+
+    def __init__(self, pool: Any, name: str, block: int = 8192, timeout: float = 30.0) -> None:
+        self.pool, self.name, self.block, self.timeout = pool, name, block, timeout
+        self._values: list[int] = []
+        self._lock = asyncio.Lock()
+
+    async def take(self, n: int) -> list[int]:
+        """`n` unused keys (one query per block, not per item)."""
+        async with self._lock:
+            if len(self._values) < n:
+                want = max(n - len(self._values), self.block)
+                try:
+                    async with self.pool.acquire(timeout=self.timeout) as conn:
+                        values = await conn.fetchval(QUERIES.reserve_ids, self.name, want,
+                                                     timeout=self.timeout)
+                except writer.DOWN as exc:
+                    raise writer.unavailable(exc) from exc
+                self._values.extend(values)
+            taken, self._values = self._values[:n], self._values[n:]
+            return taken

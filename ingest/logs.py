@@ -1,0 +1,114 @@
+"""Logs: log records and their attributes.
+
+A record's identity is `content_hash`, the SHA-256 of its resource and scope hashes and
+its own serialized content, unique together with the partition key `ts_unix_nano`
+(the record's time, else its observed time). A record with neither is stored at its
+receipt time; those few are looked up by hash alone before they are written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from ingest import attributes, queries, writer
+from ollygraph import codecs
+
+QUERIES = queries.QUERIES
+
+RESOURCES, SCOPES, ITEMS = "resource_logs", "scope_logs", "log_records"
+PROMOTION = "logs"
+
+LOGS = "otel_logs_fact"
+SEQUENCES = {LOGS: "otel_logs_fact_log_pk_seq"}
+TABLES = [
+    writer.Table(LOGS, ("log_pk", "ts_unix_nano", "time_unix_nano", "observed_time_unix_nano",
+                        "severity_number", "severity_text", "body_type_id", "body", "trace_id",
+                        "span_id", "flags", "event_name", "resource_id", "scope_id",
+                        "dropped_attributes_count", "content_hash")),
+    *attributes.tables("log", ("log_pk", "ts_unix_nano"), LOGS),
+]
+FACTS = [writer.Fact(LOGS, lambda row: (row[15], row[1]), QUERIES.existing_logs)]
+
+BODY_TYPES = {None: 0, "string_value": 1, "bool_value": 2, "int_value": 3, "double_value": 4,
+              "array_value": 5, "kvlist_value": 6, "bytes_value": 7}
+MAX_I64, MAX_I32 = 2**63 - 1, 2**31 - 1
+HASH_VERSION = b"log1"
+
+
+def optional_id(value: bytes, size: int, what: str) -> bytes | None:
+    """A log's trace or span id: empty or all zero (both mean "none") -> None."""
+    if not value or value == bytes(size):
+        return None
+    if len(value) != size:
+        raise codecs.BadValue(f"{what} must be {size} bytes (got {len(value)})")
+    return value
+
+
+def count(records: Any) -> dict[str, int]:
+    return {LOGS: len(records)}
+
+
+def prepare(records: Any, ctx: Any) -> None:
+    return None
+
+
+def flatten(records: Any, ctx: Any, prepared: None) -> None:
+    rows = ctx.rows
+    facts = rows[LOGS]
+    attrs = [rows[name] for name in attributes.table_names("log")]
+    split, check, tagged, sha256 = (ctx.splitter.split, codecs.check_text,
+                                    codecs.anyvalue_to_tagged, hashlib.sha256)
+    next_pk = ctx.pks[LOGS].__next__
+    identity = HASH_VERSION + ctx.resource_hash + ctx.scope_hash
+    resource_id, scope_id, now_ns = ctx.resource_id, ctx.scope_id, ctx.now_ns
+    for record in records:
+        pk = next_pk()
+        mark = ctx.mark()
+        try:
+            time_ns, observed_ns = record.time_unix_nano, record.observed_time_unix_nano
+            if time_ns > MAX_I64 or observed_ns > MAX_I64:
+                raise codecs.BadValue("a time is out of range")
+            if record.dropped_attributes_count > MAX_I32 or not 0 <= record.severity_number <= 24:
+                raise codecs.BadValue("severity number or dropped count out of range")
+            ts = time_ns or observed_ns or now_ns
+            body = record.body
+            kind = body.WhichOneof("value")
+            facts.append((
+                pk, ts, time_ns, observed_ns, record.severity_number,
+                check(record.severity_text, "severity_text"), BODY_TYPES[kind],
+                codecs.dumps(tagged(body)) if kind else None,
+                optional_id(record.trace_id, 16, "trace_id"),
+                optional_id(record.span_id, 8, "span_id"), record.flags,
+                check(record.event_name, "event_name"), resource_id, scope_id,
+                record.dropped_attributes_count,
+                sha256(identity + record.SerializeToString(deterministic=True)).digest()))
+            split(record.attributes, (pk, ts), attrs)
+        except codecs.BadValue as exc:
+            ctx.undo(mark)
+            ctx.reject(1, f"log record: {exc}")
+            continue
+        ctx.items += 1
+
+
+def make_before(pipeline: Any) -> writer.Hook:
+    async def before(conn: Any, rows: writer.Rows) -> None:
+        """Drop the receipt-timed records already stored (their ts differs on a retry)."""
+        unpinned = [r for r in rows[LOGS] if not r[2] and not r[3]]
+        if not unpinned:
+            return
+        seen: set[bytes] = set()
+        dropped = set()
+        for row in unpinned:
+            if row[15] in seen:
+                dropped.add(row[0])
+            seen.add(row[15])
+        found = await conn.fetch(QUERIES.existing_logs_any_time, [r[15] for r in unpinned])
+        dropped |= {unpinned[r["i"] - 1][0] for r in found}
+        writer.drop(rows, TABLES, LOGS, dropped)
+
+    return before
+
+
+def make_after(pipeline: Any) -> None:
+    return None

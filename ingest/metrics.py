@@ -1,0 +1,198 @@
+"""Metrics: the metric dimension and the four point tables (number, histogram,
+exponential histogram, summary) with their attributes and exemplars.
+
+A metric's descriptive fields (name, description, unit, type, temporality,
+monotonicity, metadata) are one `otel_metrics_dim` row. A point's identity is
+`content_hash`: its resource, scope and metric hashes and its serialized content,
+unique together with `time_unix_nano`. A bad point is rejected alone; a metric with a
+bad name or metadata is rejected with all its points.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from ingest import attributes, dimensions, queries, writer
+from ollygraph import codecs
+
+QUERIES = queries.QUERIES
+
+RESOURCES, SCOPES, ITEMS = "resource_metrics", "scope_metrics", "metrics"
+PROMOTION = "metrics"
+
+# Metric.data oneof -> (metric_type_id, point table kind)
+DATA = {"gauge": (1, "number"), "sum": (2, "number"), "histogram": (3, "histogram"),
+        "exponential_histogram": (4, "exp_histogram"), "summary": (5, "summary")}
+KIND_COLUMNS = {
+    "number": ("value_int", "value_double"),
+    "histogram": ("count", "sum", "min", "max", "explicit_bounds", "bucket_counts"),
+    "exp_histogram": ("count", "sum", "min", "max", "scale", "zero_count", "zero_threshold",
+                      "positive_offset", "positive_bucket_counts", "negative_offset",
+                      "negative_bucket_counts"),
+    "summary": ("count", "sum", "quantiles", "quantile_values"),
+}
+POINTS = {kind: f"otel_metrics_data_points_{kind}" for kind in KIND_COLUMNS}
+SEQUENCES = {table: f"{table}_point_pk_seq" for table in POINTS.values()}
+TABLES = [
+    table
+    for kind, columns in KIND_COLUMNS.items()
+    for table in (
+        writer.Table(POINTS[kind], ("point_pk", "time_unix_nano", "start_time_unix_nano",
+                                    "metric_id", "resource_id", "scope_id", "attributes_hash",
+                                    *columns, "flags", "exemplars", "content_hash")),
+        *attributes.tables(f"metric_{kind}", ("point_pk", "time_unix_nano"), POINTS[kind]),
+    )
+]
+FACTS = [writer.Fact(table, lambda row: (row[-1], row[1]),
+                     QUERIES.existing_points.format(table=table)) for table in POINTS.values()]
+
+MAX_I64, MAX_U32 = 2**63 - 1, 2**32 - 1
+HASH_VERSION = b"pt1"
+
+
+def count(metrics: Any) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for metric in metrics:
+        data = metric.WhichOneof("data")
+        if data:
+            table = POINTS[DATA[data][1]]
+            counts[table] = counts.get(table, 0) + len(getattr(metric, data).data_points)
+    return counts
+
+
+def metric_identity(metric: Any, data: str) -> tuple[bytes, dimensions.Pending]:
+    body = getattr(metric, data)
+    temporality = getattr(body, "aggregation_temporality", None)
+    monotonic = body.is_monotonic if data == "sum" else None
+    for text in (metric.name, metric.description, metric.unit):
+        codecs.check_text(text, "metric name, description or unit")
+    metadata = codecs.keyvalues_to_tagged(metric.metadata) if metric.metadata else None
+    identity = {"name": metric.name, "unit": metric.unit, "type": DATA[data][0],
+                "temporality": temporality, "monotonic": monotonic, "metadata": metadata}
+    digest = codecs.canonical_hash({**identity, "description": metric.description})
+    return digest, dimensions.Pending((
+        digest, codecs.canonical_hash(identity), metric.name, DATA[data][0], metric.unit,
+        metric.description, temporality, monotonic,
+        codecs.dumps(metadata) if metadata is not None else None))
+
+
+def prepare(metrics: Any, ctx: Any) -> list[bytes | str | None]:
+    """Per metric: its dimension hash (requested from the context), or why it is bad."""
+    out: list[bytes | str | None] = []
+    dims = ctx.pipeline.dimensions["metrics"]
+    for metric in metrics:
+        data = metric.WhichOneof("data")
+        if data is None:
+            out.append(None)
+            continue
+        key = (metric.name, metric.description, metric.unit, data,
+               getattr(getattr(metric, data), "aggregation_temporality", None),
+               data == "sum" and metric.sum.is_monotonic,
+               b"".join(kv.SerializeToString(deterministic=True) for kv in metric.metadata))
+        try:
+            digest = dims.memo(key, lambda m=metric, d=data: metric_identity(m, d)[0])
+            if digest not in dims.ids:
+                ctx.want("metrics", *metric_identity(metric, data))
+            out.append(digest)
+        except codecs.BadValue as exc:
+            out.append(f"metric: {exc}")
+    return out
+
+
+def _stats(p: Any) -> tuple:
+    return (p.count, p.sum if p.HasField("sum") else None, p.min if p.HasField("min") else None,
+            p.max if p.HasField("max") else None)
+
+
+def _values(kind: str, p: Any) -> tuple:
+    if kind == "number":
+        which = p.WhichOneof("value")
+        return (p.as_int if which == "as_int" else None,
+                p.as_double if which == "as_double" else None)
+    if kind == "histogram":
+        return (*_stats(p), list(p.explicit_bounds), list(p.bucket_counts))
+    if kind == "exp_histogram":
+        return (*_stats(p), p.scale, p.zero_count, p.zero_threshold,
+                p.positive.offset, list(p.positive.bucket_counts),
+                p.negative.offset, list(p.negative.bucket_counts))
+    return (p.count, p.sum, [q.quantile for q in p.quantile_values],
+            [q.value for q in p.quantile_values])
+
+
+def exemplars_json(exemplars: Any) -> str | None:
+    """Exemplars in their OTLP/JSON form (ids in hex, times and ints as strings)."""
+    if not exemplars:
+        return None
+    out = []
+    for e in exemplars:
+        item: dict[str, Any] = {"timeUnixNano": str(e.time_unix_nano)}
+        if e.WhichOneof("value") == "as_int":
+            item["asInt"] = str(e.as_int)
+        elif e.WhichOneof("value") == "as_double":
+            item["asDouble"] = codecs.double_to_json(e.as_double)
+        if e.span_id:
+            item["spanId"] = e.span_id.hex()
+        if e.trace_id:
+            item["traceId"] = e.trace_id.hex()
+        if e.filtered_attributes:
+            item["filteredAttributes"] = codecs.keyvalues_to_list(e.filtered_attributes)
+        out.append(item)
+    return codecs.dumps(out)
+
+
+def _too_big(values: tuple) -> bool:
+    return any((isinstance(v, int) and v > MAX_I64)
+               or (isinstance(v, list) and v and isinstance(v[0], int) and max(v) > MAX_I64)
+               for v in values)
+
+
+def flatten(metrics: Any, ctx: Any, prepared: list[bytes | str | None]) -> None:
+    rows = ctx.rows
+    split, sha256 = ctx.splitter.split, hashlib.sha256
+    dims = ctx.pipeline.dimensions["metrics"]
+    resource_id, scope_id = ctx.resource_id, ctx.scope_id
+    base = HASH_VERSION + ctx.resource_hash + ctx.scope_hash
+    for metric, digest in zip(metrics, prepared, strict=True):
+        if digest is None:
+            continue
+        data = metric.WhichOneof("data")
+        kind = DATA[data][1]
+        table = POINTS[kind]
+        points = getattr(metric, data).data_points
+        next_pk = ctx.pks[table].__next__
+        if isinstance(digest, str):
+            for _ in points:
+                next_pk()
+            ctx.reject(len(points), digest)
+            continue
+        facts = rows[table]
+        attrs = [rows[name] for name in attributes.table_names(f"metric_{kind}")]
+        metric_id, identity = dims.ids[digest], base + digest
+        for p in points:
+            pk = next_pk()
+            mark = ctx.mark()
+            try:
+                time_ns, start_ns = p.time_unix_nano, p.start_time_unix_nano
+                values = _values(kind, p)
+                if time_ns > MAX_I64 or start_ns > MAX_I64 or _too_big(values):
+                    raise codecs.BadValue("a time or count is out of range")
+                facts.append((pk, time_ns, start_ns, metric_id, resource_id, scope_id,
+                              codecs.canonical_hash(codecs.keyvalues_to_tagged(p.attributes)),
+                              *values, p.flags, exemplars_json(p.exemplars),
+                              sha256(identity + p.SerializeToString(deterministic=True))
+                              .digest()))
+                split(p.attributes, (pk, time_ns), attrs)
+            except codecs.BadValue as exc:
+                ctx.undo(mark)
+                ctx.reject(1, f"data point: {exc}")
+                continue
+            ctx.items += 1
+
+
+def make_before(pipeline: Any) -> None:
+    return None
+
+
+def make_after(pipeline: Any) -> None:
+    return None

@@ -1,0 +1,111 @@
+"""The store side of ingest: parsed OTLP requests in, committed rows out.
+
+    pipeline = await Pipeline.start(settings)
+    result = await pipeline.export("traces", ExportTraceServiceRequest(...))
+    await pipeline.close()
+
+`export` returns only after the request's rows are committed, with the partial-success
+count and message of the items it rejected. It raises `errors.Unavailable` when the
+database is down or too slow and `errors.Overloaded` when too much is in flight; both
+are retryable. Concurrent exports of a signal are coalesced by its `writer.Writer`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib
+import logging
+from typing import Any, NamedTuple
+
+from ingest import attributes, dimensions, errors, flatten, promotion, signals, writer
+from ollygraph import db, maintenance
+from ollygraph.settings import Settings
+
+log = logging.getLogger(__name__)
+
+UPKEEP_INTERVAL_S = 3600
+
+
+class Result(NamedTuple):
+    rejected: int  # items refused (PartialSuccess.rejected_*)
+    message: str   # why, '' when everything was accepted
+
+
+class Pipeline:
+    def __init__(self, settings: Settings, pool: Any, config: promotion.PromotionConfig,
+                 key_ids: dict[str, int], *, max_in_flight: int, max_batch_rows: int,
+                 timeout_s: float) -> None:
+        self.settings, self.pool, self.config, self.timeout_s = settings, pool, config, timeout_s
+        self.splitters = {name: attributes.Splitter(config.signals[name], key_ids)
+                          for name in promotion.SIGNALS}
+        self.dimensions = {
+            "resources": dimensions.Dimension("resources", "resource",
+                                              self.splitters["resource"]),
+            "scopes": dimensions.Dimension("scopes", "scope", self.splitters["scope"]),
+            "metrics": dimensions.Dimension("metrics"),
+        }
+        self.modules = {s.name: importlib.import_module(s.flatten_module) for s in signals.SIGNALS}
+        self.sequences = {table: dimensions.Sequence(pool, sequence, timeout=timeout_s)
+                          for module in self.modules.values()
+                          for table, sequence in module.SEQUENCES.items()}
+        self.writers = {
+            name: writer.Writer(pool, module.TABLES, module.FACTS,
+                                before=module.make_before(self), after=module.make_after(self),
+                                max_rows=max_batch_rows, max_in_flight=max_in_flight,
+                                timeout_s=timeout_s)
+            for name, module in self.modules.items()}
+        self._upkeep = asyncio.get_running_loop().create_task(self._partition_upkeep())
+
+    @classmethod
+    async def start(cls, settings: Settings, *, pool_size: int = 4,
+                    max_in_flight: int = 100_000, max_batch_rows: int = 20_000,
+                    timeout_s: float = 10.0) -> Pipeline:
+        """Connect, log the promotion config in force, ensure partitions and key ids."""
+        if not settings.database_url:
+            raise ValueError("the ingest pipeline needs settings.database_url")
+        config = promotion.load(settings.attribute_overrides)
+        log.info("%s", config.describe())
+        try:
+            pool = await db.create_pool(settings.database_url, settings.schema,
+                                        min_size=1, max_size=pool_size,
+                                        application_name="ollygraph-ingest", timeout=timeout_s)
+        except writer.DOWN as exc:
+            raise writer.unavailable(exc) from exc
+        try:
+            await asyncio.to_thread(maintenance.ensure_partitions, settings.database_url,
+                                    settings.schema, settings.partition_days_ahead)
+            key_ids = await dimensions.register_keys(pool, config.all_promoted_keys(), timeout_s)
+        except BaseException:
+            await pool.close()
+            raise
+        return cls(settings, pool, config, key_ids, max_in_flight=max_in_flight,
+                   max_batch_rows=max_batch_rows, timeout_s=timeout_s)
+
+    async def export(self, signal_name: str, request: Any) -> Result:
+        """Store `request` (an Export*ServiceRequest of `signal_name`); returns after commit."""
+        module, out = self.modules[signal_name], self.writers[signal_name]
+        if out.in_flight >= out.max_in_flight:
+            raise errors.Overloaded(f"{out.in_flight} {signal_name} items waiting to be written",
+                                    retry_after=1.0)
+        batch, ctx = await flatten.walk(self, module, request)
+        if batch.items:
+            await out.submit(batch)
+        return Result(ctx.rejected, ctx.message())
+
+    async def close(self) -> None:
+        self._upkeep.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._upkeep
+        for out in self.writers.values():
+            await out.close()
+        await self.pool.close()
+
+    async def _partition_upkeep(self) -> None:
+        while True:
+            await asyncio.sleep(UPKEEP_INTERVAL_S)
+            try:
+                await asyncio.to_thread(maintenance.ensure_partitions, self.settings.database_url,
+                                        self.settings.schema, self.settings.partition_days_ahead)
+            except Exception:
+                log.exception("partition upkeep failed; retrying in an hour")

@@ -1,0 +1,200 @@
+"""The one writer: coalesces the rows of concurrent exports into large COPY transactions.
+
+A `Writer` serves one signal. `submit(batch)` queues the rows of one export and returns
+once they are committed (or raises). A single task takes everything queued, waits a
+few milliseconds for more while the batch is small, then COPYs every table in one
+transaction and runs the signal's `after` hook (e.g. the trace summary) in it.
+
+Idempotency is optimistic: the unique keys of the fact tables reject a retried item,
+so the common case is COPY and nothing else. On a unique violation the batch is rolled
+back, duplicates within it and items already stored are dropped (with their child
+rows), and the batch is written again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any, NamedTuple
+
+import asyncpg
+
+from ingest import errors
+
+log = logging.getLogger(__name__)
+
+Rows = dict[str, list[tuple]]  # table name -> rows
+Hook = Callable[[Any, Rows], Awaitable[None]]  # (connection, rows) inside the transaction
+
+RETRYABLE = (asyncpg.DeadlockDetectedError, asyncpg.SerializationError)
+DOWN = (OSError, TimeoutError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError,
+        asyncpg.CannotConnectNowError, asyncpg.TooManyConnectionsError,
+        asyncpg.AdminShutdownError, asyncpg.QueryCanceledError)
+MAX_ATTEMPTS = 5
+
+
+class Table(NamedTuple):
+    name: str
+    columns: tuple[str, ...]
+    fact: str | None = None  # a child table: its rows start with the pk of this fact table
+
+
+class Fact(NamedTuple):
+    """A fact table, its unique key and the query telling which keys are already stored.
+
+    `existing` takes one array per key column and returns the 1-based ordinals (column
+    `i`) of the keys already present."""
+
+    table: str
+    key: Callable[[tuple], tuple]
+    existing: str
+
+
+class Batch(NamedTuple):
+    rows: Rows
+    items: int  # stored items (spans, log records, points), for backpressure
+
+
+def drop(rows: Rows, tables: list[Table], fact: str, pks: set[int]) -> None:
+    """Remove the items `pks` of fact table `fact` and their child rows from `rows`."""
+    if not pks:
+        return
+    for table in tables:
+        if table.name == fact or table.fact == fact:
+            rows[table.name] = [r for r in rows[table.name] if r[0] not in pks]
+
+
+def unavailable(exc: BaseException) -> errors.Unavailable:
+    return errors.Unavailable(f"database unavailable: {type(exc).__name__}: {exc}",
+                              retry_after=1.0)
+
+
+class Writer:
+    def __init__(self, pool: Any, tables: list[Table], facts: list[Fact], *,
+                 before: Hook | None = None, after: Hook | None = None,
+                 max_rows: int = 20_000, linger_s: float = 0.005,
+                 max_in_flight: int = 100_000, timeout_s: float = 30.0) -> None:
+        self.pool, self.tables, self.facts = pool, tables, facts
+        self.before, self.after = before, after
+        self.max_rows, self.linger_s = max_rows, linger_s
+        self.max_in_flight, self.timeout_s = max_in_flight, timeout_s
+        self.in_flight = 0
+        self._queue: asyncio.Queue[tuple[Batch, asyncio.Future] | None] = asyncio.Queue()
+        self._task = asyncio.get_running_loop().create_task(self._run())
+
+    async def submit(self, batch: Batch) -> None:
+        """Queue `batch`; returns after its commit. Raises Overloaded past the bound."""
+        if self.in_flight and self.in_flight + batch.items > self.max_in_flight:
+            raise errors.Overloaded(f"{self.in_flight} items waiting to be written",
+                                    retry_after=1.0)
+        if self._task.done():
+            raise errors.Unavailable("the writer is stopped")
+        future = asyncio.get_running_loop().create_future()
+        self.in_flight += batch.items
+        try:
+            self._queue.put_nowait((batch, future))
+            await asyncio.shield(future)
+        finally:
+            self.in_flight -= batch.items
+
+    async def close(self) -> None:
+        self._queue.put_nowait(None)
+        with contextlib.suppress(Exception):
+            await self._task
+
+    async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
+        stop = False
+        while not stop:
+            first = await self._queue.get()
+            if first is None:
+                break
+            pending = [first]
+            size = sum(map(len, first[0].rows.values()))
+            deadline = loop.time() + self.linger_s
+            while size < self.max_rows:
+                try:
+                    nxt = self._queue.get_nowait()
+                except asyncio.QueueEmpty:
+                    remaining = deadline - loop.time()
+                    if remaining <= 0:
+                        break
+                    try:
+                        nxt = await asyncio.wait_for(self._queue.get(), remaining)
+                    except TimeoutError:
+                        break
+                if nxt is None:
+                    stop = True
+                    break
+                pending.append(nxt)
+                size += sum(map(len, nxt[0].rows.values()))
+            await self._write_and_resolve(pending)
+
+    async def _write_and_resolve(self, pending: list[tuple[Batch, asyncio.Future]]) -> None:
+        try:
+            await self._write([batch for batch, _ in pending])
+        except Exception as exc:
+            if len(pending) > 1 and not isinstance(exc, errors.Unavailable):
+                # one export's rows broke the batch: write each alone so only it fails
+                for one in pending:
+                    await self._write_and_resolve([one])
+                return
+            for _, future in pending:
+                if not future.done():
+                    future.set_exception(exc)
+            return
+        for _, future in pending:
+            if not future.done():
+                future.set_result(None)
+
+    async def _write(self, batches: list[Batch]) -> None:
+        rows: Rows = {t.name: [r for b in batches for r in b.rows.get(t.name, ())]
+                      for t in self.tables}
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            try:
+                async with self.pool.acquire(timeout=self.timeout_s) as conn, \
+                        conn.transaction():
+                    if self.before:
+                        await self.before(conn, rows)
+                    for table in self.tables:
+                        if rows[table.name]:
+                            await conn.copy_records_to_table(
+                                table.name, records=rows[table.name], columns=table.columns,
+                                timeout=self.timeout_s)
+                    if self.after:
+                        await self.after(conn, rows)
+                return
+            except asyncpg.UniqueViolationError:
+                await self._drop_stored(rows)
+            except RETRYABLE as exc:
+                log.info("retrying a batch after %s (attempt %d)", type(exc).__name__, attempt)
+            except DOWN as exc:
+                raise unavailable(exc) from exc
+        raise errors.Unavailable("the batch kept conflicting with concurrent writers",
+                                 retry_after=1.0)
+
+    async def _drop_stored(self, rows: Rows) -> None:
+        """Drop duplicates within `rows` and the items already stored."""
+        for fact in self.facts:
+            facts = rows[fact.table]
+            if not facts:
+                continue
+            seen: set[tuple] = set()
+            dropped: set[int] = set()
+            for row in facts:
+                key = fact.key(row)
+                if key in seen:
+                    dropped.add(row[0])
+                seen.add(key)
+            drop(rows, self.tables, fact.table, dropped)
+            facts = rows[fact.table]
+            keys = [fact.key(r) for r in facts]
+            try:
+                async with self.pool.acquire(timeout=self.timeout_s) as conn:
+                    found = await conn.fetch(fact.existing, *map(list, zip(*keys, strict=True)),
+                                             timeout=self.timeout_s)
+            except DOWN as exc:
+                raise unavailable(exc) from exc
+            drop(rows, self.tables, fact.table, {facts[r["i"] - 1][0] for r in found})

@@ -37,10 +37,10 @@ def build() -> strawberry.Schema:
     return strawberry.Schema(
         query=merge_types("Query", QUERY_TYPES),
         extensions=[
-            QueryDepthLimiter(max_depth=MAX_DEPTH),
-            MaxTokensLimiter(max_token_count=MAX_TOKENS),
-            MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
-            MaskErrors(should_mask_error=errors.should_mask),
+            lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+            lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+            lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+            lambda: MaskErrors(should_mask_error=errors.should_mask),
             SqlStatements,
         ],
     )

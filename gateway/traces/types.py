@@ -142,7 +142,7 @@ class Span:
     @strawberry.field
     def status(self) -> Status:
         return Status(code=enums.status(self.row["status_code_id"]),
-                      message=self.row["status_message"])
+                      message=self.row["status_message"] or None)
 
     @strawberry.field(description="All attributes as one JSON object, or only `keys`.")
     async def attributes(self, info: strawberry.Info,

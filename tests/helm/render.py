@@ -36,8 +36,10 @@ OVERRIDES = {
         "enabled": True,
         "promote": {
             "resource": {"string": ["custom.datacenter"]},
-            "spans": {"string": ["custom.request_id", "custom.user_id"],
-                      "int": ["custom.retry_count"]},
+            "spans": {
+                "string": ["custom.request_id", "custom.user_id"],
+                "int": ["custom.retry_count"],
+            },
             "logs": {"string": ["app.component"]},
         },
         "drop": {"logs": ["sensitive.password"], "resource": ["internal.build_hash"]},
@@ -81,8 +83,9 @@ class Manifests(list):
         return found[0]
 
 
-def render_chart(chart: helm_python.Chart, values: dict[str, Any] | None = None,
-                 **options: Any) -> Manifests:
+def render_chart(
+    chart: helm_python.Chart, values: dict[str, Any] | None = None, **options: Any
+) -> Manifests:
     options = {"name": RELEASE, "namespace": NAMESPACE, "is_install": True, **options}
     rendered = chart.render(values or None, **options)
     manifests = Manifests()

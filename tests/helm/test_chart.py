@@ -28,9 +28,13 @@ from tests.helm.render import (
 # The oldest Kubernetes the chart supports (Chart.yaml kubeVersion; native gRPC probes are
 # GA from 1.27) and the newest whose schemas kubernetes-validate ships.
 KUBE_VERSIONS = ("1.27.0", kubernetes_validate.latest_version())
-COMPONENT_LABELS = ("app.kubernetes.io/name", "app.kubernetes.io/instance",
-                    "app.kubernetes.io/part-of", "app.kubernetes.io/managed-by",
-                    "app.kubernetes.io/version")
+COMPONENT_LABELS = (
+    "app.kubernetes.io/name",
+    "app.kubernetes.io/instance",
+    "app.kubernetes.io/part-of",
+    "app.kubernetes.io/managed-by",
+    "app.kubernetes.io/version",
+)
 APPS = ("ingest", "gateway")
 
 
@@ -64,8 +68,10 @@ def test_every_object_matches_the_kubernetes_schema(render, variant, kube_versio
         try:
             kubernetes_validate.validate(doc, kube_version, strict=True)
         except kubernetes_validate.ValidationError as exc:
-            pytest.fail(f"{doc['kind']}/{doc['metadata']['name']} on {kube_version}: "
-                        f"{exc.caught.message} at {list(exc.caught.absolute_path)}")
+            pytest.fail(
+                f"{doc['kind']}/{doc['metadata']['name']} on {kube_version}: "
+                f"{exc.caught.message} at {list(exc.caught.absolute_path)}"
+            )
 
 
 @pytest.mark.parametrize("variant", list(VARIANTS))
@@ -168,10 +174,12 @@ def test_the_containers_run_commands_the_cli_accepts(render):
     """Every command line in the chart parses with ollygraph's own argument parser."""
     parser = cli.build_parser()
     manifests = render()
-    commands = [container(manifests.get("Deployment", "ollygraph-ingest"), "ingest")["args"],
-                container(manifests.get("Deployment", "ollygraph-gateway"), "gateway")["args"],
-                container(manifests.get("Job", "ollygraph-migrate"), "migrate")["args"],
-                container(manifests.get("CronJob", "ollygraph-retention"), "retention")["args"]]
+    commands = [
+        container(manifests.get("Deployment", "ollygraph-ingest"), "ingest")["args"],
+        container(manifests.get("Deployment", "ollygraph-gateway"), "gateway")["args"],
+        container(manifests.get("Job", "ollygraph-migrate"), "migrate")["args"],
+        container(manifests.get("CronJob", "ollygraph-retention"), "retention")["args"],
+    ]
     init = container(manifests.get("Deployment", "ollygraph-ingest"), "wait-for-schema")
     script = init["args"][0]
     check = next(line.strip() for line in script.splitlines() if "ollygraph migrate" in line)
@@ -234,14 +242,23 @@ def test_cloudnativepg_gateway_reads_replicas_and_the_rest_write_to_the_primary(
     assert cluster["spec"]["instances"] == 2
     database = cluster["spec"]["bootstrap"]["initdb"]["database"]
     rw, ro = (f"postgresql://ollygraph-db-{s}:5432/{database}" for s in ("rw", "ro"))
-    assert _databases(manifests) == {"ingest": {rw}, "migration": {rw}, "retention": {rw},
-                                     "gateway": {ro}}
+    assert _databases(manifests) == {
+        "ingest": {rw},
+        "migration": {rw},
+        "retention": {rw},
+        "gateway": {ro},
+    }
     for workload in _workloads(manifests):
         for c in pod_spec(workload)["containers"]:
-            secrets = {k: e["valueFrom"]["secretKeyRef"] for k, e in env(c).items()
-                       if k in ("PGUSER", "PGPASSWORD")}
-            assert secrets == {"PGUSER": {"name": "ollygraph-db-app", "key": "username"},
-                               "PGPASSWORD": {"name": "ollygraph-db-app", "key": "password"}}
+            secrets = {
+                k: e["valueFrom"]["secretKeyRef"]
+                for k, e in env(c).items()
+                if k in ("PGUSER", "PGPASSWORD")
+            }
+            assert secrets == {
+                "PGUSER": {"name": "ollygraph-db-app", "key": "username"},
+                "PGPASSWORD": {"name": "ollygraph-db-app", "key": "password"},
+            }
 
 
 def test_cloudnativepg_single_instance_has_no_ro_endpoints_so_the_gateway_uses_rw(render):
@@ -268,8 +285,12 @@ def test_external_database_everyone_uses_the_secret_url(render):
 def test_external_read_replica_is_used_by_the_gateway_only(render):
     manifests = render(EXTERNAL_WITH_REPLICA)
     rw, ro = ("ollygraph-db", "database-url"), ("ollygraph-db-replica", "read-only-url")
-    assert _databases(manifests) == {"ingest": {rw}, "migration": {rw}, "retention": {rw},
-                                     "gateway": {ro}}
+    assert _databases(manifests) == {
+        "ingest": {rw},
+        "migration": {rw},
+        "retention": {rw},
+        "gateway": {ro},
+    }
 
 
 # --- migrations run before the apps --------------------------------------------------------
@@ -372,8 +393,10 @@ def test_an_existing_overrides_configmap_is_mounted_not_created(render):
     manifests = render(values)
     assert not manifests.of_kind("ConfigMap")
     volumes = pod_spec(manifests.get("Deployment", "ollygraph-ingest"))["volumes"]
-    assert {"name": "attribute-overrides",
-            "configMap": {"name": "team-overrides", "optional": True}} in volumes
+    assert {
+        "name": "attribute-overrides",
+        "configMap": {"name": "team-overrides", "optional": True},
+    } in volumes
 
 
 # --- scaling, network, retention -----------------------------------------------------------
@@ -386,8 +409,11 @@ def test_autoscaling_creates_an_hpa_per_deployment_and_drops_fixed_replicas(rend
         hpa = manifests.get("HorizontalPodAutoscaler", f"ollygraph-{app}")
         assert "replicas" not in deployment["spec"]
         assert hpa["apiVersion"] == "autoscaling/v2"
-        assert hpa["spec"]["scaleTargetRef"] == {"apiVersion": "apps/v1", "kind": "Deployment",
-                                                 "name": deployment["metadata"]["name"]}
+        assert hpa["spec"]["scaleTargetRef"] == {
+            "apiVersion": "apps/v1",
+            "kind": "Deployment",
+            "name": deployment["metadata"]["name"],
+        }
         metrics = {m["resource"]["name"]: m["resource"]["target"] for m in hpa["spec"]["metrics"]}
         assert metrics["cpu"] == {"type": "Utilization", "averageUtilization": 70}
     ingest_hpa = manifests.get("HorizontalPodAutoscaler", "ollygraph-ingest")
@@ -403,8 +429,9 @@ def test_network_policies_select_the_pods_and_open_only_their_ports(render):
         labels = deployment["spec"]["template"]["metadata"]["labels"]
         assert policy["spec"]["podSelector"]["matchLabels"].items() <= labels.items()
         c = container(deployment, app)
-        opened = {_port_number(c, p["port"]) for rule in policy["spec"]["ingress"]
-                  for p in rule["ports"]}
+        opened = {
+            _port_number(c, p["port"]) for rule in policy["spec"]["ingress"] for p in rule["ports"]
+        }
         assert opened == {p["containerPort"] for p in c["ports"]}
     ingest_policy = manifests.get("NetworkPolicy", "ollygraph-ingest")
     assert ingest_policy["spec"]["ingress"][0]["from"] == [{"namespaceSelector": {}}]
@@ -420,8 +447,14 @@ def test_retention_cronjob_keeps_the_configured_window(render):
 
 
 def test_ingest_workers_and_ports_flow_into_the_environment(render):
-    values = {"ingest": {"workers": 4, "grpcPort": 14317, "httpPort": 14318,
-                         "livenessProbe": {"grpc": {"port": 14317}}}}
+    values = {
+        "ingest": {
+            "workers": 4,
+            "grpcPort": 14317,
+            "httpPort": 14318,
+            "livenessProbe": {"grpc": {"port": 14317}},
+        }
+    }
     ingest = container(render(values).get("Deployment", "ollygraph-ingest"), "ingest")
     literal = {k: e["value"] for k, e in env(ingest).items() if "value" in e}
     loaded = settings.load(literal)

@@ -72,16 +72,26 @@ def test_entrypoint_is_the_ollygraph_command_and_the_default_is_the_gateway():
 
 
 def test_exposes_the_otlp_and_graphql_ports():
-    exposed = {int(p.split("/")[0]) for op, args in instructions() if op == "EXPOSE"
-               for p in args.split()}
+    exposed = {
+        int(p.split("/")[0]) for op, args in instructions() if op == "EXPOSE" for p in args.split()
+    }
     assert exposed == {4317, 4318, 8000}
 
 
 def test_dockerignore_keeps_what_pip_install_needs():
-    patterns = [line.strip() for line in (ROOT / ".dockerignore").read_text().splitlines()
-                if line.strip() and not line.startswith("#")]
-    needed = ["pyproject.toml", "README.md", "ollygraph/cli.py", "ingest/__init__.py",
-              "gateway/__init__.py", "migrations/env.py"]
+    patterns = [
+        line.strip()
+        for line in (ROOT / ".dockerignore").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    needed = [
+        "pyproject.toml",
+        "README.md",
+        "ollygraph/cli.py",
+        "ingest/__init__.py",
+        "gateway/__init__.py",
+        "migrations/env.py",
+    ]
     for path in needed:
         for pattern in patterns:
             assert not fnmatch.fnmatch(path, pattern), f"{pattern} excludes {path}"

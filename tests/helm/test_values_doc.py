@@ -13,7 +13,8 @@ def test_deploy_doc_table_matches_values_yaml():
     document = values_doc.DEPLOY_DOC.read_text()
     assert values_doc.START in document and values_doc.END in document
     assert values_doc.document_with_table(document) == document, (
-        "docs/deploy.md is out of date: run `python -m tests.helm.values_doc --write`")
+        "docs/deploy.md is out of date: run `python -m tests.helm.values_doc --write`"
+    )
 
 
 def test_comment_parsing_follows_nesting_and_skips_undocumented_keys():
@@ -29,4 +30,6 @@ b:
 e: [1]
 """
     assert values_doc.documented_keys(text) == {
-        "a": "top", "b.c": "nested, continued on a second line"}
+        "a": "top",
+        "b.c": "nested, continued on a second line",
+    }

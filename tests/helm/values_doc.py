@@ -70,16 +70,17 @@ def _lookup(values: dict[str, Any], dotted: str) -> Any:
 def leaves(values: Any, prefix: str = "") -> list[str]:
     """Dotted paths of every scalar, list or empty mapping."""
     if isinstance(values, dict) and values:
-        return [leaf for key, value in values.items()
-                for leaf in leaves(value, f"{prefix}{key}.")]
+        return [leaf for key, value in values.items() for leaf in leaves(value, f"{prefix}{key}.")]
     return [prefix.rstrip(".")]
 
 
 def rows() -> list[Row]:
     text = VALUES.read_text()
     values = yaml.safe_load(text)
-    return [Row(key, _lookup(values, key), description)
-            for key, description in documented_keys(text).items()]
+    return [
+        Row(key, _lookup(values, key), description)
+        for key, description in documented_keys(text).items()
+    ]
 
 
 def undocumented() -> list[str]:

@@ -123,7 +123,7 @@ class _Sets:
             "bounds": self._bounds(), "pred": pred_sql}, key=self.key))
 
     def other(self, pred: str, op: str = "=", **binds: Any) -> None:
-        x = self.stmt.render(SQL.json_value, key=self.key)
+        x = self.stmt.render(SQL.json_value, key=self.key) if "@x@" in SQL[pred] else ""
         pred_sql = self.stmt.render(SQL[pred], {"op": op, "x": x}, **binds)
         self.parts.append(self.stmt.render(SQL.attr_other_set, {
             "inner": self.target.inner, "table": f"{self.target.prefix}_other",

@@ -9,10 +9,10 @@
 
 -- name: attr_typed_set
 SELECT @inner@ FROM @table@ AS a
-WHERE a.key_id = (SELECT key_id FROM attribute_keys WHERE key = :key) AND @bounds@ AND @pred@
+WHERE a.key_id = (SELECT key_id FROM attribute_keys WHERE key = :key::text) AND @bounds@ AND @pred@
 
 -- name: attr_other_set
-SELECT @inner@ FROM @table@ AS a WHERE a.attributes ? :key AND @bounds@ AND @pred@
+SELECT @inner@ FROM @table@ AS a WHERE a.attributes ? :key::text AND @bounds@ AND @pred@
 
 -- name: attr_bounds
 a.@partition@ BETWEEN :lo AND :hi
@@ -39,7 +39,7 @@ a.value @op@ :v
 a.value::numeric @op@ :v::numeric
 
 -- name: json_value
-otel_anyvalue_to_json(a.attributes -> :key)
+otel_anyvalue_to_json(a.attributes -> :key::text)
 
 -- name: json_eq
 @x@ = :v::jsonb

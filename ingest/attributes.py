@@ -45,8 +45,10 @@ class Splitter:
         """Append the rows of attributes `kvs` owned by `owner` to the six `tables`."""
         if not kvs:
             return
-        dropped, promoted, check = self.dropped, self.promoted, codecs.check_text
-        chosen: dict[str, tuple[int, int, Any]] = {}
+        dropped, promoted = self.dropped, self.promoted
+        tagged_json, quote_key = codecs.tagged_json, codecs.quote_key
+        parts: list[str] = []
+        typed: dict[int, tuple[int, tuple]] | None = None  # key_id -> (table, row): last wins
         for kv in kvs:
             key = kv.key
             if key in dropped:
@@ -55,21 +57,20 @@ class Splitter:
             kind = value.WhichOneof("value")
             hit = promoted.get((key, kind))
             if hit is None:
-                chosen[check(key, "attribute key")] = (5, 0, codecs.anyvalue_to_tagged(value))
+                # JSONB keeps the last of repeated keys, as OTLP wants
+                parts.append(quote_key(key) + ":" + tagged_json(value, kind))
             else:
                 raw = getattr(value, kind)
                 if hit[0] == 0:
-                    check(raw, f"attribute {key}")
-                chosen[key] = (hit[0], hit[1], raw)
-        rest = {}
-        for key, (index, key_id, value) in chosen.items():
-            if index == 5:
-                rest[key] = value
-            else:
-                tables[index].append((*owner, key_id, value))
-        if rest:
-            tables[5].append((*owner, codecs.dumps(rest)))
-
+                    codecs.check_text(raw, f"attribute {key}")
+                if typed is None:
+                    typed = {}
+                typed[hit[1]] = (hit[0], (*owner, hit[1], raw))
+        if typed:
+            for index, row in typed.values():
+                tables[index].append(row)
+        if parts:
+            tables[5].append((*owner, "{" + ",".join(parts) + "}"))
 
 def tables(owner: str, owner_columns: tuple[str, ...], fact: str) -> list[writer.Table]:
     """The six attribute tables of `owner` as writer tables hanging off `fact`."""

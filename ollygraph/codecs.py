@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import json.encoder
 import math
 from typing import Any
 
@@ -106,6 +107,37 @@ def tagged_to_python(tagged: dict[str, Any]) -> Any:
     if tag == "kvlistValue":
         return {kv["key"]: tagged_to_python(kv.get("value", {})) for kv in inner.get("values", [])}
     return inner
+
+
+_quote = json.encoder.encode_basestring  # C-accelerated JSON string literal
+_isfinite = math.isfinite
+
+
+def tagged_json(value: Any, kind: str | None, depth: int = 0) -> str:
+    """JSON text of `anyvalue_to_tagged(value)` (`kind` is its oneof), fast for scalars."""
+    if kind == "string_value":
+        text = value.string_value
+        if "\x00" in text:
+            raise BadValue("string contains a NUL character")
+        return '{"stringValue":' + _quote(text) + "}"
+    if kind == "int_value":
+        return '{"intValue":"' + str(value.int_value) + '"}'
+    if kind == "bool_value":
+        return '{"boolValue":true}' if value.bool_value else '{"boolValue":false}'
+    if kind == "double_value" and _isfinite(value.double_value):
+        return '{"doubleValue":' + repr(value.double_value) + "}"
+    if kind == "array_value" and depth < MAX_DEPTH:
+        return '{"arrayValue":{"values":[' + ",".join(
+            [tagged_json(v, v.WhichOneof("value"), depth + 1) for v in value.array_value.values]
+        ) + "]}}"
+    return dumps(anyvalue_to_tagged(value, depth))
+
+
+def quote_key(key: str) -> str:
+    """A JSON object key (string literal) for `key`; refuses NUL."""
+    if "\x00" in key:
+        raise BadValue("attribute key contains a NUL character")
+    return _quote(key)
 
 
 def dumps(obj: Any) -> str:

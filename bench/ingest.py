@@ -1,0 +1,287 @@
+"""Ingest throughput: end-to-end spans/s against the raw COPY rate of the same rows.
+
+    .venv/bin/python bench/ingest.py [--mode grpc|pipeline|both] [--spans 200000]
+                                     [--database-url URL] [--logs N] [--points N]
+
+`grpc` starts `ollygraph ingest` as its own process and sends prebuilt OTLP requests
+from this one over gRPC, timing until the exports are answered and every span is
+counted in the database. `pipeline` calls `Pipeline.export` in this process. The raw
+COPY rate is the same flattened rows copied into a scratch schema with no ingest
+work around it. Prints figures only; nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import random
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+# Run as a script, this file's directory comes first on sys.path and its name would
+# hide the `ingest` package: put the repository root there instead.
+sys.path[0] = str(Path(__file__).resolve().parents[1])
+
+import asyncpg  # noqa: E402
+import grpc  # noqa: E402
+from opentelemetry.proto.collector.logs.v1 import logs_service_pb2  # noqa: E402
+from opentelemetry.proto.collector.metrics.v1 import metrics_service_pb2  # noqa: E402
+from opentelemetry.proto.collector.trace.v1 import trace_service_pb2  # noqa: E402
+from opentelemetry.proto.common.v1 import common_pb2  # noqa: E402
+from opentelemetry.proto.logs.v1 import logs_pb2  # noqa: E402
+from opentelemetry.proto.metrics.v1 import metrics_pb2  # noqa: E402
+from opentelemetry.proto.trace.v1 import trace_pb2  # noqa: E402
+
+from ingest import flatten, pipeline, signals  # noqa: E402
+from ollygraph import db, migrate, settings  # noqa: E402
+
+ROUTES = ["/api/cart", "/api/checkout", "/api/items/{id}", "/login", "/search"]
+
+
+def kv(key: str, value: object) -> common_pb2.KeyValue:
+    if isinstance(value, bool):
+        v = common_pb2.AnyValue(bool_value=value)
+    elif isinstance(value, int):
+        v = common_pb2.AnyValue(int_value=value)
+    elif isinstance(value, float):
+        v = common_pb2.AnyValue(double_value=value)
+    elif isinstance(value, list):
+        v = common_pb2.AnyValue(array_value=common_pb2.ArrayValue(
+            values=[common_pb2.AnyValue(string_value=x) for x in value]))
+    else:
+        v = common_pb2.AnyValue(string_value=str(value))
+    return common_pb2.KeyValue(key=key, value=v)
+
+
+def resource(i: int) -> dict:
+    return {"attributes": [kv("service.name", f"svc-{i % 5}"), kv("host.name", f"host-{i % 3}"),
+                           kv("telemetry.sdk.language", "python")]}
+
+
+def span_requests(total: int, per_request: int) -> list:
+    """~10 attributes per span (mixed types, ~1/3 promoted), an event on every 4th span."""
+    rnd, base, out = random.Random(1), time.time_ns(), []
+    for r in range(0, total, per_request):
+        spans = []
+        for i in range(r, min(total, r + per_request)):
+            if i % 10 == 0:
+                trace_id, parent = rnd.randbytes(16), b""
+            span_id = rnd.randbytes(8)
+            start = base + i * 1000
+            attrs = [kv("http.method", rnd.choice(["GET", "POST"])),
+                     kv("http.route", rnd.choice(ROUTES)), kv("http.status_code", 200),
+                     kv("user.id", f"user-{rnd.randrange(10_000)}"), kv("retry.count", i % 3),
+                     kv("cache.hit", i % 2 == 0), kv("payload.ratio", rnd.random()),
+                     kv("tags", ["a", "b"]), kv("net.peer.name", "db.internal"),
+                     kv("request.id", rnd.randbytes(6).hex())]
+            events = ([trace_pb2.Span.Event(time_unix_nano=start + 10, name="cache.lookup",
+                                            attributes=[kv("key", "k1"), kv("hit", True)])]
+                      if i % 4 == 0 else [])
+            spans.append(trace_pb2.Span(
+                trace_id=trace_id, span_id=span_id, parent_span_id=parent, name="GET /api",
+                kind=2 if not parent else 3, start_time_unix_nano=start,
+                end_time_unix_nano=start + 5_000_000, attributes=attrs, events=events,
+                status={"code": 2 if i % 50 == 0 else 0}))
+            parent = span_id
+        out.append(trace_service_pb2.ExportTraceServiceRequest(resource_spans=[{
+            "resource": resource(r // per_request), "scope_spans": [
+                {"scope": {"name": "bench", "version": "1"}, "spans": spans}]}]))
+    return out
+
+
+def log_requests(total: int, per_request: int) -> list[logs_service_pb2.ExportLogsServiceRequest]:
+    base, out = time.time_ns(), []
+    for r in range(0, total, per_request):
+        records = [logs_pb2.LogRecord(
+            time_unix_nano=base + i, observed_time_unix_nano=base + i, severity_number=9,
+            severity_text="INFO", body=common_pb2.AnyValue(string_value=f"request {i} done"),
+            attributes=[kv("log.logger", "app"), kv("user.id", f"u{i % 100}"), kv("n", i)],
+            trace_id=os.urandom(16), span_id=os.urandom(8))
+            for i in range(r, min(total, r + per_request))]
+        out.append(logs_service_pb2.ExportLogsServiceRequest(resource_logs=[{
+            "resource": resource(r), "scope_logs": [{"scope": {"name": "bench"},
+                                                    "log_records": records}]}]))
+    return out
+
+
+def metric_requests(total: int, per_request: int) -> list:
+    base, out = time.time_ns(), []
+    for r in range(0, total, per_request):
+        n = min(total, r + per_request) - r
+        points = [metrics_pb2.NumberDataPoint(
+            time_unix_nano=base + r + i, start_time_unix_nano=base, as_double=i * 0.5,
+            attributes=[kv("method", "GET"), kv("endpoint", f"/e{i % 20}")]) for i in range(n)]
+        out.append(metrics_service_pb2.ExportMetricsServiceRequest(resource_metrics=[{
+            "resource": resource(0), "scope_metrics": [{"scope": {"name": "bench"}, "metrics": [
+                {"name": "http.server.requests", "unit": "1",
+                 "sum": {"data_points": points, "aggregation_temporality": 2,
+                         "is_monotonic": True}}]}]}]))
+    return out
+
+
+async def raw_copy_rate(cfg: settings.Settings, requests: list, signal: str) -> float:
+    """Items/s of COPYing the flattened rows of `requests` alone (flattening not timed)."""
+    pipe = await pipeline.Pipeline.start(cfg)
+    module = pipe.modules[signal]
+    batches = [(await flatten.walk(pipe, module, req))[0] for req in requests]
+    await pipe.close()
+    conn = await asyncpg.connect(migrate.libpq_url(cfg.database_url),
+                                 server_settings={"search_path": cfg.schema})
+    items = sum(b.items for b in batches)
+    start = time.perf_counter()
+    for i in range(0, len(batches), 40):
+        chunk = batches[i:i + 40]
+        async with conn.transaction():
+            for table in module.TABLES:
+                rows = [r for b in chunk for r in b.rows[table.name]]
+                if rows:
+                    await conn.copy_records_to_table(table.name, records=rows,
+                                                     columns=table.columns)
+    elapsed = time.perf_counter() - start
+    await conn.close()
+    return items / elapsed
+
+
+async def via_pipeline(cfg: settings.Settings, requests: list, signal: str,
+                       concurrency: int) -> float:
+    pipe = await pipeline.Pipeline.start(cfg)
+    queue = list(reversed(requests))
+
+    async def worker() -> None:
+        while queue:
+            await pipe.export(signal, queue.pop())
+
+    start = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    elapsed = time.perf_counter() - start
+    await pipe.close()
+    return elapsed
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def ingest_process(cfg: settings.Settings):
+    grpc_port, http_port = free_port(), free_port()
+    env = {**os.environ, **cfg.replace(grpc_port=grpc_port, http_port=http_port,
+                                       host="127.0.0.1", log_level="WARNING").to_env()}
+    proc = subprocess.Popen([sys.executable, "-m", "ollygraph", "ingest"], env=env)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError), \
+                    socket.create_connection(("127.0.0.1", grpc_port), 1):
+                break
+            time.sleep(0.2)
+        yield f"127.0.0.1:{grpc_port}"
+    finally:
+        proc.terminate()
+        proc.wait(30)
+
+
+async def via_grpc(target: str, requests: list, signal: str, concurrency: int) -> float:
+    spec = signals.BY_NAME[signal]
+    payloads = [r.SerializeToString() for r in requests]
+    async with grpc.aio.insecure_channel(target, options=[
+            ("grpc.max_send_message_length", 64 << 20)]) as channel:
+        call = channel.unary_unary(spec.grpc_method, request_serializer=lambda b: b,
+                                   response_deserializer=spec.response.FromString)
+        queue = list(reversed(payloads))
+
+        async def worker() -> None:
+            while queue:
+                payload = queue.pop()
+                for _ in range(100):
+                    try:
+                        await call(payload, timeout=60)
+                        break
+                    except grpc.aio.AioRpcError as exc:
+                        if exc.code() not in (grpc.StatusCode.UNAVAILABLE,
+                                              grpc.StatusCode.RESOURCE_EXHAUSTED):
+                            raise
+                        await asyncio.sleep(0.2)
+
+        start = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        return time.perf_counter() - start
+
+
+async def count_rows(url: str, schema: str, table: str) -> int:
+    conn = await asyncpg.connect(migrate.libpq_url(url))
+    try:
+        return await conn.fetchval(f'SELECT count(*) FROM "{schema}".{table}')
+    finally:
+        await conn.close()
+
+
+FACT = {"traces": "otel_spans_fact", "logs": "otel_logs_fact",
+        "metrics": "otel_metrics_data_points_number"}
+
+
+async def run_signal(args, url: str, signal: str, requests: list, items: int) -> None:
+    scratch = settings.Settings(database_url=url, schema=f"bench_copy_{os.getpid()}")
+    migrate.upgrade(url, scratch.schema)
+    try:
+        raw = await raw_copy_rate(scratch, requests, signal)
+    finally:
+        drop_schema(url, scratch.schema)
+    print(f"{signal}: raw COPY of the same rows      {raw:10,.0f} items/s")
+    for mode in (["pipeline", "grpc"] if args.mode == "both" else [args.mode]):
+        cfg = settings.Settings(database_url=url, schema=f"bench_{mode}_{os.getpid()}",
+                                attribute_overrides=Path("/nonexistent"))
+        migrate.upgrade(url, cfg.schema)
+        try:
+            if mode == "pipeline":
+                elapsed = await via_pipeline(cfg, requests, signal, args.concurrency)
+            else:
+                with ingest_process(cfg) as target:
+                    start = time.perf_counter()
+                    await via_grpc(target, requests, signal, args.concurrency)
+                    while await count_rows(url, cfg.schema, FACT[signal]) < items:
+                        await asyncio.sleep(0.05)
+                    elapsed = time.perf_counter() - start
+            rate = items / elapsed
+            print(f"{signal}: {mode:8} end to end, committed {rate:10,.0f} items/s "
+                  f"({items:,} in {elapsed:.1f}s) = {rate / raw:.0%} of raw COPY")
+        finally:
+            drop_schema(url, cfg.schema)
+
+
+def drop_schema(url: str, schema: str) -> None:
+    import psycopg
+
+    with psycopg.connect(migrate.libpq_url(url), autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--database-url", help="default: the embedded PostgreSQL")
+    parser.add_argument("--mode", choices=["grpc", "pipeline", "both"], default="both")
+    parser.add_argument("--spans", type=int, default=200_000)
+    parser.add_argument("--logs", type=int, default=50_000)
+    parser.add_argument("--points", type=int, default=50_000)
+    parser.add_argument("--per-request", type=int, default=512, help="items per export")
+    parser.add_argument("--concurrency", type=int, default=16, help="exports in flight")
+    args = parser.parse_args()
+    with db.database(settings.Settings(database_url=args.database_url,
+                                       data_dir=Path(".ollygraph-bench"))) as url:
+        plan = [("traces", span_requests(args.spans, args.per_request), args.spans),
+                ("logs", log_requests(args.logs, args.per_request), args.logs),
+                ("metrics", metric_requests(args.points, args.per_request), args.points)]
+        for signal, requests, items in plan:
+            if items:
+                asyncio.run(run_signal(args, url, signal, requests, items))
+
+
+if __name__ == "__main__":
+    main()

@@ -80,8 +80,8 @@ def time_bounds(time_range: inputs.TimeRange | None) -> tuple[int, int] | None:
 def duration_ns(ms: float | None, what: str) -> int | None:
     if ms is None:
         return None
-    if ms < 0:
-        raise errors.UserError(f"{what} must not be negative")
+    if not 0 <= ms * 1_000_000 <= MAX_NS:
+        raise errors.UserError(f"{what} must be between 0 and {MAX_NS // 1_000_000}")
     return int(ms * 1_000_000)
 
 

@@ -22,7 +22,7 @@ from opentelemetry.sdk._logs import LoggerProvider, LoggingHandler
 from opentelemetry.sdk._logs.export import SimpleLogRecordProcessor
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export import BatchSpanProcessor, SimpleSpanProcessor
 
 from tests.conftest import drop_schema, new_schema_name
 
@@ -61,12 +61,14 @@ class Stack:
         return [e["message"] for e in body.get("errors") or []]
 
     @contextlib.contextmanager
-    def sdk(self, service: str, **resource: Any) -> Iterator[tuple[Any, logging.Logger]]:
-        """(tracer, logger) exporting synchronously to ingest; flushed and shut down on exit."""
+    def sdk(self, service: str, batch: bool = False,
+            **resource: Any) -> Iterator[tuple[Any, logging.Logger]]:
+        """(tracer, logger) exporting to ingest (per span, or batched); flushed on exit."""
         res = Resource.create({"service.name": service, **resource})
         tracer_provider = TracerProvider(resource=res)
+        processor = BatchSpanProcessor if batch else SimpleSpanProcessor
         tracer_provider.add_span_processor(
-            SimpleSpanProcessor(OTLPSpanExporter(endpoint=self.otlp, insecure=True)))
+            processor(OTLPSpanExporter(endpoint=self.otlp, insecure=True)))
         logger_provider = LoggerProvider(resource=res)
         logger_provider.add_log_record_processor(
             SimpleLogRecordProcessor(OTLPLogExporter(endpoint=self.otlp, insecure=True)))

@@ -1,0 +1,60 @@
+"""Depth, token and alias limits, error masking, read-only connections with a timeout."""
+
+from __future__ import annotations
+
+import asyncpg
+import pytest
+from graphql import GraphQLError
+
+from gateway import db, errors, schema
+
+pytestmark = pytest.mark.db
+
+
+def test_depth_limit(stack) -> None:
+    inner = "name"
+    for _ in range(schema.MAX_DEPTH):
+        inner = f"parent {{ {inner} }}"
+    messages = stack.errors(f'{{ spans {{ nodes {{ {inner} }} }} }}')
+    assert messages and "exceeds maximum operation depth" in messages[0]
+
+
+def test_token_limit(stack) -> None:
+    fields = " ".join(["name"] * schema.MAX_TOKENS)
+    messages = stack.errors(f"{{ spans {{ nodes {{ {fields} }} }} }}")
+    assert messages and "token" in messages[0].lower()
+
+
+def test_alias_limit(stack) -> None:
+    aliases = " ".join(f"a{i}: name" for i in range(schema.MAX_ALIASES + 1))
+    messages = stack.errors(f"{{ spans {{ nodes {{ {aliases} }} }} }}")
+    assert messages and "alias" in messages[0].lower()
+
+
+def test_internal_errors_are_masked_user_errors_are_not() -> None:
+    assert errors.should_mask(GraphQLError("x", original_error=RuntimeError("secret")))
+    assert not errors.should_mask(GraphQLError("x", original_error=errors.UserError("fix it")))
+    assert not errors.should_mask(GraphQLError("Cannot query field 'nope' on type 'Query'."))
+
+
+def test_bad_values_get_clear_messages(stack) -> None:
+    big = "{ spans(filter: {minDurationMs: 1e30}) { nodes { name } } }"
+    assert "minDurationMs must be between" in stack.errors(big)[0]
+    regex = ('{ spans(filter: {attributes: [{key: "k", op: REGEX, value: "("}]}) '
+             '{ nodes { name } } }')
+    assert "invalid regular expression" in stack.errors(regex)[0]
+    missing = '{ spans(filter: {attributes: [{key: "k", op: IN}]}) { nodes { name } } }'
+    assert "non-empty `values`" in stack.errors(missing)[0]
+
+
+async def test_connections_are_read_only_with_a_timeout(database_url, module_schema) -> None:
+    pool = await db.create_pool(database_url, module_schema, max_size=1)
+    try:
+        async with pool.acquire() as conn:
+            timeout = await conn.fetchval(
+                "SELECT setting::int FROM pg_settings WHERE name = 'statement_timeout'")
+            assert timeout == db.STATEMENT_TIMEOUT_MS
+            with pytest.raises(asyncpg.ReadOnlySQLTransactionError):
+                await conn.execute("CREATE TABLE gateway_must_not_write (x int)")
+    finally:
+        await pool.close()

@@ -151,3 +151,15 @@ def stored_attributes(conn: psycopg.Connection, owner: str, where: str,
                                     f"WHERE {where}", *params):
         out.update(attributes)
     return out, promoted
+
+
+def tagged_to_python_value(v: common_pb2.AnyValue) -> Any:
+    """AnyValue -> the Python value `value()` would build it from (independent of the codec)."""
+    kind = v.WhichOneof("value")
+    if kind is None:
+        return None
+    if kind == "array_value":
+        return [tagged_to_python_value(x) for x in v.array_value.values]
+    if kind == "kvlist_value":
+        return {kv.key: tagged_to_python_value(kv.value) for kv in v.kvlist_value.values}
+    return getattr(v, kind)

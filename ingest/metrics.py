@@ -179,7 +179,7 @@ def flatten(metrics: Any, ctx: Any, prepared: list[bytes | str | None]) -> None:
                     raise codecs.BadValue("a time or count is out of range")
                 facts.append((pk, time_ns, start_ns, metric_id, resource_id, scope_id,
                               codecs.canonical_hash(codecs.keyvalues_to_tagged(p.attributes)),
-                              *values, p.flags, exemplars_json(p.exemplars),
+                              *values, p.flags, exemplars_json(getattr(p, "exemplars", ())),
                               sha256(identity + p.SerializeToString(deterministic=True))
                               .digest()))
                 split(p.attributes, (pk, time_ns), attrs)

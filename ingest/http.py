@@ -46,17 +46,18 @@ def _export_endpoint(signal: signals.Signal, pipeline: Any, limit: int):
         if media is None:
             return _status_response(outcome.simple_status(
                 415, "Content-Type must be application/x-protobuf or application/json"), 415, None)
+        stream = _Stream(request)
         try:
             encoding = request.headers.get("content-encoding")
-            payload = await body.read(request.stream(), encoding, limit)
+            payload = await body.read(stream, encoding, limit)
             message = decode.parse(signal.request, payload, media)
             del payload
             result = await pipeline.export(signal.name, message)
         except ClientDisconnect:
             return Response(status_code=400)
         except Exception as exc:
-            if isinstance(exc, (body.TooLarge, body.UnsupportedEncoding, body.BadEncoding)):
-                await _drain(request, limit)
+            if not stream.done:
+                await _drain(stream, limit)
             return _failure_response(outcome.failure(exc), media)
         reply = outcome.response(signal, result.rejected, result.message)
         return Response(decode.encode(reply, media), 200, media_type=media)
@@ -64,17 +65,32 @@ def _export_endpoint(signal: signals.Signal, pipeline: Any, limit: int):
     return endpoint
 
 
-async def _drain(request: Request, limit: int) -> None:
+class _Stream:
+    """The request body's chunks (from ASGI receive), knowing whether the last one came."""
+
+    def __init__(self, request: Request) -> None:
+        self.request = request
+        self.done = False
+
+    async def __aiter__(self):
+        while not self.done:
+            message = await self.request.receive()
+            if message["type"] == "http.disconnect":
+                raise ClientDisconnect()
+            self.done = not message.get("more_body", False)
+            chunk = message.get("body", b"")
+            if chunk:
+                yield chunk
+
+
+async def _drain(stream: _Stream, limit: int) -> None:
     """Read and drop the rest of a rejected body (up to `limit` more bytes), so the client,
     still sending, reads our answer instead of a connection reset."""
     left = limit
     with contextlib.suppress(ClientDisconnect):
-        while left > 0:
-            message = await request.receive()
-            if message["type"] != "http.request":
-                return
-            left -= len(message.get("body", b""))
-            if not message.get("more_body", False):
+        async for chunk in stream:
+            left -= len(chunk)
+            if left <= 0:
                 return
 
 

@@ -575,5 +575,5 @@ ORDER BY 1;
 -- name: release_tables
 DROP TABLE legacy_summary_traces, legacy_conversion_errors, legacy_adopted_spans,
     legacy_adopted_resources, legacy_adopted_keys, legacy_adopted_partitions;
-ALTER TABLE legacy_traces RENAME TO traces;
-ALTER TABLE legacy_spans RENAME TO spans;
+ALTER TABLE IF EXISTS legacy_traces RENAME TO traces;
+ALTER TABLE IF EXISTS legacy_spans RENAME TO spans;

@@ -198,8 +198,11 @@ def test_legacy_rows_are_adopted_and_given_back(database_url, empty_schema, sql,
     if seed == "001":
         assert list(sql.execute("SELECT version_num FROM legacy_alembic_version")) == [
             ("163d8f446eb9",)]
+    old_day = f"otel_spans_fact_p{data.T_OLD:%Y%m%d}"  # the 40-day-old trace's partition
+    assert sql.execute("SELECT count(*) FROM " + old_day).fetchone()[0] == 1
 
     migrate.downgrade(database_url, empty_schema, "0001")
+    assert sql.execute("SELECT to_regclass(%s)", (old_day,)).fetchone()[0] is None
     for table in ("otel_spans_fact", "otel_span_events", "otel_span_attrs_other",
                   "otel_span_event_attrs_other", "otel_trace_summary", "otel_resources_dim",
                   "otel_resource_attrs_string", "attribute_keys"):

@@ -2,7 +2,7 @@
 
 -- name: metric_columns
 m.name, m.metric_id, m.metric_type_id, m.unit, m.description, m.aggregation_temporality_id,
-m.is_monotonic, m.last_seen,
+m.is_monotonic, m.last_seen, 0 AS zero, convert_to(m.name, 'UTF8') AS name_key,
 (SELECT array_agg(d.metric_id ORDER BY d.metric_id) FROM otel_metrics_dim AS d
  WHERE d.name = m.name AND greatest(d.metric_type_id, 2) = greatest(m.metric_type_id, 2)) AS ids
 
@@ -12,14 +12,14 @@ SELECT * FROM (
     WHERE @where@
     ORDER BY m.name, m.metric_id DESC
 ) AS m
-ORDER BY m.name
+ORDER BY m.name_key
 LIMIT :limit
 
 -- name: count_metrics
 SELECT count(DISTINCT m.name) FROM otel_metrics_dim AS m WHERE @where@
 
 -- name: metric_after
-m.name > :name
+convert_to(m.name, 'UTF8') > :id
 
 -- name: metric_name_prefix
 starts_with(m.name, :v)

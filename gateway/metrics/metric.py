@@ -1,0 +1,107 @@
+"""The Metric type: a metric name's descriptor, its catalog facts, series and raw points."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+
+from gateway import filters, inputs, pagination, scalars
+from gateway.metrics import filters as metric_filters
+from gateway.metrics import loaders, points, series, types
+
+
+@strawberry.type(description="A metric name; its newest descriptor gives type, unit, "
+                             "description and temporality.")
+class Metric:
+    row: strawberry.Private[Any]
+
+    @classmethod
+    def from_row(cls, row: Any) -> Metric:
+        return cls(row=row)
+
+    @property
+    def kind(self) -> str:
+        return types.KINDS[self.row["metric_type_id"]]
+
+    async def _series_rows(self, info: strawberry.Info) -> list[Any]:
+        return await info.context.metrics.series[self.kind].load(self.row["name"])
+
+    @strawberry.field
+    def name(self) -> str:
+        return self.row["name"]
+
+    @strawberry.field
+    def type(self) -> types.MetricType:
+        return types.MetricType(self.row["metric_type_id"])
+
+    @strawberry.field
+    def unit(self) -> str:
+        return self.row["unit"]
+
+    @strawberry.field
+    def description(self) -> str:
+        return self.row["description"]
+
+    @strawberry.field
+    def temporality(self) -> types.Temporality | None:
+        value = self.row["aggregation_temporality_id"]
+        return types.Temporality(value) if value is not None else None
+
+    @strawberry.field
+    def is_monotonic(self) -> bool | None:
+        return self.row["is_monotonic"]
+
+    @strawberry.field(description="Services of the series among the newest "
+                                  f"{loaders.SAMPLE_POINTS} points.")
+    async def services(self, info: strawberry.Info) -> list[str]:
+        rows = await self._series_rows(info)
+        return sorted({r["service_name"] for r in rows if r["service_name"] is not None})
+
+    @strawberry.field(description="Point attribute keys of the series among the newest "
+                                  f"{loaders.SAMPLE_POINTS} points.")
+    async def attribute_keys(self, info: strawberry.Info) -> list[str]:
+        rows = await self._series_rows(info)
+        return sorted({key for r in rows for key in r["attributes"]})
+
+    @strawberry.field(description="Distinct values of a point attribute (else resource "
+                                  "attribute) among the series of the newest "
+                                  f"{loaders.SAMPLE_POINTS} points.")
+    async def label_values(self, info: strawberry.Info, key: str,
+                           first: int | None = 100) -> list[scalars.JSON]:
+        limit = pagination.page_size(first, 100)
+        values: dict[str, Any] = {}
+        for r in await self._series_rows(info):
+            source = r["attributes"] if key in r["attributes"] else r["resource"]
+            if key in source:
+                values.setdefault(repr(source[key]), source[key])
+        ordered = sorted(values.values(), key=lambda v: (type(v).__name__, repr(v)))
+        return ordered[:limit]
+
+    @strawberry.field(description="Step-aggregated series (one per series, or per distinct "
+                                  "groupBy values). `step` like 30s, 1m, 5m; timeRange "
+                                  "defaults to the last hour; `quantile` (0-1) asks histograms "
+                                  "and summaries for that quantile.")
+    async def series(self, info: strawberry.Info, time_range: inputs.TimeRange | None = None,
+                     step: str | None = "1m", aggregation: types.Aggregation | None = None,
+                     group_by: list[str] | None = None,
+                     filter: list[inputs.AttributeFilter] | None = None,
+                     service: str | None = None,
+                     quantile: float | None = None) -> list[types.MetricSeries]:
+        req = series.Request(time_range, step, aggregation, group_by, quantile)
+        kind = self.kind
+        series.check(req, kind)
+        bounds = (req.lo, req.hi)
+
+        def conditions(stmt: Any) -> list[str]:
+            return metric_filters.point_conditions(stmt, kind, bounds, filter, service)
+
+        sql, params = series.statement(req, kind, list(self.row["ids"]), conditions)
+        return series.shape(req, kind, await info.context.db.fetch(sql, *params))
+
+    @strawberry.field(description="Stored points, newest first.")
+    async def points(self, info: strawberry.Info, time_range: inputs.TimeRange | None = None,
+                     first: int | None = 100, after: str | None = None,
+                     ) -> pagination.Connection[points.MetricDataPoint]:
+        bounds = filters.time_bounds(time_range)
+        return await points.page(info, self.kind, list(self.row["ids"]), bounds, first, after)

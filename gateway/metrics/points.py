@@ -1,0 +1,155 @@
+"""Raw metric points: one type for the four point kinds (fields of other kinds are null),
+their attributes through the request's loaders and their exemplars."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+
+from gateway import attributes, pagination, resources, scalars, search, sqlparts
+from gateway.metrics import filters, types
+
+SQL = filters.SQL
+
+
+def _float(value: Any) -> float | None:
+    if value is None:
+        return None
+    return float(value)  # 'NaN' / 'Infinity' from JSON text too
+
+
+@strawberry.type(description="One stored data point with its own attributes and exemplars.")
+class MetricDataPoint:
+    row: strawberry.Private[Any]
+    kind: strawberry.Private[str]
+
+    @property
+    def fields(self) -> dict[str, Any]:
+        return self.row["fields"]
+
+    @strawberry.field
+    def time(self) -> scalars.Timestamp:
+        return self.row["time_unix_nano"]
+
+    @strawberry.field
+    def start_time(self) -> scalars.Timestamp | None:
+        return self.row["start_time_unix_nano"] or None
+
+    @strawberry.field
+    def time_unix_nano(self) -> scalars.BigInt:
+        return self.row["time_unix_nano"]
+
+    @strawberry.field
+    def flags(self) -> int:
+        return self.row["flags"]
+
+    @strawberry.field(description="Gauges and sums: the value (ints as floats).")
+    def value(self) -> float | None:
+        f = self.fields
+        return _float(f.get("value_int") if f.get("value_int") is not None
+                      else f.get("value_double"))
+
+    @strawberry.field
+    def value_int(self) -> scalars.BigInt | None:
+        return self.fields.get("value_int")
+
+    @strawberry.field
+    def count(self) -> scalars.BigInt | None:
+        return self.fields.get("count")
+
+    @strawberry.field
+    def sum(self) -> float | None:
+        return _float(self.fields.get("sum"))
+
+    @strawberry.field
+    def min(self) -> float | None:
+        return _float(self.fields.get("min"))
+
+    @strawberry.field
+    def max(self) -> float | None:
+        return _float(self.fields.get("max"))
+
+    @strawberry.field
+    def explicit_bounds(self) -> list[float] | None:
+        return self.fields.get("explicit_bounds")
+
+    @strawberry.field
+    def bucket_counts(self) -> list[scalars.BigInt] | None:
+        return self.fields.get("bucket_counts")
+
+    @strawberry.field
+    def scale(self) -> int | None:
+        return self.fields.get("scale")
+
+    @strawberry.field
+    def zero_count(self) -> scalars.BigInt | None:
+        return self.fields.get("zero_count")
+
+    @strawberry.field
+    def zero_threshold(self) -> float | None:
+        return _float(self.fields.get("zero_threshold"))
+
+    @strawberry.field
+    def positive_offset(self) -> int | None:
+        return self.fields.get("positive_offset")
+
+    @strawberry.field
+    def positive_bucket_counts(self) -> list[scalars.BigInt] | None:
+        return self.fields.get("positive_bucket_counts")
+
+    @strawberry.field
+    def negative_offset(self) -> int | None:
+        return self.fields.get("negative_offset")
+
+    @strawberry.field
+    def negative_bucket_counts(self) -> list[scalars.BigInt] | None:
+        return self.fields.get("negative_bucket_counts")
+
+    @strawberry.field
+    def quantiles(self) -> list[float] | None:
+        return self.fields.get("quantiles")
+
+    @strawberry.field
+    def quantile_values(self) -> list[float] | None:
+        return self.fields.get("quantile_values")
+
+    @strawberry.field(description="All attributes as one JSON object, or only `keys`.")
+    async def attributes(self, info: strawberry.Info,
+                         keys: list[str] | None = None) -> scalars.JSON:
+        loader = info.context.metrics.attributes[self.kind]
+        found = await loader.load((self.row["point_pk"], self.row["time_unix_nano"]))
+        return attributes.select(found, keys)
+
+    @strawberry.field
+    async def resource(self, info: strawberry.Info) -> resources.Resource:
+        return await info.context.resources.resources.load(self.row["resource_id"])
+
+    @strawberry.field
+    def exemplars(self) -> list[types.Exemplar]:
+        return [types.Exemplar(data=e) for e in self.row["exemplars"] or []]
+
+
+def listing(kind: str) -> search.Listing:
+    """The keyset listing of one point table (newest first, then point_pk)."""
+    table = f"otel_metrics_data_points_{kind}"
+    queries = {name: SQL[name].replace("@table@", table)
+               for name in ("search_points", "count_points", "point_after")}
+    return search.Listing(
+        kind=f"mp{kind}", queries=queries, search="search_points", count="count_points",
+        after="point_after", columns=SQL.point_columns, time_column="time_unix_nano",
+        id_column="point_pk", default_first=100,
+        shape=lambda row: MetricDataPoint(row=row, kind=kind))
+
+
+LISTINGS = {kind: listing(kind) for kind in set(types.KINDS.values())}
+
+
+async def page(info: strawberry.Info, kind: str, ids: list[int], bounds: tuple[int, int] | None,
+               first: int | None, after: str | None) -> pagination.Connection[MetricDataPoint]:
+    stmt = sqlparts.Statement()
+    conditions = [stmt.render(SQL.point_of_metric, v=ids)]
+    if bounds is not None:
+        conditions += [stmt.render(SQL.point_time_from, v=bounds[0]),
+                       stmt.render(SQL.point_time_to, v=bounds[1])]
+    return await search.page(info, LISTINGS[kind], stmt, conditions, first, after, "DESC")

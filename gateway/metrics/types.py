@@ -1,0 +1,146 @@
+"""GraphQL types of the metrics signal: the catalog entry, step series and raw points."""
+
+from __future__ import annotations
+
+import enum
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+
+from gateway import scalars
+from ollygraph import codecs
+
+if TYPE_CHECKING:
+    from gateway.traces.types import Span
+
+SpanRef = Annotated["Span", strawberry.lazy("gateway.traces.types")]
+
+KINDS = {1: "number", 2: "number", 3: "histogram", 4: "exp_histogram", 5: "summary"}
+
+
+@strawberry.enum
+class MetricType(enum.Enum):
+    GAUGE = 1
+    SUM = 2
+    HISTOGRAM = 3
+    EXPONENTIAL_HISTOGRAM = 4
+    SUMMARY = 5
+
+
+@strawberry.enum
+class Temporality(enum.Enum):
+    UNSPECIFIED = 0
+    DELTA = 1
+    CUMULATIVE = 2
+
+
+@strawberry.enum(description="How a step's points become one value. SUM adds deltas (delta "
+                             "sums) or the series' last values (cumulative sums, gauges); "
+                             "INCREASE adds what each point adds, across counter resets and "
+                             "start-time changes; RATE is INCREASE per second.")
+class Aggregation(enum.Enum):
+    AVG = "AVG"
+    SUM = "SUM"
+    MIN = "MIN"
+    MAX = "MAX"
+    COUNT = "COUNT"
+    LAST = "LAST"
+    RATE = "RATE"
+    INCREASE = "INCREASE"
+
+
+@strawberry.input(description="Metric conditions; all must hold.")
+class MetricFilter:
+    name_prefix: str | None = None
+    service: str | None = None
+    type: MetricType | None = None
+
+
+@strawberry.type
+class HistogramBucket:
+    lower: float | None = strawberry.field(description="Exclusive; null when unbounded.")
+    upper: float | None = strawberry.field(description="Inclusive; null when unbounded.")
+    count: float
+
+
+@strawberry.type(description="One step of a series.")
+class MetricPoint:
+    time: scalars.Timestamp = strawberry.field(description="Start of the step.")
+    value: float | None
+    count: float | None = None
+    sum: float | None = None
+    min: float | None = None
+    max: float | None = None
+    buckets: list[HistogramBucket] | None = strawberry.field(
+        default=None, description="Merged histogram buckets of the step (ascending).")
+    scale: int | None = strawberry.field(
+        default=None, description="Exponential histograms: the scale the buckets were merged at.")
+    quantiles: list[float] | None = None
+    quantile_values: list[float] | None = None
+
+
+@strawberry.type
+class MetricSeries:
+    labels: scalars.JSON = strawberry.field(
+        description="The series' attributes, or its groupBy keys when grouped.")
+    points: list[MetricPoint]
+    resource_id: strawberry.Private[int | None]
+
+    @strawberry.field(description="The resource's attributes (null when grouped).")
+    async def resource(self, info: strawberry.Info) -> scalars.JSON | None:
+        if self.resource_id is None:
+            return None
+        found = await info.context.resources.resources.load(self.resource_id)
+        return found.row["attributes"] if found is not None else None
+
+    @strawberry.field
+    async def service(self, info: strawberry.Info) -> str | None:
+        if self.resource_id is None:
+            return None
+        found = await info.context.resources.resources.load(self.resource_id)
+        return found.row["service_name"] if found is not None else None
+
+
+def _number(text: Any) -> float | None:
+    return float(text) if text is not None else None
+
+
+def _plain(tagged: Any) -> Any:
+    """A tagged AnyValue as plain JSON (bytes stay base64 text)."""
+    if isinstance(tagged, dict) and "bytesValue" in tagged:
+        return tagged["bytesValue"]
+    return codecs.tagged_to_python(tagged)
+
+
+@strawberry.type
+class Exemplar:
+    data: strawberry.Private[dict[str, Any]]
+
+    @strawberry.field
+    def time(self) -> scalars.Timestamp | None:
+        return int(self.data["timeUnixNano"]) if self.data.get("timeUnixNano") else None
+
+    @strawberry.field
+    def value(self) -> float | None:
+        return _number(self.data.get("asDouble", self.data.get("asInt")))
+
+    @strawberry.field
+    def trace_id(self) -> strawberry.ID | None:
+        return self.data.get("traceId")
+
+    @strawberry.field
+    def span_id(self) -> strawberry.ID | None:
+        return self.data.get("spanId")
+
+    @strawberry.field
+    def filtered_attributes(self) -> scalars.JSON:
+        return {kv["key"]: _plain(kv.get("value"))
+                for kv in self.data.get("filteredAttributes", [])}
+
+    @strawberry.field(description="The span the exemplar was recorded in, when stored.")
+    async def span(self, info: strawberry.Info) -> SpanRef | None:
+        trace_id, span_id = self.data.get("traceId"), self.data.get("spanId")
+        if not trace_id or not span_id:
+            return None
+        return await info.context.traces.spans.load((bytes.fromhex(trace_id),
+                                                     bytes.fromhex(span_id)))

@@ -13,6 +13,7 @@ import asyncpg
 
 from gateway import db, resources
 from gateway.logs import loaders as log_loaders
+from gateway.metrics import loaders as metric_loaders
 from gateway.traces import loaders as trace_loaders
 
 
@@ -21,6 +22,7 @@ class Context:
     db: db.Db
     traces: trace_loaders.Loaders
     logs: log_loaders.Loaders
+    metrics: metric_loaders.Loaders
     resources: resources.Loaders
     request: Any = None
     response: Any = None
@@ -29,5 +31,6 @@ class Context:
     def create(cls, pool: asyncpg.Pool, request: Any = None, response: Any = None) -> Context:
         database = db.Db(pool)
         return cls(db=database, traces=trace_loaders.Loaders(database),
-                   logs=log_loaders.Loaders(database), resources=resources.Loaders(database),
+                   logs=log_loaders.Loaders(database),
+                   metrics=metric_loaders.Loaders(database), resources=resources.Loaders(database),
                    request=request, response=response)

@@ -60,6 +60,7 @@ class AttributeScope(enum.Enum):
     SCOPE = "SCOPE"
     EVENT = "EVENT"
     LOG = "LOG"
+    METRIC = "METRIC"
 
 
 @strawberry.enum

@@ -14,14 +14,14 @@ from strawberry.tools import merge_types
 
 from gateway import catalog, errors
 from gateway.logs import queries as log_queries
+from gateway.metrics import queries as metric_queries
 from gateway.traces import queries as trace_queries
 
 MAX_DEPTH = 12
 MAX_TOKENS = 3000
 MAX_ALIASES = 30
 
-# A future gateway/metrics/queries.py adds its Query here.
-QUERY_TYPES = (trace_queries.Query, log_queries.Query, catalog.Query)
+QUERY_TYPES = (trace_queries.Query, log_queries.Query, metric_queries.Query, catalog.Query)
 
 
 class SqlStatements(SchemaExtension):

@@ -18,6 +18,10 @@ from grpc_status import rpc_status
 from ingest import decode, outcome, signals
 from ollygraph.settings import Settings
 
+# RetryInfo also as its own trailer (besides grpc-status-details-bin), as the
+# OpenTelemetry Python exporters read it
+RETRY_INFO_KEY = "google.rpc.retryinfo-bin"
+
 
 def build_server(pipeline: Any, settings: Settings) -> tuple[grpc.aio.Server, Any]:
     """An unstarted grpc.aio server on settings.host:grpc_port, and its health servicer."""
@@ -63,7 +67,11 @@ def _export_handler(signal: signals.Signal, pipeline: Any):
         else:
             return outcome.response(signal, result.rejected, result.message).SerializeToString()
         status = rpc_status.to_status(outcome.status(fail))
-        await context.abort(status.code, status.details, status.trailing_metadata)
+        metadata = tuple(status.trailing_metadata)
+        if fail.retry_after is not None:  # where the Python SDK's exporters look for it
+            info = outcome.retry_info(fail.retry_after).SerializeToString()
+            metadata += ((RETRY_INFO_KEY, info),)
+        await context.abort(status.code, status.details, metadata)
         raise AssertionError("unreachable: abort raises")
 
     return export

@@ -22,6 +22,12 @@ from ingest import body, decode, errors
 log = logging.getLogger(__name__)
 
 DEFAULT_RETRY_AFTER_S = 2.0
+# The retry hint when the store is unavailable is at least this long. Standard exporters
+# give up after a fixed number of attempts (6 in the Python SDK) and wait exactly the
+# hint between them, so a short hint makes them drop data after a few seconds of outage;
+# 5 s (the value in the OTLP specification's example) keeps them trying for about as
+# long as their own exponential backoff would.
+UNAVAILABLE_MIN_RETRY_AFTER_S = 5.0
 
 
 class Failure(NamedTuple):
@@ -35,7 +41,8 @@ def failure(exc: BaseException) -> Failure:
     """The answer to an export that raised `exc`; unexpected errors are logged here."""
     if isinstance(exc, errors.Unavailable):
         return Failure(503, grpc.StatusCode.UNAVAILABLE,
-                       "the store is unavailable; retry later", _retry_after(exc))
+                       "the store is unavailable; retry later",
+                       max(_retry_after(exc), UNAVAILABLE_MIN_RETRY_AFTER_S))
     if isinstance(exc, errors.Overloaded):
         return Failure(429, grpc.StatusCode.RESOURCE_EXHAUSTED,
                        "ingest is overloaded; retry later", _retry_after(exc))
@@ -59,13 +66,17 @@ def retry_after_header(seconds: float) -> str:
     return str(max(1, math.ceil(seconds)))
 
 
+def retry_info(seconds: float) -> error_details_pb2.RetryInfo:
+    info = error_details_pb2.RetryInfo()
+    info.retry_delay.FromNanoseconds(int(seconds * 1e9))
+    return info
+
+
 def status(fail: Failure) -> status_pb2.Status:
     """The google.rpc.Status for `fail`: RetryInfo when retryable, BadRequest for bad data."""
     details: list[Any] = []
     if fail.retry_after is not None:
-        info = error_details_pb2.RetryInfo()
-        info.retry_delay.FromNanoseconds(int(fail.retry_after * 1e9))
-        details.append(info)
+        details.append(retry_info(fail.retry_after))
     if fail.grpc_code is grpc.StatusCode.INVALID_ARGUMENT:
         details.append(error_details_pb2.BadRequest(field_violations=[
             error_details_pb2.BadRequest.FieldViolation(field="body", description=fail.message)]))

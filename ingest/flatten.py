@@ -45,7 +45,7 @@ class Context:
         return self.pipeline.dimensions[dimension].ids[digest]
 
     def mark(self) -> list[int]:
-        return [len(rows) for rows in self._lists]
+        return list(map(len, self._lists))
 
     def undo(self, mark: list[int]) -> None:
         for rows, n in zip(self._lists, mark, strict=True):

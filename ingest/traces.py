@@ -71,7 +71,8 @@ def flatten(spans: Any, ctx: Any, prepared: None) -> None:
     resource_id, scope_id = ctx.resource_id, ctx.scope_id
     for span in spans:
         pk = next_pk()
-        mark = ctx.mark()
+        # only a span with events or links can fail after some of its rows are appended
+        mark = ctx.mark() if span.events or span.links else None
         try:
             trace_id, span_id, parent = span.trace_id, span.span_id, span.parent_span_id
             check_ids(trace_id, span_id, "span")
@@ -86,31 +87,40 @@ def flatten(spans: Any, ctx: Any, prepared: None) -> None:
                 raise codecs.BadValue("a time or dropped count is out of range")
             if not 0 <= kind <= 5 or not 0 <= status.code <= 2:
                 raise codecs.BadValue(f"unknown kind {kind} or status code {status.code}")
-            facts.append((pk, start, end, trace_id, span_id, parent or None,
-                          check(span.trace_state, "trace_state"), span.flags,
-                          check(span.name, "name"), kind, status.code,
-                          check(status.message, "status message"), resource_id, scope_id,
-                          *dropped))
-            split(span.attributes, (pk, start), span_attrs)
-            for index, event in enumerate(span.events):
-                if event.time_unix_nano > MAX_I64 or event.dropped_attributes_count > MAX_I32:
-                    raise codecs.BadValue("an event time or dropped count is out of range")
-                events.append((pk, index, start, event.time_unix_nano,
-                               check(event.name, "event name"), event.dropped_attributes_count))
-                split(event.attributes, (pk, index, start), event_attrs)
-            for index, link in enumerate(span.links):
-                check_ids(link.trace_id, link.span_id, "link")
-                if link.dropped_attributes_count > MAX_I32:
-                    raise codecs.BadValue("a link dropped count is out of range")
-                links.append((pk, index, start, link.trace_id, link.span_id,
-                              check(link.trace_state, "link trace_state"), link.flags,
-                              link.dropped_attributes_count))
-                split(link.attributes, (pk, index, start), link_attrs)
+            fact = (pk, start, end, trace_id, span_id, parent or None,
+                    check(span.trace_state, "trace_state"), span.flags,
+                    check(span.name, "name"), kind, status.code,
+                    check(status.message, "status message"), resource_id, scope_id, *dropped)
+            split(span.attributes, (pk, start), span_attrs)  # appends nothing when it raises
+            facts.append(fact)
+            if mark is not None:
+                _events_and_links(span, pk, start, events, event_attrs, links, link_attrs,
+                                  split)
         except codecs.BadValue as exc:
-            ctx.undo(mark)
+            if mark is not None:
+                ctx.undo(mark)
             ctx.reject(1, f"span: {exc}")
             continue
         ctx.items += 1
+
+
+def _events_and_links(span: Any, pk: int, start: int, events: list, event_attrs: list,
+                      links: list, link_attrs: list, split: Any) -> None:
+    check = codecs.check_text
+    for index, event in enumerate(span.events):
+        if event.time_unix_nano > MAX_I64 or event.dropped_attributes_count > MAX_I32:
+            raise codecs.BadValue("an event time or dropped count is out of range")
+        events.append((pk, index, start, event.time_unix_nano,
+                       check(event.name, "event name"), event.dropped_attributes_count))
+        split(event.attributes, (pk, index, start), event_attrs)
+    for index, link in enumerate(span.links):
+        check_ids(link.trace_id, link.span_id, "link")
+        if link.dropped_attributes_count > MAX_I32:
+            raise codecs.BadValue("a link dropped count is out of range")
+        links.append((pk, index, start, link.trace_id, link.span_id,
+                      check(link.trace_state, "link trace_state"), link.flags,
+                      link.dropped_attributes_count))
+        split(link.attributes, (pk, index, start), link_attrs)
 
 
 def summary_args(spans: list[tuple], service_names: dict[int, str | None]) -> list[list]:

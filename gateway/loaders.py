@@ -55,6 +55,16 @@ def with_keys(params: Sequence[Any]) -> Callable[[Sequence[Any]], list[Any]]:
     return fill
 
 
+def owner_attributes(database: gateway_db.Db, sql: str) -> KeyedLoader:
+    """(pk, partition key) -> the owner's attributes as one dict (empty when none)."""
+
+    def params(keys: Sequence[tuple[int, int]]) -> list[Any]:
+        parts = [k[1] for k in keys]
+        return [[k[0] for k in keys], parts, min(parts), max(parts)]
+
+    return KeyedLoader(database, sql, params, shape=lambda row: row["attributes"])
+
+
 def columns(keys: Sequence[tuple[Any, ...]], width: int) -> list[list[Any]]:
     """[(a, b), (c, d)] -> [[a, c], [b, d]]: composite keys as parallel arrays."""
     return [[key[i] for key in keys] for i in range(width)]

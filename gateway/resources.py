@@ -71,6 +71,12 @@ class Scope:
         return self.row["attributes"].get(key)
 
 
+def attributes_sql(prefix: str, pk: str, part: str) -> str:
+    """The batch attribute query of one owner kind (see sql/attributes.sql)."""
+    return sqlparts.numbered(SQL.owner_attributes, ["pks", "parts", "lo", "hi"],
+                             {"prefix": prefix, "pk": pk, "part": part})
+
+
 class Loaders:
     """resources: resource_id -> Resource | None; scopes: scope_id -> Scope | None."""
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gateway import db, inputs, loaders, sqlparts
+from gateway import db, inputs, loaders, resources, sqlparts
 from gateway.logs import filters, types
 
 SQL = filters.SQL
@@ -16,9 +16,8 @@ class Loaders:
 
     def __init__(self, database: db.Db) -> None:
         self.db = database
-        self.attributes = loaders.KeyedLoader(
-            database, sqlparts.numbered(SQL.log_attributes, ["pks", "starts"]),
-            loaders.with_keys([_K(0), _K(1)]), shape=lambda row: row["attributes"])
+        self.attributes = loaders.owner_attributes(database, resources.attributes_sql(
+            "otel_log_attrs", "log_pk", "ts_unix_nano"))
         self._memo: dict[str, loaders.KeyedLoader] = {}
 
     def _related(self, query: str, key_params: list[str], key_columns: list[_K],

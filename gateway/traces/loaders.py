@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway import db, inputs, loaders, semantic, sqlparts
+from gateway import db, inputs, loaders, resources, semantic, sqlparts
 from gateway.traces import filters, types
 
 SQL = filters.SQL
@@ -38,8 +38,8 @@ class Loaders:
         self.children = _fixed(database, SQL.children_of_spans, ["trace_ids", "span_ids"],
                                [_K(0), _K(1)], many=True, shape=types.Span.from_row,
                                slots=span_cols)
-        self.attributes = _fixed(database, SQL.span_attributes, ["pks", "starts"],
-                                 [_K(0), _K(1)], shape=lambda row: row["attributes"])
+        self.attributes = loaders.owner_attributes(database, resources.attributes_sql(
+            "otel_span_attrs", "span_pk", "start_time_unix_nano"))
         self.events = _fixed(database, SQL.events_of_spans, ["pks", "starts"], [_K(0), _K(1)],
                              many=True, shape=types.SpanEvent.from_row)
         self.links = _fixed(database, SQL.links_of_spans, ["pks", "starts"], [_K(0), _K(1)],

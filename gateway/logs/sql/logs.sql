@@ -60,7 +60,3 @@ SELECT * FROM (
 ) AS x
 WHERE x.n <= :limit
 ORDER BY x.k, x.n
-
--- name: log_attributes
-SELECT k.i AS k, otel_log_attributes_all(k.log_pk, k.ts_unix_nano) AS attributes
-FROM unnest(:pks::bigint[], :starts::bigint[]) WITH ORDINALITY AS k(log_pk, ts_unix_nano, i)

@@ -133,9 +133,6 @@ JOIN otel_spans_fact AS s ON s.trace_id = t.trace_id AND s.parent_span_id = k.sp
  AND s.start_time_unix_nano BETWEEN t.start_time_unix_nano AND t.end_time_unix_nano
 ORDER BY k.i, s.start_time_unix_nano, s.span_pk
 
--- name: span_attributes
-SELECT k.i AS k, otel_span_attributes_all(k.span_pk, k.start_time_unix_nano) AS attributes
-FROM unnest(:pks::bigint[], :starts::bigint[]) WITH ORDINALITY AS k(span_pk, start_time_unix_nano, i)
 
 -- name: events_of_spans
 SELECT k.i AS k, e.event_index, e.time_unix_nano, e.name, e.dropped_attributes_count,

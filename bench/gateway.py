@@ -1,0 +1,233 @@
+"""Gateway benchmark: prints figures, asserts nothing.
+
+    .venv/bin/python -m bench.gateway --database-url postgresql://... [--spans 1000000]
+
+Loads data through the ingest Pipeline (OTLP protobuf requests, bulk) into a fresh
+schema, then measures, through the gateway's ASGI app (Strawberry + asyncpg + SQL):
+  1. one 500-span trace with attributes and its logs (target p50 < 40 ms);
+  2. trace search with two attribute filters over --spans spans (target p95 < 50 ms);
+  3. SQL statements per request of the standard queries.
+Without --database-url it runs an embedded PostgreSQL in a temporary directory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from typing import Any
+
+import httpx
+from opentelemetry.proto.collector.logs.v1 import logs_service_pb2
+from opentelemetry.proto.collector.trace.v1 import trace_service_pb2
+from opentelemetry.proto.common.v1 import common_pb2
+from opentelemetry.proto.logs.v1 import logs_pb2
+from opentelemetry.proto.resource.v1 import resource_pb2
+from opentelemetry.proto.trace.v1 import trace_pb2
+
+BIG_TRACE = """query ($id: ID!) { trace(traceId: $id) {
+  traceId durationMs spanCount
+  spans { spanId parentSpanId name kind startTime durationMs status { code } attributes
+          events { name attributes } }
+  logs { time severityText body attributes spanId } } }"""
+SEARCH = """query ($f: TraceFilter) { traces(filter: $f, first: 20) {
+  nodes { traceId rootName durationMs spanCount } } }"""
+STANDARD = {
+    "trace list": ('{ traces(first: 20) { totalCount nodes { traceId rootName rootService '
+                   'durationMs status semanticTypes } } }', {}),
+    "trace with spans and logs": (BIG_TRACE, None),
+    "span tree, 3 levels": ('query ($id: ID!) { trace(traceId: $id) { rootSpan { name '
+                            'children { name attributes children { name attributes logs '
+                            '{ body } } } } } }', None),
+    "span search with resource": ('{ spans(first: 50, filter: {rootOnly: true}) { nodes { name '
+                                  'attributes resource { serviceName } scope { name } } } }', {}),
+    "log search": ('{ logs(first: 100) { nodes { body attributes span { name } } } }', {}),
+}
+
+
+def _kv(key: str, value: Any) -> common_pb2.KeyValue:
+    if isinstance(value, str):
+        return common_pb2.KeyValue(key=key, value=common_pb2.AnyValue(string_value=value))
+    if isinstance(value, float):
+        return common_pb2.KeyValue(key=key, value=common_pb2.AnyValue(double_value=value))
+    return common_pb2.KeyValue(key=key, value=common_pb2.AnyValue(int_value=value))
+
+
+def _resource(service: str) -> resource_pb2.Resource:
+    return resource_pb2.Resource(attributes=[_kv("service.name", service),
+                                             _kv("deployment.environment", "bench")])
+
+
+def _span(rng: random.Random, trace_id: bytes, span_id: bytes, parent: bytes, start: int,
+          i: int) -> trace_pb2.Span:
+    return trace_pb2.Span(
+        trace_id=trace_id, span_id=span_id, parent_span_id=parent, name=f"op-{i % 20}",
+        kind=trace_pb2.Span.SPAN_KIND_SERVER if not parent else trace_pb2.Span.SPAN_KIND_CLIENT,
+        start_time_unix_nano=start, end_time_unix_nano=start + rng.randint(10_000, 5_000_000),
+        attributes=[_kv("http.route", f"/api/v1/items/{i % 50}"),
+                    _kv("http.status_code", rng.choice((200, 200, 200, 404, 500))),
+                    _kv("tenant.id", f"tenant-{rng.randint(0, 999)}"),
+                    _kv("custom.weight", rng.random())],
+        events=[trace_pb2.Span.Event(time_unix_nano=start + 1, name="checkpoint",
+                                     attributes=[_kv("step", i)])] if i % 10 == 0 else [])
+
+
+def trace_requests(total: int, per_trace: int, batch: int, seed: int = 7):
+    """Requests of `total` spans in traces of `per_trace` spans, one service per 10 traces."""
+    rng = random.Random(seed)
+    now = time.time_ns() - 3_600_000_000_000
+    spans, done, t = [], 0, 0
+    while done < total:
+        trace_id = rng.randbytes(16)
+        root = rng.randbytes(8)
+        start = now + t * 1_000_000
+        for i in range(min(per_trace, total - done)):
+            span_id = root if i == 0 else rng.randbytes(8)
+            spans.append(_span(rng, trace_id, span_id, b"" if i == 0 else root, start + i * 100, i))
+        done += min(per_trace, total - done)
+        t += 1
+        if len(spans) >= batch or done >= total:
+            yield trace_service_pb2.ExportTraceServiceRequest(resource_spans=[
+                trace_pb2.ResourceSpans(resource=_resource(f"svc-{t % 10}"), scope_spans=[
+                    trace_pb2.ScopeSpans(scope=common_pb2.InstrumentationScope(name="bench"),
+                                         spans=spans)])])
+            spans = []
+
+
+def big_trace(rng: random.Random) -> tuple[bytes, Any, Any]:
+    trace_id, root = rng.randbytes(16), rng.randbytes(8)
+    start = time.time_ns() - 600_000_000_000
+    spans, logs = [], []
+    for i in range(500):
+        span_id = root if i == 0 else rng.randbytes(8)
+        spans.append(_span(rng, trace_id, span_id, b"" if i == 0 else root, start + i * 1000, i))
+        logs.append(logs_pb2.LogRecord(
+            time_unix_nano=start + i * 1000 + 1, severity_number=9, severity_text="INFO",
+            body=common_pb2.AnyValue(string_value=f"log line {i}"), trace_id=trace_id,
+            span_id=span_id, attributes=[_kv("log.logger", "bench"), _kv("line", i)]))
+    traces = trace_service_pb2.ExportTraceServiceRequest(resource_spans=[trace_pb2.ResourceSpans(
+        resource=_resource("big"), scope_spans=[trace_pb2.ScopeSpans(spans=spans)])])
+    log_request = logs_service_pb2.ExportLogsServiceRequest(resource_logs=[logs_pb2.ResourceLogs(
+        resource=_resource("big"), scope_logs=[logs_pb2.ScopeLogs(log_records=logs)])])
+    return trace_id, traces, log_request
+
+
+async def load(settings: Any, spans: int) -> str:
+    from ingest import pipeline
+
+    pipe = await pipeline.Pipeline.start(settings)
+    try:
+        started = time.perf_counter()
+        pending: list[asyncio.Task[Any]] = []
+        for request in trace_requests(spans, per_trace=10, batch=5000):
+            pending.append(asyncio.create_task(pipe.export("traces", request)))
+            if len(pending) >= 4:
+                await pending.pop(0)
+        await asyncio.gather(*pending)
+        elapsed = time.perf_counter() - started
+        print(f"loaded {spans} spans in {elapsed:.1f} s ({spans / elapsed:,.0f} spans/s)")
+        trace_id, traces, logs = big_trace(random.Random(11))
+        await pipe.export("traces", traces)
+        await pipe.export("logs", logs)
+    finally:
+        await pipe.close()
+    return trace_id.hex()
+
+
+async def timed(client: httpx.AsyncClient, query: str, variables: dict[str, Any],
+                n: int) -> tuple[list[float], int]:
+    samples, statements = [], 0
+    for _ in range(n):
+        started = time.perf_counter()
+        response = await client.post("/graphql", json={"query": query, "variables": variables})
+        samples.append((time.perf_counter() - started) * 1000)
+        body = response.json()
+        if body.get("errors"):
+            raise SystemExit(f"query failed: {body['errors']}")
+        statements = body["extensions"]["sqlStatements"]
+    return samples, statements
+
+
+def pct(samples: list[float], q: float) -> float:
+    return statistics.quantiles(samples, n=100)[int(q) - 1] if len(samples) > 1 else samples[0]
+
+
+async def measure(url: str, schema: str, trace_id: str, n: int) -> None:
+    from gateway import app as gateway_app
+
+    app = gateway_app.create_app(url, schema)
+    async with app.router.lifespan_context(app), httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://bench") as client:
+        await timed(client, BIG_TRACE, {"id": trace_id}, 3)
+        samples, statements = await timed(client, BIG_TRACE, {"id": trace_id}, n)
+        print(f"500-span trace + 500 logs: p50 {pct(samples, 50):.1f} ms, "
+              f"p95 {pct(samples, 95):.1f} ms ({statements} SQL statements)  [target p50 < 40]")
+        flt = {"timeRange": {"last": "7d"}, "attributes": [
+            {"key": "http.route", "value": "/api/v1/items/7"},
+            {"key": "tenant.id", "value": "tenant-42"}]}
+        await timed(client, SEARCH, {"f": flt}, 3)
+        samples, statements = await timed(client, SEARCH, {"f": flt}, n)
+        print(f"trace search, 2 attribute filters: p50 {pct(samples, 50):.1f} ms, "
+              f"p95 {pct(samples, 95):.1f} ms ({statements} SQL statements)  [target p95 < 50]")
+        print("SQL statements per request:")
+        for name, (query, variables) in STANDARD.items():
+            _, statements = await timed(client, query, variables or {"id": trace_id}, 1)
+            print(f"  {name:<28} {statements}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", default=os.environ.get("OLLYGRAPH_DATABASE_URL"))
+    parser.add_argument("--spans", type=int, default=1_000_000)
+    parser.add_argument("--iterations", type=int, default=50)
+    parser.add_argument("--keep-schema", default=None,
+                        help="load into this schema and keep it (default: a temporary one)")
+    args = parser.parse_args(argv)
+    from ollygraph import migrate, settings
+    from tests.conftest import drop_schema, new_schema_name
+
+    with contextlib.ExitStack() as stack:
+        url = args.database_url
+        if not url:
+            from ollygraph.embedded import EmbeddedPostgres
+
+            server = EmbeddedPostgres(stack.enter_context(tempfile.TemporaryDirectory()))
+            url = server.start()
+            stack.callback(server.stop)
+        schema = args.keep_schema or new_schema_name("bench")
+        migrate.upgrade(url, schema)
+        if not args.keep_schema:
+            stack.callback(drop_schema, url, schema)
+        cfg = settings.load(environ={}).replace(database_url=url, schema=schema)
+        trace_id = asyncio.run(load(cfg, args.spans))
+        with psycopg_analyze(url, schema):
+            pass
+        asyncio.run(measure(url, schema, trace_id, args.iterations))
+    return 0
+
+
+@contextlib.contextmanager
+def psycopg_analyze(url: str, schema: str):
+    """ANALYZE the loaded tables so the planner sees the data, as autovacuum would."""
+    import psycopg
+
+    with psycopg.connect(migrate_url(url), autocommit=True) as conn:
+        conn.execute(f'SET search_path TO "{schema}"')
+        conn.execute("ANALYZE")
+    yield
+
+
+def migrate_url(url: str) -> str:
+    from ollygraph import migrate
+
+    return migrate.libpq_url(url)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -31,7 +31,8 @@ Hook = Callable[[Any, Rows], Awaitable[None]]  # (connection, rows) inside the t
 RETRYABLE = (asyncpg.DeadlockDetectedError, asyncpg.SerializationError)
 DOWN = (OSError, TimeoutError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError,
         asyncpg.CannotConnectNowError, asyncpg.TooManyConnectionsError,
-        asyncpg.AdminShutdownError, asyncpg.QueryCanceledError)
+        asyncpg.AdminShutdownError, asyncpg.QueryCanceledError,
+        asyncpg.InternalClientError)  # e.g. a connection the server has terminated
 MAX_ATTEMPTS = 5
 
 

@@ -85,3 +85,35 @@ async def test_database_down_raises_unavailable_promptly():
         await kit.pipeline.Pipeline.start(cfg, timeout_s=2)
     assert raised.value.retry_after
     assert time.monotonic() - start < 10
+
+
+async def test_racing_pipelines_store_a_retried_request_once(database_url, migrated_schema):
+    tid = kit.trace_id()
+    req = traces.request([traces.full_span(tid) for _ in range(20)])
+    async with kit.started(database_url, migrated_schema) as a, \
+            kit.started(database_url, migrated_schema) as b:
+        results = await asyncio.gather(*(p.export("traces", req) for p in (a, b, a, b)))
+    assert all(r == (0, "") for r in results)
+    with kit.connect(database_url, migrated_schema) as conn:
+        assert kit.rows(conn, "SELECT count(*) FROM otel_spans_fact") == [(20,)]
+        assert kit.rows(conn, "SELECT count(*) FROM otel_span_events") == [(40,)]
+        assert kit.rows(conn, "SELECT span_count FROM otel_trace_summary") == [(20,)]
+
+
+async def test_lost_connections_give_unavailable_then_recover(database_url, migrated_schema, sql):
+    tid = kit.trace_id()
+    async with kit.started(database_url, migrated_schema) as p:
+        await p.export("traces", traces.request([traces.full_span(tid)]))
+        held = [await p.pool.acquire() for _ in range(p.pool.get_size())]
+        pids = [c.get_server_pid() for c in held]
+        for c in held:
+            await p.pool.release(c)
+        sql.execute("SELECT pg_terminate_backend(pid) FROM unnest(%s::int[]) AS pid", (pids,))
+        outcomes = []
+        for _ in range(3):
+            try:
+                outcomes.append(await p.export("traces", traces.request([traces.full_span(tid)])))
+            except errors.Unavailable as exc:
+                outcomes.append(exc)
+        assert outcomes[-1] == (0, "")  # the pool reconnects
+        assert all(o == (0, "") or isinstance(o, errors.Unavailable) for o in outcomes)

@@ -19,3 +19,8 @@ def load(filename: str) -> dict[str, str]:
 def execute(statements: str) -> None:
     """Run SQL text as is (no bind-parameter parsing), possibly several statements."""
     op.get_bind().connection.dbapi_connection.execute(statements)
+
+
+def fetch(query: str) -> list[tuple]:
+    """Rows of a query run as is."""
+    return op.get_bind().connection.dbapi_connection.execute(query).fetchall()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 
@@ -20,21 +21,41 @@ def connect(url: str, schema: str) -> psycopg.Connection:
 
 
 def ensure_partitions(url: str, schema: str, days_ahead: int) -> int:
-    """Create the daily partitions from yesterday to `days_ahead` days ahead; returns how many."""
+    """Create the daily partitions from yesterday to `days_ahead` days ahead; returns how many.
+
+    One transaction per day, so the number of locks held stays bounded."""
+    today = dt.datetime.now(dt.UTC).date()
+    created = 0
     with connect(url, schema) as conn:
-        (created,) = conn.execute(QUERIES.ensure_partitions, {"days_ahead": days_ahead}).fetchone()
+        for offset in range(-1, days_ahead + 1):
+            day = today + dt.timedelta(days=offset)
+            created += conn.execute(QUERIES.ensure_partitions, {"day": day}).fetchone()[0]
     if created:
         log.info("created %d partitions", created)
     return created
 
 
 def apply_retention(url: str, schema: str, keep_seconds: int, now: float | None = None) -> int:
-    """Drop the daily partitions that end before now - keep; returns how many were dropped."""
-    cutoff_ns = int(((now or time.time()) - keep_seconds) * 1e9)
+    """Drop the daily partitions that end before now - keep; returns how many were dropped.
+
+    Old days go one transaction each (bounded locks); the last call also trims the DEFAULT
+    partitions and the trace summary."""
+    cutoff = dt.datetime.fromtimestamp((now or time.time()) - keep_seconds, dt.UTC)
+    cutoff_ns = int(cutoff.timestamp() * 1e9)
+    dropped = 0
     with connect(url, schema) as conn:
-        (dropped,) = conn.execute(
+        days = [day for (day,) in conn.execute(QUERIES.dated_partition_days)]
+        for day in days:
+            day_end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), dt.UTC)
+            if day_end > cutoff:
+                break
+            step_ns = int(day_end.timestamp() * 1e9)
+            dropped += conn.execute(
+                QUERIES.drop_partitions_before, {"cutoff_ns": step_ns}
+            ).fetchone()[0]
+        dropped += conn.execute(
             QUERIES.drop_partitions_before, {"cutoff_ns": cutoff_ns}
-        ).fetchone()
+        ).fetchone()[0]
     log.info("retention: dropped %d partitions older than %ds", dropped, keep_seconds)
     return dropped
 

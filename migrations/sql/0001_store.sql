@@ -528,3 +528,11 @@ SELECT
 FROM otel_metrics_dim AS m
 JOIN metric_types AS mt ON mt.metric_type_id = m.metric_type_id
 LEFT JOIN aggregation_temporalities AS at ON at.temporality_id = m.aggregation_temporality_id;
+
+-- name: dated_partitions
+-- (day, partition) of every daily partition in the schema, for the downgrade.
+SELECT to_date(right(c.relname, 8), 'YYYYMMDD') AS day, c.relname::text AS partition_name
+FROM pg_inherits AS i
+JOIN pg_class AS c ON c.oid = i.inhrelid
+WHERE c.relnamespace = current_schema()::regnamespace AND c.relname ~ '_p[0-9]{8}$'
+ORDER BY 1, 2

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from alembic import op
+
 from migrations import sqlfile
 
 revision = "0001"
@@ -189,7 +191,19 @@ def upgrade() -> None:
     sqlfile.execute(SQL["views"])
 
 
+def _drop_dated_partitions() -> None:
+    """Drop the daily partitions a day per transaction; all at once would exhaust the
+    lock table of a store that has kept many days."""
+    by_day: dict[object, list[str]] = {}
+    for day, name in sqlfile.fetch(SQL["dated_partitions"]):
+        by_day.setdefault(day, []).append(name)
+    with op.get_context().autocommit_block():
+        for names in by_day.values():
+            sqlfile.execute("DROP TABLE " + ", ".join(f'"{name}"' for name in names))
+
+
 def downgrade() -> None:
+    _drop_dated_partitions()
     statements = [f"DROP VIEW IF EXISTS {view}" for view in VIEWS]
     statements += [f"DROP FUNCTION IF EXISTS {fn}" for fn in _owner_function_signatures()]
     statements += [f"DROP FUNCTION IF EXISTS {fn}" for fn in FUNCTIONS]

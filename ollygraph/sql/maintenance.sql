@@ -1,15 +1,17 @@
 -- Partition upkeep and retention; the functions live in the store (migration 0001).
+-- Callers run these one day per transaction: a day of partitions (every fact, child and
+-- attribute table with its indexes) already takes a few hundred locks.
 
 -- name: ensure_partitions
-SELECT otel_ensure_partitions(current_date - 1, current_date + %(days_ahead)s::integer)
+SELECT otel_ensure_partitions(%(day)s::date, %(day)s::date)
 
 -- name: drop_partitions_before
 SELECT otel_drop_partitions_before(%(cutoff_ns)s::bigint)
 
--- name: list_partitions
-SELECT parent.relname AS table_name, child.relname AS partition_name
-FROM pg_inherits AS i
-JOIN pg_class AS parent ON parent.oid = i.inhparent
-JOIN pg_class AS child ON child.oid = i.inhrelid
-WHERE parent.relnamespace = current_schema()::regnamespace
-ORDER BY 1, 2
+-- name: dated_partition_days
+SELECT DISTINCT to_date(right(c.relname, 8), 'YYYYMMDD') AS day
+FROM otel_partitioned_tables() AS t
+JOIN pg_inherits AS i ON i.inhparent = quote_ident(t.table_name)::regclass
+JOIN pg_class AS c ON c.oid = i.inhrelid
+WHERE c.relname ~ '_p[0-9]{8}$'
+ORDER BY 1

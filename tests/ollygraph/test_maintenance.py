@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from ollygraph import maintenance
+from ollygraph import maintenance, migrate
 
 DAY_NS = 86_400 * 10**9
 
@@ -61,9 +61,17 @@ def test_rows_outside_partitions_land_in_default_and_move_when_the_day_is_create
         insert_span(store, day_ns(old) + 5, 1)
 
 
-def test_ensure_partitions_is_idempotent(database_url, migrated_schema):
-    maintenance.ensure_partitions(database_url, migrated_schema, days_ahead=5)
-    assert maintenance.ensure_partitions(database_url, migrated_schema, days_ahead=5) == 0
+def test_a_month_of_partitions_is_created_and_dropped_within_the_lock_table(
+    database_url, migrated_schema, store
+):
+    # ~56 partitioned tables a day: a month at once would not fit one transaction's locks
+    assert maintenance.ensure_partitions(database_url, migrated_schema, days_ahead=30) > 1000
+    assert maintenance.ensure_partitions(database_url, migrated_schema, days_ahead=30) == 0
+    assert maintenance.apply_retention(database_url, migrated_schema, 1, now=4e9) > 1000
+    maintenance.ensure_partitions(database_url, migrated_schema, days_ahead=30)
+    migrate.downgrade(database_url, migrated_schema, "base")
+    assert store.execute("SELECT count(*) FROM pg_class WHERE relnamespace = %s::regnamespace",
+                         (f'"{migrated_schema}"',)).fetchone()[0] == 2  # alembic_version + pkey
 
 
 def test_retention_drops_only_old_partitions(database_url, migrated_schema, store):

@@ -59,7 +59,7 @@ def statement(req: Request, kind: str, ids: list[int], conditions_of: Any) -> tu
         label_slots = {"labels": SQL.labels_all, "gkey": SQL.gkey_series, "res": SQL.res_series}
     else:
         labels = stmt.render(SQL.labels_grouped, group_by=req.group_by)
-        label_slots = {"labels": labels, "gkey": labels, "res": SQL.res_grouped}
+        label_slots = {"labels": labels, "gkey": SQL.gkey_labels, "res": SQL.res_grouped}
     labeled = stmt.render(SQL.labeled_series, {**label_slots, "kind": f"metric_{kind}"})
     source = "per_series" if kind == "number" else \
         "(SELECT resource_id, scope_id, attributes_hash, t AS pt FROM steps) AS src"

@@ -15,17 +15,23 @@ FROM (SELECT resource_id, scope_id, attributes_hash, max(pt) AS pt
       FROM @source@ GROUP BY 1, 2, 3) AS s
 
 -- name: labeled_series
-SELECT s.resource_id, coalesce(s.scope_id, -1) AS scope_key, s.attributes_hash,
-       @labels@ AS labels, @gkey@ AS gkey, @res@ AS res_id
-FROM (SELECT s.*, otel_@kind@_attributes_all(s.pk, s.pt) AS attrs,
-             otel_resource_attributes_all(s.resource_id) AS rattrs
-      FROM series AS s) AS s
+-- OFFSET 0 keeps each attributes function to one call per series.
+SELECT x.*, @gkey@ AS gkey
+FROM (SELECT s.resource_id, coalesce(s.scope_id, -1) AS scope_key, s.scope_id, s.attributes_hash,
+             @labels@ AS labels, @res@ AS res_id
+      FROM (SELECT s.*, otel_@kind@_attributes_all(s.pk, s.pt) AS attrs,
+                   otel_resource_attributes_all(s.resource_id) AS rattrs
+            FROM series AS s OFFSET 0) AS s
+      OFFSET 0) AS x
 
 -- name: labels_all
 s.attrs
 
 -- name: gkey_series
-jsonb_build_array(s.resource_id, s.scope_id, encode(s.attributes_hash, 'hex'))
+jsonb_build_array(x.resource_id, x.scope_id, encode(x.attributes_hash, 'hex'))
+
+-- name: gkey_labels
+x.labels
 
 -- name: res_series
 s.resource_id
@@ -78,7 +84,7 @@ WITH pts AS (
            min(v) AS low, max(v) AS high, @last@ AS last, sum(d) AS increase, max(t) AS pt,
            bool_or(temporality = 1) AS delta
     FROM steps GROUP BY 1, 2, 3, 4
-), series AS (@series@), labeled AS (@labeled@)
+), series AS MATERIALIZED (@series@), labeled AS MATERIALIZED (@labeled@)
 SELECT l.gkey, l.labels, l.res_id, s.bucket, sum(s.n)::float8 AS n, sum(s.total) AS total,
        min(s.low) AS low, max(s.high) AS high, sum(s.last) AS last,
        sum(s.increase) AS increase, bool_or(s.delta) AS delta
@@ -122,7 +128,7 @@ WITH pts AS (
            ARRAY(SELECT u.c - CASE WHEN how = 'diff' THEN coalesce(pcounts[u.i], 0) ELSE 0 END
                  FROM unnest(counts) WITH ORDINALITY AS u(c, i) ORDER BY u.i) AS dcounts
     FROM marked WHERE how <> 'skip'
-), series AS (@series@), labeled AS (@labeled@),
+), series AS MATERIALIZED (@series@), labeled AS MATERIALIZED (@labeled@),
 grouped AS (
     SELECT l.gkey, l.labels, l.res_id, s.* FROM steps AS s
     JOIN labeled AS l ON l.resource_id = s.resource_id AND l.scope_key = coalesce(s.scope_id, -1)
@@ -167,7 +173,7 @@ WITH pts AS (
            zero_count - CASE WHEN how = 'diff' THEN pzero ELSE 0 END AS dzero,
            CASE WHEN how = 'diff' THEN least(scale, pscale) ELSE scale END AS ms
     FROM marked AS x WHERE how <> 'skip'
-), series AS (@series@), labeled AS (@labeled@),
+), series AS MATERIALIZED (@series@), labeled AS MATERIALIZED (@labeled@),
 grouped AS (
     SELECT l.gkey, l.labels, l.res_id, s.* FROM steps AS s
     JOIN labeled AS l ON l.resource_id = s.resource_id AND l.scope_key = coalesce(s.scope_id, -1)
@@ -212,7 +218,7 @@ WITH steps AS (
            p.quantile_values
     FROM @table@ AS p
     WHERE p.metric_id = ANY(:ids) AND p.time_unix_nano BETWEEN :lo AND :hi AND @where@
-), series AS (@series@), labeled AS (@labeled@)
+), series AS MATERIALIZED (@series@), labeled AS MATERIALIZED (@labeled@)
 SELECT DISTINCT ON (l.gkey, s.bucket) l.gkey, l.labels, l.res_id, s.bucket, s.count, s.sum,
        s.quantiles, s.quantile_values
 FROM steps AS s

@@ -1,0 +1,135 @@
+"""Metric series through GraphQL over a bulk-loaded store: step aggregation + one group-by.
+
+    .venv/bin/python bench/metrics.py [--points 1000000] [--series 100] [--runs 30]
+                                      [--database-url URL]
+
+Loads `--points` points of one cumulative counter (100 series by default: `endpoint` x
+`instance`, promoted attributes) spread over the last hour into a scratch schema with
+COPY, then runs `metric.series(step: "1m", groupBy: ["endpoint"])` through the gateway's
+schema (its real context, loaders and pool) with AVG and with RATE (window over each
+series, reset handling), and prints p50/p95 in ms. Nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path[0] = str(Path(__file__).resolve().parents[1])
+
+import psycopg  # noqa: E402
+
+from gateway import context, db, schema  # noqa: E402
+from ollygraph import migrate  # noqa: E402
+
+QUERY = """query ($agg: Aggregation, $range: TimeRange) {
+  metric(name: "bench.requests") {
+    series(timeRange: $range, step: "1m", aggregation: $agg, groupBy: ["endpoint"]) {
+      labels points { time value }
+    }
+  }
+}"""
+S = 1_000_000_000
+
+
+def load(url: str, schema_name: str, points: int, series: int, now: int) -> None:
+    """COPY the points and their promoted attributes; returns when committed."""
+    per_series = max(1, points // series)
+    spacing = 3600 * S // per_series
+    with psycopg.connect(migrate.libpq_url(url), autocommit=True) as conn:
+        conn.execute(f'SET search_path TO "{schema_name}"')
+        conn.execute("INSERT INTO otel_resources_dim (resource_id, resource_hash, service_name) "
+                     "VALUES (1, '\\x01', 'bench')")
+        conn.execute("INSERT INTO otel_metrics_dim (metric_id, metric_hash, metric_identity_hash, "
+                     "name, metric_type_id, aggregation_temporality_id, is_monotonic) "
+                     "VALUES (1, '\\x01', '\\x01', 'bench.requests', 2, 2, true)")
+        keys = dict(conn.execute("INSERT INTO attribute_keys (key) VALUES ('endpoint'), "
+                                 "('instance') RETURNING key, key_id").fetchall())
+        start = now - 3600 * S
+        pk = 0
+        with conn.cursor() as cur:
+            with cur.copy("COPY otel_metrics_data_points_number (point_pk, time_unix_nano, "
+                          "start_time_unix_nano, metric_id, resource_id, attributes_hash, "
+                          "value_int, content_hash) FROM STDIN") as copy:
+                for s in range(series):
+                    attrs_hash = hashlib.sha256(b"s%d" % s).digest()
+                    for i in range(per_series):
+                        pk += 1
+                        copy.write_row((pk, start + i * spacing + s, start - S, 1, 1,
+                                        attrs_hash, i * 3 + s, pk.to_bytes(8, "big")))
+            with cur.copy("COPY otel_metric_number_attrs_string (point_pk, time_unix_nano, "
+                          "key_id, value) FROM STDIN") as copy:
+                pk = 0
+                for s in range(series):
+                    for i in range(per_series):
+                        pk += 1
+                        t = start + i * spacing + s
+                        copy.write_row((pk, t, keys["endpoint"], f"/api/e{s % 10}"))
+                        copy.write_row((pk, t, keys["instance"], f"i{s // 10}"))
+        conn.execute("ANALYZE")
+
+
+async def measure(url: str, schema_name: str, runs: int, now: int) -> None:
+    pool = await db.create_pool(url, schema_name, max_size=2)
+    variables = {"range": {"from": _ts(now - 3600 * S), "to": _ts(now)}}
+    try:
+        for agg in ("AVG", "RATE"):
+            times = []
+            for _ in range(runs + 2):
+                ctx = context.Context.create(pool)
+                t0 = time.perf_counter()
+                result = await schema.SCHEMA.execute(QUERY, variable_values={**variables,
+                                                                             "agg": agg},
+                                                     context_value=ctx)
+                times.append((time.perf_counter() - t0) * 1000)
+                if result.errors:
+                    raise SystemExit(result.errors)
+            times = sorted(times[2:])  # two warm-up runs
+            groups = result.data["metric"]["series"]
+            p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
+            print(f"series {agg:<5} step 1m groupBy endpoint: {len(groups)} series x "
+                  f"{len(groups[0]['points'])} steps  p50 {statistics.median(times):7.1f} ms  "
+                  f"p95 {p95:7.1f} ms  ({runs} runs)")
+    finally:
+        await pool.close()
+
+
+def _ts(ns: int) -> str:
+    from gateway import scalars
+
+    return scalars.format_timestamp(ns)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--points", type=int, default=1_000_000)
+    parser.add_argument("--series", type=int, default=100)
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--keep", action="store_true", help="keep the scratch schema")
+    parser.add_argument("--database-url", default=os.environ.get(
+        "OLLYGRAPH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"))
+    args = parser.parse_args()
+    schema_name = f"bench_metrics_{os.getpid()}"
+    migrate.upgrade(args.database_url, schema_name)
+    try:
+        now = time.time_ns()
+        t0 = time.perf_counter()
+        load(args.database_url, schema_name, args.points, args.series, now)
+        print(f"loaded {args.points} points in {time.perf_counter() - t0:.1f} s "
+              f"(schema {schema_name})")
+        if args.runs:
+            asyncio.run(measure(args.database_url, schema_name, args.runs, now))
+    finally:
+        if not args.keep:
+            with psycopg.connect(migrate.libpq_url(args.database_url), autocommit=True) as conn:
+                conn.execute(f'DROP SCHEMA "{schema_name}" CASCADE')
+
+
+if __name__ == "__main__":
+    main()

@@ -35,37 +35,39 @@ class Splitter:
 
     def __init__(self, config: promotion.SignalPromotion, key_ids: dict[str, int]) -> None:
         self.dropped = config.dropped
-        self.promoted: dict[tuple[str, str], tuple[int, int]] = {
-            (key, ONEOF[value_type]): (index, key_ids[key])
-            for index, value_type in enumerate(promotion.VALUE_TYPES)
-            for key in config.promoted[value_type]
-        }
+        # key -> {AnyValue oneof -> (typed table index, key id)}
+        self.promoted: dict[str, dict[str, tuple[int, int]]] = {}
+        for index, value_type in enumerate(promotion.VALUE_TYPES):
+            for key in config.promoted[value_type]:
+                self.promoted.setdefault(key, {})[ONEOF[value_type]] = (index, key_ids[key])
 
     def split(self, kvs: Any, owner: tuple, tables: list[list[tuple]]) -> None:
         """Append the rows of attributes `kvs` owned by `owner` to the six `tables`."""
         if not kvs:
             return
         dropped, promoted = self.dropped, self.promoted
-        tagged_json, quote_key = codecs.tagged_json, codecs.quote_key
+        tagged_json, quote = codecs.tagged_json, codecs.quote_text
         parts: list[str] = []
         typed: dict[int, tuple[int, tuple]] | None = None  # key_id -> (table, row): last wins
         for kv in kvs:
             key = kv.key
-            if key in dropped:
+            if dropped and key in dropped:
                 continue
             value = kv.value
             kind = value.WhichOneof("value")
-            hit = promoted.get((key, kind))
-            if hit is None:
-                # JSONB keeps the last of repeated keys, as OTLP wants
-                parts.append(quote_key(key) + ":" + tagged_json(value, kind))
-            else:
+            hit = promoted.get(key)
+            if hit is not None and kind in hit:
+                index, key_id = hit[kind]
                 raw = getattr(value, kind)
-                if hit[0] == 0:
+                if index == 0:
                     codecs.check_text(raw, f"attribute {key}")
                 if typed is None:
                     typed = {}
-                typed[hit[1]] = (hit[0], (*owner, hit[1], raw))
+                typed[key_id] = (index, (*owner, key_id, raw))
+            elif kind == "string_value":  # the common case, inlined
+                parts.append(quote(key) + ':{"stringValue":' + quote(value.string_value) + "}")
+            else:  # JSONB keeps the last of repeated keys, as OTLP wants
+                parts.append(quote(key) + ":" + tagged_json(value, kind))
         if typed:
             for index, row in typed.values():
                 tables[index].append(row)

@@ -116,10 +116,7 @@ _isfinite = math.isfinite
 def tagged_json(value: Any, kind: str | None, depth: int = 0) -> str:
     """JSON text of `anyvalue_to_tagged(value)` (`kind` is its oneof), fast for scalars."""
     if kind == "string_value":
-        text = value.string_value
-        if "\x00" in text:
-            raise BadValue("string contains a NUL character")
-        return '{"stringValue":' + _quote(text) + "}"
+        return '{"stringValue":' + quote_text(value.string_value) + "}"
     if kind == "int_value":
         return '{"intValue":"' + str(value.int_value) + '"}'
     if kind == "bool_value":
@@ -133,11 +130,11 @@ def tagged_json(value: Any, kind: str | None, depth: int = 0) -> str:
     return dumps(anyvalue_to_tagged(value, depth))
 
 
-def quote_key(key: str) -> str:
-    """A JSON object key (string literal) for `key`; refuses NUL."""
-    if "\x00" in key:
-        raise BadValue("attribute key contains a NUL character")
-    return _quote(key)
+def quote_text(text: str) -> str:
+    """A JSON string literal for `text`; refuses NUL (JSONB cannot hold it)."""
+    if "\x00" in text:
+        raise BadValue("string or key contains a NUL character")
+    return _quote(text)
 
 
 def dumps(obj: Any) -> str:

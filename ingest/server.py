@@ -5,6 +5,12 @@ requests finish (up to `GRACE_S`), and closes the pipeline. With `workers > 1` i
 parent that starts that many worker processes on the same ports (SO_REUSEPORT: the
 kernel spreads connections over them) and stops them all when it is told to stop or
 when one of them dies.
+
+Request size limit (`max_request_bytes`, OLLYGRAPH_MAX_REQUEST_BYTES): 20 MiB by
+default, measured after decompression, on both transports. It is the OTLP/HTTP
+specification's recommended default; gRPC servers commonly use 4 MiB, but one limit for
+both keeps a batch that fits one transport fitting the other. Over it: HTTP 413 /
+gRPC RESOURCE_EXHAUSTED without RetryInfo, neither of which a client retries.
 """
 
 from __future__ import annotations

@@ -181,6 +181,18 @@ def test_grpc_garbage_is_invalid_argument(channel, signal):
         assert failed.value.code() == grpc.StatusCode.INVALID_ARGUMENT
 
 
+def test_grpc_gzip_bomb_is_resource_exhausted_with_bounded_memory(channel, ingest):
+    """gRPC decompresses; its limit must stop it early, not after inflating it all."""
+    export = channel.unary_unary(signals.BY_NAME["traces"].grpc_method)
+    payload = bytes(8 * LIMIT)
+    before = ingest.peak_rss_kib()
+    with pytest.raises(grpc.RpcError) as failed:
+        export(payload, timeout=120, compression=grpc.Compression.Gzip)
+    assert failed.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+    growth_mib = (ingest.peak_rss_kib() - before) / 1024
+    assert growth_mib < 4 * LIMIT / (1 << 20), f"peak memory grew by {growth_mib:.0f} MiB"
+
+
 def test_grpc_over_the_limit_is_resource_exhausted_without_retry_info(channel):
     export = channel.unary_unary(signals.BY_NAME["logs"].grpc_method)
     for compression in (grpc.Compression.NoCompression, grpc.Compression.Gzip):

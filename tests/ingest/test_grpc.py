@@ -57,9 +57,9 @@ def test_gzip_request_is_stored_once_when_retried(channel, sql, module_schema):
     assert {row[1] for row in rows[1:]} == {rows[0][0]}
 
 
-def test_workers_share_the_ports_and_stop_cleanly(database_url, migrated_schema, sql):
+def test_workers_share_the_ports_and_stop_cleanly(database_url, module_schema, sql):
     """--workers 2: both transports served by two processes on the same ports."""
-    with receiver.running(database_url, migrated_schema, "--workers", "2") as ingest:
+    with receiver.running(database_url, module_schema, "--workers", "2") as ingest:
         trace_ids = []
         for i in range(6):  # a new connection each time, so both workers may get some
             trace_id = payloads.new_trace_id()
@@ -75,4 +75,4 @@ def test_workers_share_the_ports_and_stop_cleanly(database_url, migrated_schema,
                 assert reply.status_code == 200
         assert len(receiver.worker_pids(ingest)) == 2
     for trace_id in trace_ids:
-        assert len(receiver.spans(sql, migrated_schema, trace_id.hex())) == 1
+        assert len(receiver.spans(sql, module_schema, trace_id.hex())) == 1

@@ -243,7 +243,7 @@ async def run_signal(args, url: str, signal: str, requests: list, items: int) ->
             if mode == "pipeline":
                 elapsed = await via_pipeline(cfg, requests, signal, args.concurrency)
             else:
-                with ingest_process(cfg) as target:
+                with ingest_process(cfg.replace(workers=args.workers)) as target:
                     start = time.perf_counter()
                     await via_grpc(target, requests, signal, args.concurrency)
                     while await count_rows(url, cfg.schema, FACT[signal]) < items:
@@ -272,6 +272,7 @@ def main() -> None:
     parser.add_argument("--points", type=int, default=50_000)
     parser.add_argument("--per-request", type=int, default=512, help="items per export")
     parser.add_argument("--concurrency", type=int, default=16, help="exports in flight")
+    parser.add_argument("--workers", type=int, default=1, help="ingest processes (grpc mode)")
     args = parser.parse_args()
     with db.database(settings.Settings(database_url=args.database_url,
                                        data_dir=Path(".ollygraph-bench"))) as url:

@@ -10,6 +10,7 @@ few reasons kept for the partial-success message.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import Any
 
@@ -17,6 +18,7 @@ from ingest import dimensions, writer
 from ollygraph import codecs
 
 MAX_MESSAGES = 3
+CHUNK = 64  # items flattened between two turns of the event loop
 
 
 class Context:
@@ -135,5 +137,13 @@ async def walk(pipeline: Any, module: Any, request: Any) -> tuple[writer.Batch, 
         ctx.resource_hash, ctx.resource_id = resource_hash, dims["resources"].ids[resource_hash]
         for scope_hash, items, prepared in scopes:
             ctx.scope_hash, ctx.scope_id = scope_hash, dims["scopes"].ids[scope_hash]
-            module.flatten(items, ctx, prepared)
+            if len(items) <= CHUNK:
+                module.flatten(items, ctx, prepared)
+                continue
+            for i in range(0, len(items), CHUNK):
+                # let the event loop feed the running COPY between chunks: the database
+                # would otherwise wait while a large request is flattened
+                await asyncio.sleep(0)
+                module.flatten(items[i:i + CHUNK], ctx,
+                               prepared[i:i + CHUNK] if prepared is not None else None)
     return writer.Batch(ctx.rows, ctx.items), ctx

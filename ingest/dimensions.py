@@ -31,6 +31,8 @@ class Dimension:
     def __init__(self, name: str, owner: str | None = None,
                  splitter: attributes.Splitter | None = None) -> None:
         self.insert, self.select = QUERIES[f"insert_{name}"], QUERIES[f"select_{name}"]
+        self.touch = QUERIES[f"touch_{name}"]
+        self.used: set[int] = set()  # ids seen since the last `touch_used`
         self.owner, self.splitter = owner, splitter  # owner: "resource" -> otel_resource_attrs_*
         self.ids: dict[bytes, int] = {}
         self.service_names: dict[int, str | None] = {}  # resources only
@@ -79,6 +81,14 @@ class Dimension:
             if rows:
                 await conn.copy_records_to_table(name, records=rows, columns=cols,
                                                  timeout=timeout)
+
+
+    async def touch_used(self, pool: Any, timeout: float) -> None:
+        """Move last_seen of the rows used since the last call."""
+        used, self.used = self.used, set()
+        if used:
+            async with pool.acquire(timeout=timeout) as conn:
+                await conn.execute(self.touch, sorted(used), timeout=timeout)
 
 
 async def register_keys(pool: Any, keys: set[str], timeout: float) -> dict[str, int]:

@@ -44,7 +44,11 @@ class Context:
             self.pending.setdefault(dimension, {})[digest] = pending
 
     def id_of(self, dimension: str, digest: bytes) -> int:
-        return self.pipeline.dimensions[dimension].ids[digest]
+        """The id of a dimension row asked for with `want`, noted as used."""
+        dims = self.pipeline.dimensions[dimension]
+        found = dims.ids[digest]
+        dims.used.add(found)
+        return found
 
     def mark(self) -> list[int]:
         return list(map(len, self._lists))
@@ -134,9 +138,9 @@ async def walk(pipeline: Any, module: Any, request: Any) -> tuple[writer.Batch, 
         if n:
             ctx.pks[table] = iter(await pipeline.sequences[table].take(n))
     for resource_hash, scopes in plan:
-        ctx.resource_hash, ctx.resource_id = resource_hash, dims["resources"].ids[resource_hash]
+        ctx.resource_hash, ctx.resource_id = resource_hash, ctx.id_of("resources", resource_hash)
         for scope_hash, items, prepared in scopes:
-            ctx.scope_hash, ctx.scope_id = scope_hash, dims["scopes"].ids[scope_hash]
+            ctx.scope_hash, ctx.scope_id = scope_hash, ctx.id_of("scopes", scope_hash)
             if len(items) <= CHUNK:
                 module.flatten(items, ctx, prepared)
                 continue

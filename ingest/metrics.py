@@ -150,7 +150,6 @@ def _too_big(values: tuple) -> bool:
 def flatten(metrics: Any, ctx: Any, prepared: list[bytes | str | None]) -> None:
     rows = ctx.rows
     split, sha256 = ctx.splitter.split, hashlib.sha256
-    dims = ctx.pipeline.dimensions["metrics"]
     resource_id, scope_id = ctx.resource_id, ctx.scope_id
     base = HASH_VERSION + ctx.resource_hash + ctx.scope_hash
     for metric, digest in zip(metrics, prepared, strict=True):
@@ -168,7 +167,7 @@ def flatten(metrics: Any, ctx: Any, prepared: list[bytes | str | None]) -> None:
             continue
         facts = rows[table]
         attrs = [rows[name] for name in attributes.table_names(f"metric_{kind}")]
-        metric_id, identity = dims.ids[digest], base + digest
+        metric_id, identity = ctx.id_of("metrics", digest), base + digest
         for p in points:
             pk = next_pk()
             mark = ctx.mark()

@@ -24,7 +24,8 @@ from ollygraph.settings import Settings
 
 log = logging.getLogger(__name__)
 
-UPKEEP_INTERVAL_S = 3600
+UPKEEP_INTERVAL_S = 3600  # daily partitions ensured this often
+TOUCH_INTERVAL_S = 60  # last_seen of the dimension rows in use moved this often
 
 
 class Result(NamedTuple):
@@ -55,7 +56,9 @@ class Pipeline:
                                 max_rows=max_batch_rows, max_in_flight=max_in_flight,
                                 timeout_s=timeout_s)
             for name, module in self.modules.items()}
-        self._upkeep = asyncio.get_running_loop().create_task(self._partition_upkeep())
+        loop = asyncio.get_running_loop()
+        self._tasks = [loop.create_task(self._partition_upkeep()),
+                       loop.create_task(self._touch_dimensions())]
 
     @classmethod
     async def start(cls, settings: Settings, *, pool_size: int = 4,
@@ -94,12 +97,27 @@ class Pipeline:
         return Result(ctx.rejected, ctx.message())
 
     async def close(self) -> None:
-        self._upkeep.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._upkeep
+        for task in self._tasks:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         for out in self.writers.values():
             await out.close()
+        with contextlib.suppress(Exception):
+            await self._touch_once()
         await self.pool.close()
+
+    async def _touch_once(self) -> None:
+        for dimension in self.dimensions.values():
+            await dimension.touch_used(self.pool, self.timeout_s)
+
+    async def _touch_dimensions(self) -> None:
+        while True:
+            await asyncio.sleep(TOUCH_INTERVAL_S)
+            try:
+                await self._touch_once()
+            except Exception as exc:  # the database may be down; try again later
+                log.warning("could not update last_seen of dimensions: %s", exc)
 
     async def _partition_upkeep(self) -> None:
         while True:

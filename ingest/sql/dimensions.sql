@@ -47,3 +47,16 @@ RETURNING metric_hash AS hash, metric_id AS id, NULL::text AS service_name
 -- name: select_metrics
 SELECT metric_hash AS hash, metric_id AS id, NULL::text AS service_name
 FROM otel_metrics_dim WHERE metric_hash = ANY($1::bytea[])
+
+-- name: touch_resources
+-- last_seen of the resources used lately (at most once a minute per row)
+UPDATE otel_resources_dim SET last_seen = now()
+WHERE resource_id = ANY($1::bigint[]) AND last_seen < now() - interval '1 minute'
+
+-- name: touch_scopes
+UPDATE otel_scopes_dim SET last_seen = now()
+WHERE scope_id = ANY($1::bigint[]) AND last_seen < now() - interval '1 minute'
+
+-- name: touch_metrics
+UPDATE otel_metrics_dim SET last_seen = now()
+WHERE metric_id = ANY($1::bigint[]) AND last_seen < now() - interval '1 minute'

@@ -117,3 +117,18 @@ async def test_lost_connections_give_unavailable_then_recover(database_url, migr
                 outcomes.append(exc)
         assert outcomes[-1] == (0, "")  # the pool reconnects
         assert all(o == (0, "") or isinstance(o, errors.Unavailable) for o in outcomes)
+
+
+async def test_last_seen_of_used_dimensions_moves(database_url, migrated_schema, sql):
+    tid = kit.trace_id()
+    async with kit.started(database_url, migrated_schema) as p:
+        await p.export("traces", traces.request([traces.full_span(tid)]))
+    sql.execute(f'SET search_path TO "{migrated_schema}"')
+    for table in ("otel_resources_dim", "otel_scopes_dim"):
+        sql.execute(f"UPDATE {table} SET last_seen = now() - interval '1 day'")
+    async with kit.started(database_url, migrated_schema) as p:
+        await p.export("traces", traces.request([traces.full_span(tid)]))
+    for table in ("otel_resources_dim", "otel_scopes_dim"):
+        (age,) = sql.execute(f"SELECT max(now() - last_seen) < interval '1 hour' "
+                             f"FROM {table}").fetchone()
+        assert age, table

@@ -20,3 +20,33 @@ def first(attrs: dict[str, Any], *keys: str) -> Any:
         if value is not None:
             return value
     return None
+
+
+def plain(tagged: Any) -> Any:
+    """A stored tagged AnyValue -> plain JSON, as the SQL function otel_anyvalue_to_json."""
+    if not isinstance(tagged, dict):
+        return tagged
+    if not tagged:
+        return None
+    kind, inner = next(iter(tagged.items()))
+    if kind == "intValue":
+        return int(inner)
+    if kind == "arrayValue":
+        return [plain(v) for v in (inner or {}).get("values", [])]
+    if kind == "kvlistValue":
+        return {kv.get("key"): plain(kv.get("value")) for kv in (inner or {}).get("values", [])}
+    if kind in ("stringValue", "boolValue", "doubleValue", "bytesValue"):
+        return inner
+    return None
+
+
+def merge(row: Any) -> dict[str, Any]:
+    """One attribute map from a row of `owned_attributes`: the JSONB catch-all (tagged)
+    overlaid by the promoted keys."""
+    other, typed = row["other_attributes"], row["typed_attributes"]
+    if not other:
+        return typed or {}
+    out = {key: plain(value) for key, value in other.items()}
+    if typed:
+        out.update(typed)
+    return out

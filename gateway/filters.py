@@ -7,6 +7,7 @@ JSONB-stored keys) and semantic types. The signal modules add their own columns.
 from __future__ import annotations
 
 import decimal
+import math
 import time
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -150,8 +151,30 @@ def _membership_sets(sets: _Sets, values: list[Any]) -> _Sets:
             by_kind.setdefault(kind, []).append(typed)
     for kind, typed in by_kind.items():
         sets.typed(kind, "pred_in", v=typed)
-    sets.other("json_in", v=list(values))
+    forms = [_tagged_forms(value) for value in values]
+    if all(forms):
+        contained = [{sets.key: form} for group in forms for form in group]
+        sets.other("json_in_indexed", v=list(values), c=contained)
+    else:
+        sets.other("json_in", v=list(values))
     return sets
+
+
+def _tagged_forms(value: Any) -> list[dict[str, Any]]:
+    """The stored (tagged AnyValue) forms whose plain JSON equals the scalar `value`, for
+    an index-friendly containment test; empty for values that have none (arrays, maps)."""
+    if isinstance(value, bool):
+        return [{"boolValue": value}]
+    if isinstance(value, float) and not math.isfinite(value):
+        return []
+    if isinstance(value, (int, float)):
+        forms: list[dict[str, Any]] = [{"doubleValue": value}]
+        if isinstance(value, int) or (value.is_integer() and abs(value) < 2**63):
+            forms.append({"intValue": str(int(value))})
+        return forms
+    if isinstance(value, str):
+        return [{"stringValue": value}, {"bytesValue": value}, {"doubleValue": value}]
+    return []
 
 
 def _compare_sets(sets: _Sets, op: enums.AttributeOp, value: Any) -> _Sets:

@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 
 from aiodataloader import DataLoader
 
+from gateway import attributes
 from gateway import db as gateway_db
 
 
@@ -62,7 +63,7 @@ def owner_attributes(database: gateway_db.Db, sql: str) -> KeyedLoader:
         parts = [k[1] for k in keys]
         return [[k[0] for k in keys], parts, min(parts), max(parts)]
 
-    return KeyedLoader(database, sql, params, shape=lambda row: row["attributes"])
+    return KeyedLoader(database, sql, params, shape=attributes.merge)
 
 
 def columns(keys: Sequence[tuple[Any, ...]], width: int) -> list[list[Any]]:

@@ -71,10 +71,24 @@ class Scope:
         return self.row["attributes"].get(key)
 
 
+def owned_sql(prefix: str, owner: tuple[str, ...], partition: str | None, source: str,
+              order: str, names: list[str]) -> str:
+    """The rows of `source` with their attributes (see sql/attributes.sql); `:lo`/`:hi`
+    bound the owners' partition key when `partition` is given. `names` numbers the binds."""
+    match = " AND ".join(f"a.{column} = src.{column}" for column in owner)
+    if partition is not None:
+        match += f" AND a.{partition} BETWEEN :lo AND :hi"
+    text = SQL.owned_attributes
+    for slot, value in (("source", source), ("prefix", prefix), ("match", match),
+                        ("order", order)):
+        text = text.replace(f"@{slot}@", value)
+    return sqlparts.numbered(text, names)
+
+
 def attributes_sql(prefix: str, pk: str, part: str) -> str:
-    """The batch attribute query of one owner kind (see sql/attributes.sql)."""
-    return sqlparts.numbered(SQL.owner_attributes, ["pks", "parts", "lo", "hi"],
-                             {"prefix": prefix, "pk": pk, "part": part})
+    """The batch attribute query of one owner kind: (pk, part) keys -> rows k, attributes."""
+    source = SQL.owner_keys.replace("@pk@", pk).replace("@part@", part)
+    return owned_sql(prefix, (pk, part), part, source, "src.k", ["pks", "parts", "lo", "hi"])
 
 
 class Loaders:

@@ -1,28 +1,29 @@
--- name: owner_attributes
--- Attribute maps of many owners in one statement: every typed table joined once (pruned
--- to the owners' partition range [:lo, :hi]), aggregated per owner, merged over the
--- JSONB catch-all (promoted keys win, as in otel_<owner>_attributes_all).
-WITH k AS (
-    SELECT * FROM unnest(:pks::bigint[], :parts::bigint[]) WITH ORDINALITY AS k(pk, part, i)
+-- name: owned_attributes
+-- The rows of a source (a SELECT with a unique row number `r` and the owner columns)
+-- with their attribute maps, in one statement: every typed table joined once on the
+-- owner columns (the match also bounds the partition key), aggregated per row, and the
+-- JSONB catch-all as stored (tagged AnyValues). The gateway merges the two, promoted
+-- keys winning, as otel_<owner>_attributes_all does (gateway.attributes.merge).
+WITH src AS MATERIALIZED (
+    @source@
 ), typed AS (
-    SELECT k.i, a.key_id, to_jsonb(a.value) AS v FROM k JOIN @prefix@_string AS a
-      ON a.@pk@ = k.pk AND a.@part@ = k.part AND a.@part@ BETWEEN :lo AND :hi
-    UNION ALL SELECT k.i, a.key_id, to_jsonb(a.value) FROM k JOIN @prefix@_int AS a
-      ON a.@pk@ = k.pk AND a.@part@ = k.part AND a.@part@ BETWEEN :lo AND :hi
-    UNION ALL SELECT k.i, a.key_id, otel_double_to_json(a.value) FROM k JOIN @prefix@_double AS a
-      ON a.@pk@ = k.pk AND a.@part@ = k.part AND a.@part@ BETWEEN :lo AND :hi
-    UNION ALL SELECT k.i, a.key_id, to_jsonb(a.value) FROM k JOIN @prefix@_bool AS a
-      ON a.@pk@ = k.pk AND a.@part@ = k.part AND a.@part@ BETWEEN :lo AND :hi
-    UNION ALL SELECT k.i, a.key_id, to_jsonb(encode(a.value, 'base64')) FROM k
-      JOIN @prefix@_bytes AS a ON a.@pk@ = k.pk AND a.@part@ = k.part AND a.@part@ BETWEEN :lo AND :hi
+    SELECT src.r, a.key_id, to_jsonb(a.value) AS v FROM src JOIN @prefix@_string AS a ON @match@
+    UNION ALL SELECT src.r, a.key_id, to_jsonb(a.value) FROM src JOIN @prefix@_int AS a ON @match@
+    UNION ALL SELECT src.r, a.key_id, otel_double_to_json(a.value) FROM src
+      JOIN @prefix@_double AS a ON @match@
+    UNION ALL SELECT src.r, a.key_id, to_jsonb(a.value) FROM src JOIN @prefix@_bool AS a ON @match@
+    UNION ALL SELECT src.r, a.key_id, to_jsonb(encode(a.value, 'base64')) FROM src
+      JOIN @prefix@_bytes AS a ON @match@
 ), agg AS (
-    SELECT t.i, jsonb_object_agg(ak.key, t.v) AS attrs
-    FROM typed AS t JOIN attribute_keys AS ak USING (key_id) GROUP BY t.i
+    SELECT t.r, jsonb_object_agg(ak.key, t.v) AS attrs
+    FROM typed AS t JOIN attribute_keys AS ak USING (key_id) GROUP BY t.r
 )
-SELECT k.i AS k,
-       coalesce(otel_attributes_to_json(o.attributes), '{}'::jsonb)
-       || coalesce(agg.attrs, '{}'::jsonb) AS attributes
-FROM k
-LEFT JOIN agg ON agg.i = k.i
-LEFT JOIN @prefix@_other AS o
-  ON o.@pk@ = k.pk AND o.@part@ = k.part AND o.@part@ BETWEEN :lo AND :hi
+SELECT src.*, agg.attrs AS typed_attributes, a.attributes AS other_attributes
+FROM src
+LEFT JOIN agg ON agg.r = src.r
+LEFT JOIN @prefix@_other AS a ON @match@
+ORDER BY @order@
+
+-- name: owner_keys
+SELECT k.i AS k, k.i AS r, k.pk AS @pk@, k.part AS @part@
+FROM unnest(:pks::bigint[], :parts::bigint[]) WITH ORDINALITY AS k(pk, part, i)

@@ -47,6 +47,10 @@ otel_anyvalue_to_json(a.attributes -> :key::text)
 -- name: json_in
 @x@ = ANY(:v::jsonb[])
 
+-- name: json_in_indexed
+-- the containment test uses the GIN (jsonb_path_ops) index; the exact test rechecks
+a.attributes @> ANY(:c::jsonb[]) AND @x@ = ANY(:v::jsonb[])
+
 -- name: json_compare_number
 jsonb_typeof(@x@) = 'number' AND (@x@)::numeric @op@ :v::numeric
 

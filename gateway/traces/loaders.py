@@ -22,6 +22,20 @@ def _fixed(database: db.Db, query: str, names: list[str], params: list[Any], *,
     return loaders.KeyedLoader(database, sql, loaders.with_keys(params), many=many, shape=shape)
 
 
+def _span_items_params(keys: Any) -> list[Any]:
+    starts = [k[1] for k in keys]
+    return [[k[0] for k in keys], starts, min(starts), max(starts)]
+
+
+def _items(database: db.Db, prefix: str, source: str, index: str,
+           shape: Any) -> loaders.KeyedLoader:
+    """(span_pk, start_ns) -> the span's events or links with their attributes, in order."""
+    sql = resources.owned_sql(prefix, ("span_pk", index, "start_time_unix_nano"),
+                              "start_time_unix_nano", source, f"src.k, src.{index}",
+                              ["pks", "starts", "lo", "hi"])
+    return loaders.KeyedLoader(database, sql, _span_items_params, many=True, shape=shape)
+
+
 class Loaders:
     """traces: trace_id -> Trace | None; spans: (trace_id, span_id) -> Span | None;
     children: (trace_id, span_id) -> [Span]; attributes / events / links:
@@ -40,10 +54,10 @@ class Loaders:
                                slots=span_cols)
         self.attributes = loaders.owner_attributes(database, resources.attributes_sql(
             "otel_span_attrs", "span_pk", "start_time_unix_nano"))
-        self.events = _fixed(database, SQL.events_of_spans, ["pks", "starts"], [_K(0), _K(1)],
-                             many=True, shape=types.SpanEvent.from_row)
-        self.links = _fixed(database, SQL.links_of_spans, ["pks", "starts"], [_K(0), _K(1)],
-                            many=True, shape=types.SpanLink.from_row)
+        self.events = _items(database, "otel_span_event_attrs", SQL.events_of_spans,
+                             "event_index", types.SpanEvent.from_row)
+        self.links = _items(database, "otel_span_link_attrs", SQL.links_of_spans,
+                            "link_index", types.SpanLink.from_row)
         prefixes, priorities = semantic.priority_table()
         self.semantic_types = _fixed(
             database, SQL.semantic_types_of_traces, ["ids", "prefixes", "priorities"],

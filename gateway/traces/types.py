@@ -39,7 +39,7 @@ class SpanEvent:
         return cls(name=row["name"], time=row["time_unix_nano"],
                    time_unix_nano=row["time_unix_nano"],
                    dropped_attributes_count=row["dropped_attributes_count"],
-                   attrs=row["attributes"])
+                   attrs=attributes.merge(row))
 
     @strawberry.field(description="All attributes, or only `keys`.")
     def attributes(self, keys: list[str] | None = None) -> scalars.JSON:
@@ -61,7 +61,7 @@ class SpanLink:
         return cls(trace_id=row["linked_trace_id"].hex(), span_id=row["linked_span_id"].hex(),
                    trace_state=row["trace_state"], flags=row["flags"],
                    dropped_attributes_count=row["dropped_attributes_count"],
-                   attrs=row["attributes"], key=(row["linked_trace_id"], row["linked_span_id"]))
+                   attrs=attributes.merge(row), key=(row["linked_trace_id"], row["linked_span_id"]))
 
     @strawberry.field(description="All attributes, or only `keys`.")
     def attributes(self, keys: list[str] | None = None) -> scalars.JSON:

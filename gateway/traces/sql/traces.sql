@@ -135,21 +135,22 @@ ORDER BY k.i, s.start_time_unix_nano, s.span_pk
 
 
 -- name: events_of_spans
-SELECT k.i AS k, e.event_index, e.time_unix_nano, e.name, e.dropped_attributes_count,
-       otel_span_event_attributes_all(e.span_pk, e.event_index, e.start_time_unix_nano) AS attributes
+-- the source of owned_attributes (gateway/sql/attributes.sql) for events
+SELECT k.i AS k, row_number() OVER () AS r, e.span_pk, e.event_index, e.start_time_unix_nano,
+       e.time_unix_nano, e.name, e.dropped_attributes_count
 FROM unnest(:pks::bigint[], :starts::bigint[]) WITH ORDINALITY AS k(span_pk, start_time_unix_nano, i)
 JOIN otel_span_events AS e
   ON e.span_pk = k.span_pk AND e.start_time_unix_nano = k.start_time_unix_nano
-ORDER BY k.i, e.event_index
+ AND e.start_time_unix_nano BETWEEN :lo AND :hi
 
 -- name: links_of_spans
-SELECT k.i AS k, l.link_index, l.linked_trace_id, l.linked_span_id, l.trace_state, l.flags,
-       l.dropped_attributes_count,
-       otel_span_link_attributes_all(l.span_pk, l.link_index, l.start_time_unix_nano) AS attributes
+-- the source of owned_attributes (gateway/sql/attributes.sql) for links
+SELECT k.i AS k, row_number() OVER () AS r, l.span_pk, l.link_index, l.start_time_unix_nano,
+       l.linked_trace_id, l.linked_span_id, l.trace_state, l.flags, l.dropped_attributes_count
 FROM unnest(:pks::bigint[], :starts::bigint[]) WITH ORDINALITY AS k(span_pk, start_time_unix_nano, i)
 JOIN otel_span_links AS l
   ON l.span_pk = k.span_pk AND l.start_time_unix_nano = k.start_time_unix_nano
-ORDER BY k.i, l.link_index
+ AND l.start_time_unix_nano BETWEEN :lo AND :hi
 
 -- name: semantic_types_of_traces
 -- Per span the highest-priority prefix among its keys (as semantic.detect), per trace the set.

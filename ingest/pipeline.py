@@ -62,7 +62,7 @@ class Pipeline:
 
     @classmethod
     async def start(cls, settings: Settings, *, pool_size: int = 4,
-                    max_in_flight: int = 100_000, max_batch_rows: int = 20_000,
+                    max_in_flight: int = 100_000, max_batch_rows: int = 50_000,
                     timeout_s: float = 10.0) -> Pipeline:
         """Connect, log the promotion config in force, ensure partitions and key ids."""
         if not settings.database_url:

@@ -137,6 +137,8 @@ class Writer:
         try:
             await self._write([batch for batch, _ in pending])
         except Exception as exc:
+            if not isinstance(exc, errors.Unavailable):
+                log.warning("writing a batch failed: %s: %s", type(exc).__name__, exc)
             if len(pending) > 1 and not isinstance(exc, errors.Unavailable):
                 # one export's rows broke the batch: write each alone so only it fails
                 for one in pending:

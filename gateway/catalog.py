@@ -8,12 +8,16 @@ from gateway import enums, filters, inputs, pagination, resources, scalars, sqlp
 
 SQL = resources.SQL
 SAMPLE_ROWS = 10_000
+# Attribute table prefixes of each scope; metric points have one per point kind.
 TABLES = {
-    enums.AttributeScope.SPAN: "otel_span_attrs",
-    enums.AttributeScope.RESOURCE: "otel_resource_attrs",
-    enums.AttributeScope.SCOPE: "otel_scope_attrs",
-    enums.AttributeScope.EVENT: "otel_span_event_attrs",
-    enums.AttributeScope.LOG: "otel_log_attrs",
+    enums.AttributeScope.SPAN: ("otel_span_attrs",),
+    enums.AttributeScope.RESOURCE: ("otel_resource_attrs",),
+    enums.AttributeScope.SCOPE: ("otel_scope_attrs",),
+    enums.AttributeScope.EVENT: ("otel_span_event_attrs",),
+    enums.AttributeScope.LOG: ("otel_log_attrs",),
+    enums.AttributeScope.METRIC: tuple(
+        f"otel_metric_{kind}_attrs" for kind in ("number", "histogram", "exp_histogram", "summary")
+    ),
 }
 
 
@@ -49,15 +53,19 @@ class Query:
                              prefix: str | None = None,
                              first: int | None = 100) -> list[AttributeKey]:
         limit = pagination.page_size(first, 100)
-        slots = {"prefix": TABLES[scope]}
         db = info.context.db
-        promoted = await db.fetch(sqlparts.numbered(SQL.promoted_keys, ["prefix", "limit"],
-                                                    slots), prefix or "", limit)
-        other = await db.fetch(sqlparts.numbered(SQL.other_keys, ["prefix", "limit", "sample"],
-                                                 slots), prefix or "", limit, SAMPLE_ROWS)
-        keys = {r["key"]: True for r in promoted}
-        for r in other:
-            keys.setdefault(r["key"], False)
+        keys: dict[str, bool] = {}
+        for table in TABLES[scope]:
+            slots = {"prefix": table}
+            promoted = await db.fetch(sqlparts.numbered(SQL.promoted_keys, ["prefix", "limit"],
+                                                        slots), prefix or "", limit)
+            other = await db.fetch(sqlparts.numbered(
+                SQL.other_keys, ["prefix", "limit", "sample"], slots), prefix or "", limit,
+                SAMPLE_ROWS)
+            for r in promoted:
+                keys[r["key"]] = True
+            for r in other:
+                keys.setdefault(r["key"], False)
         return [AttributeKey(key=k, promoted=keys[k]) for k in sorted(keys)[:limit]]
 
     @strawberry.field(description="Distinct values of one attribute key (string values can be "
@@ -66,7 +74,10 @@ class Query:
                                key: str, prefix: str | None = None,
                                first: int | None = 100) -> list[scalars.JSON]:
         limit = pagination.page_size(first, 100)
-        sql = sqlparts.numbered(SQL.attribute_values, ["key", "prefix", "limit", "sample"],
-                                {"prefix": TABLES[scope]})
-        rows = await info.context.db.fetch(sql, key, prefix or "", limit, SAMPLE_ROWS)
-        return [r["v"] for r in rows]
+        values: list[scalars.JSON] = []
+        for table in TABLES[scope]:
+            sql = sqlparts.numbered(SQL.attribute_values, ["key", "prefix", "limit", "sample"],
+                                    {"prefix": table})
+            rows = await info.context.db.fetch(sql, key, prefix or "", limit, SAMPLE_ROWS)
+            values += [r["v"] for r in rows if r["v"] not in values]
+        return values[:limit]

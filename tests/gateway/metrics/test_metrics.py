@@ -162,6 +162,16 @@ def test_catalog(metrics_stack, sent):
     assert metrics_stack.gql('{ metric(name: "nope") { name } }')["metric"] is None
 
 
+def test_attribute_keys_and_values_of_the_metric_scope(metrics_stack, sent):
+    data = metrics_stack.gql("""{
+      attributeKeys(scope: METRIC) { key promoted }
+      attributeValues(scope: METRIC, key: "route")
+    }""")
+    keys = {k["key"]: k["promoted"] for k in data["attributeKeys"]}
+    assert {"route", "sensor"} <= set(keys) and keys["route"] is False
+    assert {"/a", "/b", "/r", "/x", "/s"} <= set(data["attributeValues"])
+
+
 def test_cumulative_counter_increase_rate_and_group_by(metrics_stack, sent):
     per_route = series(metrics_stack, sent, "t.requests", agg="INCREASE")["series"]
     got = {s["labels"]["route"]: total(s["points"]) for s in per_route}

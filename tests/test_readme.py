@@ -18,3 +18,18 @@ def test_every_setting_is_in_the_configuration_reference():
         for var in field.env:
             assert f"`{var}`" in README, var
         assert "`--" + field.name.replace("_", "-") + "`" in README, field.name
+
+
+def test_graphql_examples_are_valid_against_the_served_schema():
+    from graphql import parse, validate
+
+    from gateway import schema
+
+    examples = [block.split("```", 1)[0] for block in README.split("```graphql")[1:]]
+    assert len(examples) >= 6
+    served = schema.SCHEMA._schema
+    for example in examples:
+        assert validate(served, parse(example)) == [], example
+    python = README.split("```python", 1)[1].split("```", 1)[0]
+    query = python.split('QUERY = """', 1)[1].split('"""', 1)[0]
+    assert validate(served, parse(query)) == []

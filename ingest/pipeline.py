@@ -18,6 +18,8 @@ import importlib
 import logging
 from typing import Any, NamedTuple
 
+import psycopg
+
 from ingest import attributes, dimensions, errors, flatten, promotion, signals, writer
 from ollygraph import db, maintenance
 from ollygraph.settings import Settings
@@ -79,6 +81,9 @@ class Pipeline:
             await asyncio.to_thread(maintenance.ensure_partitions, settings.database_url,
                                     settings.schema, settings.partition_days_ahead)
             key_ids = await dimensions.register_keys(pool, config.all_promoted_keys(), timeout_s)
+        except psycopg.OperationalError as exc:
+            await pool.close()
+            raise writer.unavailable(exc) from exc
         except BaseException:
             await pool.close()
             raise

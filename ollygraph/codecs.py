@@ -124,9 +124,13 @@ def tagged_json(value: Any, kind: str | None, depth: int = 0) -> str:
     if kind == "double_value" and _isfinite(value.double_value):
         return '{"doubleValue":' + repr(value.double_value) + "}"
     if kind == "array_value" and depth < MAX_DEPTH:
+        items = value.array_value.values
+        kinds = [v.WhichOneof("value") for v in items]
+        if all(k == "string_value" for k in kinds):  # the common array, inlined
+            return '{"arrayValue":{"values":[' + ",".join(
+                ['{"stringValue":' + quote_text(v.string_value) + "}" for v in items]) + "]}}"
         return '{"arrayValue":{"values":[' + ",".join(
-            [tagged_json(v, v.WhichOneof("value"), depth + 1) for v in value.array_value.values]
-        ) + "]}}"
+            [tagged_json(v, k, depth + 1) for v, k in zip(items, kinds, strict=True)]) + "]}}"
     return dumps(anyvalue_to_tagged(value, depth))
 
 

@@ -20,6 +20,7 @@ import random
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -271,11 +272,13 @@ def main() -> None:
     parser.add_argument("--logs", type=int, default=50_000)
     parser.add_argument("--points", type=int, default=50_000)
     parser.add_argument("--per-request", type=int, default=512, help="items per export")
-    parser.add_argument("--concurrency", type=int, default=16, help="exports in flight")
+    parser.add_argument("--concurrency", type=int, default=32,
+                        help="exports in flight (many exporters, or a collector's consumers)")
     parser.add_argument("--workers", type=int, default=1, help="ingest processes (grpc mode)")
     args = parser.parse_args()
-    with db.database(settings.Settings(database_url=args.database_url,
-                                       data_dir=Path(".ollygraph-bench"))) as url:
+    with tempfile.TemporaryDirectory(prefix="ollygraph-bench-") as data_dir, \
+            db.database(settings.Settings(database_url=args.database_url,
+                                          data_dir=Path(data_dir))) as url:
         plan = [("traces", span_requests(args.spans, args.per_request), args.spans),
                 ("logs", log_requests(args.logs, args.per_request), args.logs),
                 ("metrics", metric_requests(args.points, args.per_request), args.points)]

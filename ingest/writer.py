@@ -193,6 +193,8 @@ class Writer:
                 seen.add(key)
             drop(rows, self.tables, fact.table, dropped)
             facts = rows[fact.table]
+            if not facts:
+                continue
             keys = [fact.key(r) for r in facts]
             try:
                 async with self.pool.acquire(timeout=self.timeout_s) as conn:

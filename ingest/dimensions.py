@@ -47,11 +47,13 @@ class Dimension:
             found = self._memo[content] = digest()
         return found
 
-    async def ensure(self, pool: Any, pending: dict[bytes, Pending], timeout: float) -> None:
-        """Give every hash of `pending` an id in `self.ids`."""
-        pending = {h: p for h, p in pending.items() if h not in self.ids}
+    async def ensure(self, pool: Any, pending: dict[bytes, Pending],
+                     timeout: float) -> dict[bytes, int]:
+        """The id of every hash of `pending`, storing the rows not stored yet."""
+        known = {h: self.ids[h] for h in pending if h in self.ids}
+        pending = {h: p for h, p in pending.items() if h not in known}
         if not pending:
-            return
+            return known
         if len(self.ids) > MAX_CACHED:
             self.ids.clear()
         ordered = [pending[h].values for h in sorted(pending)]  # one lock order for all
@@ -67,8 +69,9 @@ class Dimension:
         except writer.DOWN as exc:
             raise writer.unavailable(exc) from exc
         for row in found:
-            self.ids[row["hash"]] = row["id"]
+            known[row["hash"]] = self.ids[row["hash"]] = row["id"]
             self.service_names[row["id"]] = row["service_name"]
+        return known
 
     async def _store_attributes(self, conn: Any, inserted: list, pending: dict[bytes, Pending],
                                 timeout: float) -> None:

@@ -30,6 +30,7 @@ class Context:
         self.splitter = pipeline.splitters[module.PROMOTION]
         self.pending: dict[str, dict[bytes, dimensions.Pending]] = {}
         self.pks: dict[str, Any] = {}
+        self.ids: dict[tuple[str, bytes], int] = {}  # (dimension, hash) -> id
         self.resource_id = self.scope_id = 0
         self.resource_hash = self.scope_hash = b""
         self.now_ns = time.time_ns()
@@ -39,15 +40,17 @@ class Context:
         self._lists = list(self.rows.values())
 
     def want(self, dimension: str, digest: bytes, pending: dimensions.Pending) -> None:
-        """Ask for the id of a dimension row (stored before `flatten` runs)."""
-        if digest not in self.pipeline.dimensions[dimension].ids:
+        """Ask for the id of a dimension row (stored, if new, before `flatten` runs)."""
+        found = self.pipeline.dimensions[dimension].ids.get(digest)
+        if found is None:
             self.pending.setdefault(dimension, {})[digest] = pending
+        else:
+            self.ids[dimension, digest] = found
 
     def id_of(self, dimension: str, digest: bytes) -> int:
-        """The id of a dimension row asked for with `want`, noted as used."""
-        dims = self.pipeline.dimensions[dimension]
-        found = dims.ids[digest]
-        dims.used.add(found)
+        """The id of a row asked for with `want` (kept here: caches may be cleared meanwhile)."""
+        found = self.ids[dimension, digest]
+        self.pipeline.dimensions[dimension].used.add(found)
         return found
 
     def mark(self) -> list[int]:
@@ -133,7 +136,8 @@ async def walk(pipeline: Any, module: Any, request: Any) -> tuple[writer.Batch, 
             scopes.append((scope[0], items, module.prepare(items, ctx)))
         plan.append((resource[0], scopes))
     for name, pending in ctx.pending.items():
-        await dims[name].ensure(pipeline.pool, pending, pipeline.timeout_s)
+        found = await dims[name].ensure(pipeline.pool, pending, pipeline.timeout_s)
+        ctx.ids.update(((name, digest), i) for digest, i in found.items())
     for table, n in counts.items():
         if n:
             ctx.pks[table] = iter(await pipeline.sequences[table].take(n))

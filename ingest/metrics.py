@@ -92,7 +92,9 @@ def prepare(metrics: Any, ctx: Any) -> list[bytes | str | None]:
                b"".join(kv.SerializeToString(deterministic=True) for kv in metric.metadata))
         try:
             digest = dims.memo(key, lambda m=metric, d=data: metric_identity(m, d)[0])
-            if digest not in dims.ids:
+            if digest in dims.ids:
+                ctx.want("metrics", digest, dimensions.Pending(()))
+            else:
                 ctx.want("metrics", *metric_identity(metric, data))
             out.append(digest)
         except codecs.BadValue as exc:

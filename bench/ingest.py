@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import os
 import random
+import resource
 import socket
 import subprocess
 import sys
@@ -59,7 +60,7 @@ def kv(key: str, value: object) -> common_pb2.KeyValue:
     return common_pb2.KeyValue(key=key, value=v)
 
 
-def resource(i: int) -> dict:
+def resource_of(i: int) -> dict:
     return {"attributes": [kv("service.name", f"svc-{i % 5}"), kv("host.name", f"host-{i % 3}"),
                            kv("telemetry.sdk.language", "python")]}
 
@@ -90,7 +91,7 @@ def span_requests(total: int, per_request: int) -> list:
                 status={"code": 2 if i % 50 == 0 else 0}))
             parent = span_id
         out.append(trace_service_pb2.ExportTraceServiceRequest(resource_spans=[{
-            "resource": resource(r // per_request), "scope_spans": [
+            "resource": resource_of(r // per_request), "scope_spans": [
                 {"scope": {"name": "bench", "version": "1"}, "spans": spans}]}]))
     return out
 
@@ -105,7 +106,7 @@ def log_requests(total: int, per_request: int) -> list[logs_service_pb2.ExportLo
             trace_id=os.urandom(16), span_id=os.urandom(8))
             for i in range(r, min(total, r + per_request))]
         out.append(logs_service_pb2.ExportLogsServiceRequest(resource_logs=[{
-            "resource": resource(r), "scope_logs": [{"scope": {"name": "bench"},
+            "resource": resource_of(r), "scope_logs": [{"scope": {"name": "bench"},
                                                     "log_records": records}]}]))
     return out
 
@@ -118,15 +119,38 @@ def metric_requests(total: int, per_request: int) -> list:
             time_unix_nano=base + r + i, start_time_unix_nano=base, as_double=i * 0.5,
             attributes=[kv("method", "GET"), kv("endpoint", f"/e{i % 20}")]) for i in range(n)]
         out.append(metrics_service_pb2.ExportMetricsServiceRequest(resource_metrics=[{
-            "resource": resource(0), "scope_metrics": [{"scope": {"name": "bench"}, "metrics": [
+            "resource": resource_of(0), "scope_metrics": [{"scope": {"name": "bench"}, "metrics": [
                 {"name": "http.server.requests", "unit": "1",
                  "sum": {"data_points": points, "aggregation_temporality": 2,
                          "is_monotonic": True}}]}]}]))
     return out
 
 
-async def raw_copy_rate(cfg: settings.Settings, requests: list, signal: str) -> float:
-    """Items/s of COPYing the flattened rows of `requests` alone (flattening not timed)."""
+def cpu_seconds(pids: list[int]) -> float | None:
+    """CPU time (user + system) of local processes so far; None when one is not visible."""
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def own_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def per_item_us(before: float | None, after: float | None, items: int) -> str:
+    return "n/a" if before is None or after is None else f"{(after - before) / items * 1e6:.0f}us"
+
+
+async def raw_copy_rate(cfg: settings.Settings, requests: list,
+                        signal: str) -> tuple[float, str]:
+    """Items/s of COPYing the flattened rows of `requests` alone (flattening not timed),
+    and the PostgreSQL CPU per item."""
     pipe = await pipeline.Pipeline.start(cfg)
     module = pipe.modules[signal]
     batches = [(await flatten.walk(pipe, module, req))[0] for req in requests]
@@ -134,6 +158,8 @@ async def raw_copy_rate(cfg: settings.Settings, requests: list, signal: str) -> 
     conn = await asyncpg.connect(migrate.libpq_url(cfg.database_url),
                                  server_settings={"search_path": cfg.schema})
     items = sum(b.items for b in batches)
+    pids = [conn.get_server_pid()]
+    cpu_before = cpu_seconds(pids)
     start = time.perf_counter()
     for i in range(0, len(batches), 40):
         chunk = batches[i:i + 40]
@@ -144,24 +170,34 @@ async def raw_copy_rate(cfg: settings.Settings, requests: list, signal: str) -> 
                     await conn.copy_records_to_table(table.name, records=rows,
                                                      columns=table.columns)
     elapsed = time.perf_counter() - start
+    cpu = per_item_us(cpu_before, cpu_seconds(pids), items)
     await conn.close()
-    return items / elapsed
+    return items / elapsed, cpu
 
 
 async def via_pipeline(cfg: settings.Settings, requests: list, signal: str,
-                       concurrency: int) -> float:
+                       concurrency: int, items: int) -> tuple[float, str]:
+    """Seconds until every export returned (committed), and the CPU per item spent by
+    this process and by its PostgreSQL backends."""
     pipe = await pipeline.Pipeline.start(cfg)
+    held = [await pipe.pool.acquire() for _ in range(pipe.pool.get_max_size())]
+    pids = [c.get_server_pid() for c in held]
+    for c in held:
+        await pipe.pool.release(c)
     queue = list(reversed(requests))
 
     async def worker() -> None:
         while queue:
             await pipe.export(signal, queue.pop())
 
+    own, backends = own_cpu_seconds(), cpu_seconds(pids)
     start = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
     elapsed = time.perf_counter() - start
+    cpu = (f"python {per_item_us(own, own_cpu_seconds(), items)}, "
+           f"postgres {per_item_us(backends, cpu_seconds(pids), items)}")
     await pipe.close()
-    return elapsed
+    return elapsed, cpu
 
 
 def free_port() -> int:
@@ -183,7 +219,7 @@ def ingest_process(cfg: settings.Settings):
                     socket.create_connection(("127.0.0.1", grpc_port), 1):
                 break
             time.sleep(0.2)
-        yield f"127.0.0.1:{grpc_port}"
+        yield f"127.0.0.1:{grpc_port}", proc.pid
     finally:
         proc.terminate()
         proc.wait(30)
@@ -232,27 +268,33 @@ async def run_signal(args, url: str, signal: str, requests: list, items: int) ->
     scratch = settings.Settings(database_url=url, schema=f"bench_copy_{os.getpid()}")
     migrate.upgrade(url, scratch.schema)
     try:
-        raw = await raw_copy_rate(scratch, requests, signal)
+        raw, raw_cpu = await raw_copy_rate(scratch, requests, signal)
     finally:
         drop_schema(url, scratch.schema)
-    print(f"{signal}: raw COPY of the same rows      {raw:10,.0f} items/s")
+    print(f"{signal}: raw COPY of the same rows      {raw:10,.0f} items/s "
+          f"(CPU per item: postgres {raw_cpu})")
     for mode in (["pipeline", "grpc"] if args.mode == "both" else [args.mode]):
         cfg = settings.Settings(database_url=url, schema=f"bench_{mode}_{os.getpid()}",
                                 attribute_overrides=Path("/nonexistent"))
         migrate.upgrade(url, cfg.schema)
         try:
             if mode == "pipeline":
-                elapsed = await via_pipeline(cfg, requests, signal, args.concurrency)
+                elapsed, cpu = await via_pipeline(cfg, requests, signal, args.concurrency,
+                                                  items)
             else:
-                with ingest_process(cfg.replace(workers=args.workers)) as target:
+                with ingest_process(cfg.replace(workers=args.workers)) as (target, pid):
+                    before = cpu_seconds([pid])
                     start = time.perf_counter()
                     await via_grpc(target, requests, signal, args.concurrency)
                     while await count_rows(url, cfg.schema, FACT[signal]) < items:
                         await asyncio.sleep(0.05)
                     elapsed = time.perf_counter() - start
+                    cpu = f"ingest process {per_item_us(before, cpu_seconds([pid]), items)}" \
+                        if args.workers == 1 else "n/a with several workers"
             rate = items / elapsed
             print(f"{signal}: {mode:8} end to end, committed {rate:10,.0f} items/s "
-                  f"({items:,} in {elapsed:.1f}s) = {rate / raw:.0%} of raw COPY")
+                  f"({items:,} in {elapsed:.1f}s) = {rate / raw:.0%} of raw COPY "
+                  f"(CPU per item: {cpu})")
         finally:
             drop_schema(url, cfg.schema)
 

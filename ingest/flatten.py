@@ -107,6 +107,12 @@ def scope_identity(ss: Any, dims: dimensions.Dimension) -> tuple[bytes, dimensio
         scope.attributes)
 
 
+def count(module: Any, request: Any) -> int:
+    """How many items (spans, log records, points) `request` holds."""
+    return sum(sum(module.count(getattr(ss, module.ITEMS)).values())
+               for rs in getattr(request, module.RESOURCES) for ss in getattr(rs, module.SCOPES))
+
+
 async def walk(pipeline: Any, module: Any, request: Any) -> tuple[writer.Batch, Context]:
     """Rows of `request` for `module`'s tables, and the context holding the rejections."""
     ctx = Context(pipeline, module)

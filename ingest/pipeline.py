@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 
 import psycopg
 
-from ingest import attributes, dimensions, errors, flatten, promotion, signals, writer
+from ingest import attributes, dimensions, flatten, promotion, signals, writer
 from ollygraph import db, maintenance
 from ollygraph.settings import Settings
 
@@ -93,12 +93,10 @@ class Pipeline:
     async def export(self, signal_name: str, request: Any) -> Result:
         """Store `request` (an Export*ServiceRequest of `signal_name`); returns after commit."""
         module, out = self.modules[signal_name], self.writers[signal_name]
-        if out.in_flight >= out.max_in_flight:
-            raise errors.Overloaded(f"{out.in_flight} {signal_name} items waiting to be written",
-                                    retry_after=1.0)
-        batch, ctx = await flatten.walk(self, module, request)
-        if batch.items:
-            await out.submit(batch)
+        with out.admit(flatten.count(module, request)):  # memory stays bounded
+            batch, ctx = await flatten.walk(self, module, request)
+            if batch.items:
+                await out.submit(batch)
         return Result(ctx.rejected, ctx.message())
 
     async def close(self) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any, NamedTuple
 
 import asyncpg
@@ -85,20 +85,26 @@ class Writer:
         self._queue: asyncio.Queue[tuple[Batch, asyncio.Future] | None] = asyncio.Queue()
         self._task = asyncio.get_running_loop().create_task(self._run())
 
+    @contextlib.contextmanager
+    def admit(self, items: int) -> Iterator[None]:
+        """Count `items` as in flight for the duration; Overloaded past the bound (a
+        single export is admitted whatever its size when nothing else is in flight)."""
+        if self.in_flight and self.in_flight + items > self.max_in_flight:
+            raise errors.Overloaded(f"{self.in_flight} items in flight", retry_after=1.0)
+        self.in_flight += items
+        try:
+            yield
+        finally:
+            self.in_flight -= items
+
     async def submit(self, batch: Batch) -> None:
-        """Queue `batch`; returns after its commit. Raises Overloaded past the bound."""
-        if self.in_flight and self.in_flight + batch.items > self.max_in_flight:
-            raise errors.Overloaded(f"{self.in_flight} items waiting to be written",
-                                    retry_after=1.0)
+        """Queue `batch`; returns after its commit (the write goes on if the caller is
+        cancelled)."""
         if self._task.done():
             raise errors.Unavailable("the writer is stopped")
         future = asyncio.get_running_loop().create_future()
-        self.in_flight += batch.items
-        try:
-            self._queue.put_nowait((batch, future))
-            await asyncio.shield(future)
-        finally:
-            self.in_flight -= batch.items
+        self._queue.put_nowait((batch, future))
+        await asyncio.shield(future)
 
     async def close(self) -> None:
         self._queue.put_nowait(None)

@@ -4,6 +4,7 @@ processes, the promotion config files, and a database that is down."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import subprocess
 import sys
 import time
@@ -132,3 +133,14 @@ async def test_last_seen_of_used_dimensions_moves(database_url, migrated_schema,
         (age,) = sql.execute(f"SELECT max(now() - last_seen) < interval '1 hour' "
                              f"FROM {table}").fetchone()
         assert age, table
+
+
+async def test_start_logs_the_promotion_config_in_force(database_url, module_schema, tmp_path,
+                                                        caplog):
+    overrides = tmp_path / "overrides.yaml"
+    overrides.write_text("drop:\n  spans: [secret.token]\n")
+    caplog.set_level(logging.INFO, logger="ingest.pipeline")
+    async with kit.started(database_url, module_schema, overrides):
+        pass
+    assert "attribute promotion" in caplog.text and str(overrides) in caplog.text
+    assert "secret.token" in caplog.text and "service.name" in caplog.text

@@ -18,8 +18,6 @@ from opentelemetry.proto.common.v1 import common_pb2
 from ingest import pipeline
 from ollygraph import migrate, settings
 
-DAY_NS = 86_400 * 10**9
-
 
 def now_ns(offset_s: float = 0) -> int:
     return int((time.time() + offset_s) * 1e9)
@@ -163,3 +161,8 @@ def tagged_to_python_value(v: common_pb2.AnyValue) -> Any:
     if kind == "kvlist_value":
         return {kv.key: tagged_to_python_value(kv.value) for kv in v.kvlist_value.values}
     return getattr(v, kind)
+
+
+def expected_attributes(kvs: Any) -> dict[str, Any]:
+    """Repeated KeyValue -> {key: tagged value}, what the store must give back."""
+    return {kv.key: tagged(tagged_to_python_value(kv.value)) for kv in kvs}

@@ -55,8 +55,7 @@ def assert_stored(conn, rec: logs_pb2.LogRecord, body) -> None:
         rec.dropped_attributes_count)
     attrs, _ = kit.stored_attributes(conn, "log", "log_pk = %s AND ts_unix_nano = %s",
                                      row[12], row[0])
-    expected = {kv.key: kit.tagged(kit.tagged_to_python_value(kv.value))
-                for kv in rec.attributes}
+    expected = kit.expected_attributes(rec.attributes)
     assert kit.same_tagged(attrs, expected)
 
 

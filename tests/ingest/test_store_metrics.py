@@ -93,8 +93,7 @@ def assert_common(conn, row: tuple, p, owner: str) -> None:
                        expected_exemplars(sent) if len(sent) else None)
     attrs, _ = kit.stored_attributes(conn, owner, "point_pk = %s AND time_unix_nano = %s",
                                      row[5], row[0])
-    assert attrs == {kv.key: kit.tagged(kit.tagged_to_python_value(kv.value))
-                     for kv in p.attributes}
+    assert attrs == kit.expected_attributes(p.attributes)
 
 
 def assert_metrics_stored(conn, metrics: list[metrics_pb2.Metric]) -> None:
@@ -109,8 +108,7 @@ def assert_metrics_stored(conn, metrics: list[metrics_pb2.Metric]) -> None:
                        {"exponential_histogram": "EXPONENTIAL_HISTOGRAM"}.get(data, data.upper()),
                        getattr(body, "aggregation_temporality", None),
                        body.is_monotonic if data == "sum" else None,
-                       {kv.key: kit.tagged(kit.tagged_to_python_value(kv.value))
-                        for kv in m.metadata} if len(m.metadata) else None)
+                       kit.expected_attributes(m.metadata) if len(m.metadata) else None)
         if data in ("gauge", "sum"):
             rows = points(conn, "number", m.name, "value_int, value_double")
             for row, p in zip(rows, body.data_points, strict=True):

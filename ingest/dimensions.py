@@ -58,20 +58,31 @@ class Dimension:
             self.ids.clear()
         ordered = [pending[h].values for h in sorted(pending)]  # one lock order for all
         columns = [list(c) for c in zip(*ordered, strict=True)]
-        try:
-            async with pool.acquire(timeout=timeout) as conn, conn.transaction():
-                found = await conn.fetch(self.insert, *columns, timeout=timeout)
-                if self.splitter is not None and found:
-                    await self._store_attributes(conn, found, pending, timeout)
-                missing = [h for h in sorted(pending) if h not in {r["hash"] for r in found}]
-                if missing:
-                    found += await conn.fetch(self.select, missing, timeout=timeout)
-        except writer.DOWN as exc:
-            raise writer.unavailable(exc) from exc
+        for attempt in range(1, writer.MAX_ATTEMPTS + 1):
+            try:
+                found = await self._store(pool, pending, columns, timeout)
+                break
+            except writer.RETRYABLE as exc:
+                if attempt == writer.MAX_ATTEMPTS:
+                    raise writer.unavailable(exc) from exc
+            except writer.DOWN as exc:
+                raise writer.unavailable(exc) from exc
         for row in found:
             known[row["hash"]] = self.ids[row["hash"]] = row["id"]
             self.service_names[row["id"]] = row["service_name"]
         return known
+
+    async def _store(self, pool: Any, pending: dict[bytes, Pending], columns: list[list],
+                     timeout: float) -> list:
+        async with pool.acquire(timeout=timeout) as conn, conn.transaction():
+            found = await conn.fetch(self.insert, *columns, timeout=timeout)
+            if self.splitter is not None and found:
+                await self._store_attributes(conn, found, pending, timeout)
+            inserted = {r["hash"] for r in found}
+            missing = [h for h in sorted(pending) if h not in inserted]
+            if missing:
+                found += await conn.fetch(self.select, missing, timeout=timeout)
+        return found
 
     async def _store_attributes(self, conn: Any, inserted: list, pending: dict[bytes, Pending],
                                 timeout: float) -> None:

@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import strawberry
 
-from gateway import attributes, db, loaders, scalars, sqlparts
+from gateway import db, loaders, rows, sqlparts
 from ollygraph.sql import Queries
 
 SQL = Queries(Path(__file__).with_name("sql"))
 
 
 @strawberry.type
-class Resource:
-    row: strawberry.Private[Any]
-
+class Resource(rows.Dimension):
     @strawberry.field
     def service_name(self) -> str | None:
         return self.row["service_name"]
@@ -25,27 +22,9 @@ class Resource:
     def service_namespace(self) -> str | None:
         return self.row["service_namespace"]
 
-    @strawberry.field
-    def schema_url(self) -> str | None:
-        return self.row["schema_url"]
-
-    @strawberry.field
-    def dropped_attributes_count(self) -> int:
-        return self.row["dropped_attributes_count"]
-
-    @strawberry.field(description="All attributes, or only `keys`.")
-    def attributes(self, keys: list[str] | None = None) -> scalars.JSON:
-        return attributes.select(self.row["attributes"], keys)
-
-    @strawberry.field
-    def attribute(self, key: str) -> scalars.JSON | None:
-        return self.row["attributes"].get(key)
-
 
 @strawberry.type
-class Scope:
-    row: strawberry.Private[Any]
-
+class Scope(rows.Dimension):
     @strawberry.field
     def name(self) -> str:
         return self.row["name"]
@@ -53,22 +32,6 @@ class Scope:
     @strawberry.field
     def version(self) -> str | None:
         return self.row["version"]
-
-    @strawberry.field
-    def schema_url(self) -> str | None:
-        return self.row["schema_url"]
-
-    @strawberry.field
-    def dropped_attributes_count(self) -> int:
-        return self.row["dropped_attributes_count"]
-
-    @strawberry.field(description="All attributes, or only `keys`.")
-    def attributes(self, keys: list[str] | None = None) -> scalars.JSON:
-        return attributes.select(self.row["attributes"], keys)
-
-    @strawberry.field
-    def attribute(self, key: str) -> scalars.JSON | None:
-        return self.row["attributes"].get(key)
 
 
 def owned_sql(prefix: str, owner: tuple[str, ...], partition: str | None, source: str,
@@ -97,7 +60,7 @@ class Loaders:
     def __init__(self, database: db.Db) -> None:
         self.resources = loaders.KeyedLoader(
             database, sqlparts.numbered(SQL.resources_by_id, ["ids"]), lambda keys: [list(keys)],
-            shape=lambda row: Resource(row=row))
+            shape=Resource.from_row)
         self.scopes = loaders.KeyedLoader(
             database, sqlparts.numbered(SQL.scopes_by_id, ["ids"]), lambda keys: [list(keys)],
-            shape=lambda row: Scope(row=row))
+            shape=Scope.from_row)

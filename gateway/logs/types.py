@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
-from gateway import attributes, ids, resources, scalars
+from gateway import ids, items, scalars
 
 if TYPE_CHECKING:
     from gateway.traces.types import Span, Trace
@@ -16,19 +16,13 @@ TraceRef = Annotated["Trace", strawberry.lazy("gateway.traces.types")]
 
 
 @strawberry.type
-class Log:
-    row: strawberry.Private[Any]
-
-    @classmethod
-    def from_row(cls, row: Any) -> Log:
-        return cls(row=row)
+class Log(items.Item):
+    def attribute_loader(self, info: strawberry.Info) -> Any:
+        return info.context.logs.attributes
 
     @property
     def owner(self) -> tuple[int, int]:
         return self.row["log_pk"], self.row["ts_unix_nano"]
-
-    async def _attrs(self, info: strawberry.Info) -> dict[str, Any]:
-        return await info.context.logs.attributes.load(self.owner) or {}
 
     @strawberry.field
     def id(self) -> strawberry.ID:
@@ -63,33 +57,6 @@ class Log:
         return self.row["event_name"]
 
     @strawberry.field
-    def flags(self) -> int:
-        return self.row["flags"]
-
-    @strawberry.field(description="service.name of the log's resource.")
-    def service(self) -> str | None:
-        return self.row["service_name"]
-
-    @strawberry.field(description="All attributes as one JSON object, or only `keys`.")
-    async def attributes(self, info: strawberry.Info,
-                         keys: list[str] | None = None) -> scalars.JSON:
-        return attributes.select(await self._attrs(info), keys)
-
-    @strawberry.field
-    async def attribute(self, info: strawberry.Info, key: str) -> scalars.JSON | None:
-        return (await self._attrs(info)).get(key)
-
-    @strawberry.field
-    async def resource(self, info: strawberry.Info) -> resources.Resource:
-        return await info.context.resources.resources.load(self.row["resource_id"])
-
-    @strawberry.field
-    async def scope(self, info: strawberry.Info) -> resources.Scope | None:
-        if self.row["scope_id"] is None:
-            return None
-        return await info.context.resources.scopes.load(self.row["scope_id"])
-
-    @strawberry.field
     def trace_id(self) -> strawberry.ID | None:
         return ids.hex_or_none(self.row["trace_id"])
 
@@ -108,7 +75,3 @@ class Log:
         if not self.row["trace_id"]:
             return None
         return await info.context.traces.traces.load(self.row["trace_id"])
-
-    @strawberry.field
-    def dropped_attributes_count(self) -> int:
-        return self.row["dropped_attributes_count"]

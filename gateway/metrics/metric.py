@@ -6,20 +6,14 @@ from typing import Any
 
 import strawberry
 
-from gateway import filters, inputs, pagination, scalars
+from gateway import filters, inputs, pagination, rows, scalars
 from gateway.metrics import filters as metric_filters
 from gateway.metrics import loaders, points, series, types
 
 
 @strawberry.type(description="A metric name; its newest descriptor gives type, unit, "
                              "description and temporality.")
-class Metric:
-    row: strawberry.Private[Any]
-
-    @classmethod
-    def from_row(cls, row: Any) -> Metric:
-        return cls(row=row)
-
+class Metric(rows.Row):
     @property
     def kind(self) -> str:
         return types.KINDS[self.row["metric_type_id"]]

@@ -7,17 +7,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
-from gateway import attributes, enums, ids, inputs, resources, scalars, semantic
+from gateway import attributes, enums, ids, inputs, items, rows, scalars, semantic
 from gateway.traces import views
 
 if TYPE_CHECKING:
     from gateway.logs.types import Log
 
 LogRef = Annotated["Log", strawberry.lazy("gateway.logs.types")]
-
-
-def _ms(start: int, end: int) -> float:
-    return (end - start) / 1e6
 
 
 @strawberry.type
@@ -73,19 +69,13 @@ class SpanLink:
 
 
 @strawberry.type
-class Span:
-    row: strawberry.Private[Any]
-
-    @classmethod
-    def from_row(cls, row: Any) -> Span:
-        return cls(row=row)
+class Span(items.Item, rows.Timed):
+    def attribute_loader(self, info: strawberry.Info) -> Any:
+        return info.context.traces.attributes
 
     @property
     def owner(self) -> tuple[int, int]:
         return self.row["span_pk"], self.row["start_time_unix_nano"]
-
-    async def _attrs(self, info: strawberry.Info) -> dict[str, Any]:
-        return await info.context.traces.attributes.load(self.owner) or {}
 
     @strawberry.field
     def trace_id(self) -> strawberry.ID:
@@ -104,28 +94,12 @@ class Span:
         return self.row["trace_state"]
 
     @strawberry.field
-    def flags(self) -> int:
-        return self.row["flags"]
-
-    @strawberry.field
     def name(self) -> str:
         return self.row["name"]
 
     @strawberry.field
     def kind(self) -> enums.SpanKind:
         return enums.kind(self.row["kind_id"])
-
-    @strawberry.field(description="service.name of the span's resource.")
-    def service(self) -> str | None:
-        return self.row["service_name"]
-
-    @strawberry.field
-    def start_time(self) -> scalars.Timestamp:
-        return self.row["start_time_unix_nano"]
-
-    @strawberry.field
-    def end_time(self) -> scalars.Timestamp:
-        return self.row["end_time_unix_nano"]
 
     @strawberry.field
     def start_time_unix_nano(self) -> scalars.BigInt:
@@ -136,22 +110,9 @@ class Span:
         return self.row["end_time_unix_nano"]
 
     @strawberry.field
-    def duration_ms(self) -> float:
-        return _ms(self.row["start_time_unix_nano"], self.row["end_time_unix_nano"])
-
-    @strawberry.field
     def status(self) -> Status:
         return Status(code=enums.status(self.row["status_code_id"]),
                       message=self.row["status_message"] or None)
-
-    @strawberry.field(description="All attributes as one JSON object, or only `keys`.")
-    async def attributes(self, info: strawberry.Info,
-                         keys: list[str] | None = None) -> scalars.JSON:
-        return attributes.select(await self._attrs(info), keys)
-
-    @strawberry.field
-    async def attribute(self, info: strawberry.Info, key: str) -> scalars.JSON | None:
-        return (await self._attrs(info)).get(key)
 
     @strawberry.field(description="From attribute key prefixes (gen_ai. -> AI_AGENT, ...).")
     async def semantic_type(self, info: strawberry.Info) -> enums.SemanticType | None:
@@ -172,16 +133,6 @@ class Span:
         attrs = await self._attrs(info)
         is_ai = semantic.detect(attrs) is enums.SemanticType.AI_AGENT
         return views.gen_ai(attrs) if is_ai else None
-
-    @strawberry.field
-    async def resource(self, info: strawberry.Info) -> resources.Resource:
-        return await info.context.resources.resources.load(self.row["resource_id"])
-
-    @strawberry.field
-    async def scope(self, info: strawberry.Info) -> resources.Scope | None:
-        if self.row["scope_id"] is None:
-            return None
-        return await info.context.resources.scopes.load(self.row["scope_id"])
 
     @strawberry.field
     async def events(self, info: strawberry.Info, name: str | None = None) -> list[SpanEvent]:
@@ -215,10 +166,6 @@ class Span:
         return await loader.load((self.row["trace_id"], self.row["span_id"]))
 
     @strawberry.field
-    def dropped_attributes_count(self) -> int:
-        return self.row["dropped_attributes_count"]
-
-    @strawberry.field
     def dropped_events_count(self) -> int:
         return self.row["dropped_events_count"]
 
@@ -228,28 +175,10 @@ class Span:
 
 
 @strawberry.type
-class Trace:
-    row: strawberry.Private[Any]
-
-    @classmethod
-    def from_row(cls, row: Any) -> Trace:
-        return cls(row=row)
-
+class Trace(rows.Timed):
     @strawberry.field
     def trace_id(self) -> strawberry.ID:
         return strawberry.ID(self.row["trace_id"].hex())
-
-    @strawberry.field
-    def start_time(self) -> scalars.Timestamp:
-        return self.row["start_time_unix_nano"]
-
-    @strawberry.field
-    def end_time(self) -> scalars.Timestamp:
-        return self.row["end_time_unix_nano"]
-
-    @strawberry.field
-    def duration_ms(self) -> float:
-        return _ms(self.row["start_time_unix_nano"], self.row["end_time_unix_nano"])
 
     @strawberry.field
     def span_count(self) -> int:

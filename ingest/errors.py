@@ -9,13 +9,21 @@ from __future__ import annotations
 
 
 class _Retryable(Exception):
+    default_retry_after: float | None = None
+
     def __init__(self, message: str = "", retry_after: float | None = None) -> None:
         super().__init__(message)
-        self.retry_after = retry_after
+        self.retry_after = self.default_retry_after if retry_after is None else retry_after
 
 
 class Unavailable(_Retryable):
     """The database is down, unreachable or too slow; try again later."""
+
+    # Standard exporters give up after a fixed number of attempts (6 in the Python SDK)
+    # and wait exactly the hint between them, so a short hint makes them drop data after
+    # a few seconds of outage; 5 s (the OTLP specification's example) keeps them trying
+    # about as long as their own exponential backoff would.
+    default_retry_after = 5.0
 
 
 class Overloaded(_Retryable):

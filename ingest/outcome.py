@@ -22,12 +22,6 @@ from ingest import body, decode, errors
 log = logging.getLogger(__name__)
 
 DEFAULT_RETRY_AFTER_S = 2.0
-# The retry hint when the store is unavailable is at least this long. Standard exporters
-# give up after a fixed number of attempts (6 in the Python SDK) and wait exactly the
-# hint between them, so a short hint makes them drop data after a few seconds of outage;
-# 5 s (the value in the OTLP specification's example) keeps them trying for about as
-# long as their own exponential backoff would.
-UNAVAILABLE_MIN_RETRY_AFTER_S = 5.0
 
 
 class Failure(NamedTuple):
@@ -42,7 +36,7 @@ def failure(exc: BaseException) -> Failure:
     if isinstance(exc, errors.Unavailable):
         return Failure(503, grpc.StatusCode.UNAVAILABLE,
                        "the store is unavailable; retry later",
-                       max(_retry_after(exc), UNAVAILABLE_MIN_RETRY_AFTER_S))
+                       _retry_after(exc))
     if isinstance(exc, errors.Overloaded):
         return Failure(429, grpc.StatusCode.RESOURCE_EXHAUSTED,
                        "ingest is overloaded; retry later", _retry_after(exc))

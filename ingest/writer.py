@@ -68,8 +68,7 @@ def drop(rows: Rows, tables: list[Table], fact: str, pks: set[int]) -> None:
 
 
 def unavailable(exc: BaseException) -> errors.Unavailable:
-    return errors.Unavailable(f"database unavailable: {type(exc).__name__}: {exc}",
-                              retry_after=1.0)
+    return errors.Unavailable(f"database unavailable: {type(exc).__name__}: {exc}")
 
 
 class Writer:
@@ -181,8 +180,7 @@ class Writer:
                 log.info("retrying a batch after %s (attempt %d)", type(exc).__name__, attempt)
             except DOWN as exc:
                 raise unavailable(exc) from exc
-        raise errors.Unavailable("the batch kept conflicting with concurrent writers",
-                                 retry_after=1.0)
+        raise errors.Unavailable("the batch kept conflicting with concurrent writers")
 
     async def _drop_stored(self, rows: Rows) -> None:
         """Drop duplicates within `rows` and the items already stored."""

@@ -31,12 +31,15 @@ async def create_pool(
     application_name: str = "ollygraph",
     read_only: bool = False,
     statement_timeout_ms: int | None = None,
+    settings: dict[str, str] | None = None,
     **kwargs: Any,
 ):  # -> asyncpg.Pool
-    """An asyncpg pool whose connections see the store's schema first."""
+    """An asyncpg pool whose connections see the store's schema first; `settings` are
+    further session settings (sent at connect, so the pool's RESET ALL keeps them)."""
     import asyncpg
 
-    server_settings = {"search_path": f'"{schema}"', "application_name": application_name}
+    server_settings = {"search_path": f'"{schema}"', "application_name": application_name,
+                       **(settings or {})}
     if read_only:
         server_settings["default_transaction_read_only"] = "on"
     if statement_timeout_ms:

@@ -64,6 +64,10 @@ def _schema(text: str) -> str:
     return text
 
 
+def _seconds(text: str) -> int:
+    return parse_duration(text)
+
+
 def _retention(text: str) -> int | None:
     return parse_duration(text) if text.strip() else None
 
@@ -140,6 +144,30 @@ FIELDS: tuple[Field, ...] = (
         "recommended 20 MiB); larger ones get 413 / RESOURCE_EXHAUSTED",
     ),
     Field(
+        "max_in_flight",
+        ("OLLYGRAPH_MAX_IN_FLIGHT",),
+        _positive_int,
+        100_000,
+        "items (spans, log records, points) of one signal an ingest process takes in at "
+        "once; more get 429 / RESOURCE_EXHAUSTED with a retry hint",
+    ),
+    Field(
+        "max_in_flight_bytes",
+        ("OLLYGRAPH_MAX_IN_FLIGHT_BYTES",),
+        _positive_int,
+        256 * 1024 * 1024,
+        "bytes of request bodies (after decompression) an ingest process holds at once; "
+        "more get 429 / RESOURCE_EXHAUSTED with a retry hint",
+    ),
+    Field(
+        "statement_timeout",
+        ("OLLYGRAPH_STATEMENT_TIMEOUT",),
+        _seconds,
+        10,
+        "longest a SQL statement of the gateway may run (10s, 2m); a longer one is "
+        "cancelled and its GraphQL query answers an error",
+    ),
+    Field(
         "cors_origins",
         ("OLLYGRAPH_CORS_ORIGINS",),
         _origins,
@@ -164,6 +192,9 @@ class Settings:
     partition_days_ahead: int = 2
     workers: int = 1
     max_request_bytes: int = 20 * 1024 * 1024
+    max_in_flight: int = 100_000
+    max_in_flight_bytes: int = 256 * 1024 * 1024
+    statement_timeout: int = 10
     cors_origins: tuple[str, ...] = ()
     log_level: str = "INFO"
 
@@ -177,7 +208,7 @@ class Settings:
             value = getattr(self, field.name)
             if value is None:
                 continue
-            if field.name == "retention":
+            if field.name in ("retention", "statement_timeout"):
                 value = f"{value}s"
             elif field.name == "cors_origins":
                 value = ",".join(value)

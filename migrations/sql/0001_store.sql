@@ -190,6 +190,11 @@ CREATE TABLE otel_metrics_data_points_{kind} (
 ALTER SEQUENCE otel_metrics_data_points_{kind}_point_pk_seq OWNED BY otel_metrics_data_points_{kind}.point_pk;
 CREATE INDEX otel_metrics_data_points_{kind}_series_idx
     ON otel_metrics_data_points_{kind} (metric_id, time_unix_nano);
+-- A series' points in time order: step series read them presorted, and find a series' point
+-- before a range with one descent.
+CREATE INDEX otel_metrics_data_points_{kind}_by_series_idx
+    ON otel_metrics_data_points_{kind}
+    (metric_id, resource_id, (coalesce(scope_id, -1)), attributes_hash, time_unix_nano);
 
 -- name: typed_attribute_table
 -- {table}: promoted attributes of one value type, keyed by the owner columns.

@@ -37,6 +37,9 @@ def test_flags_override_environment():
 def test_to_env_round_trips():
     cfg = settings.load({"OLLYGRAPH_RETENTION": "7d", "OLLYGRAPH_SCHEMA": "x"})
     assert settings.load(cfg.to_env()) == cfg
+    cfg = settings.load({"OLLYGRAPH_STATEMENT_TIMEOUT": "2m"})
+    assert cfg.statement_timeout == 120 and settings.load(cfg.to_env()) == cfg
+    assert settings.load({}).statement_timeout == 10
 
 
 @pytest.mark.parametrize(

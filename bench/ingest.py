@@ -225,16 +225,21 @@ def ingest_process(cfg: settings.Settings):
         proc.wait(30)
 
 
-async def via_grpc(target: str, requests: list, signal: str, concurrency: int) -> float:
+async def via_grpc(target: str, requests: list, signal: str, concurrency: int,
+                   connections: int) -> float:
     spec = signals.BY_NAME[signal]
     payloads = [r.SerializeToString() for r in requests]
-    async with grpc.aio.insecure_channel(target, options=[
-            ("grpc.max_send_message_length", 64 << 20)]) as channel:
-        call = channel.unary_unary(spec.grpc_method, request_serializer=lambda b: b,
-                                   response_deserializer=spec.response.FromString)
+    async with contextlib.AsyncExitStack() as stack:
+        calls = []
+        for _ in range(connections):  # a connection each, as separate exporters would have
+            channel = await stack.enter_async_context(grpc.aio.insecure_channel(target, options=[
+                ("grpc.max_send_message_length", 64 << 20),
+                ("grpc.use_local_subchannel_pool", 1)]))
+            calls.append(channel.unary_unary(spec.grpc_method, request_serializer=lambda b: b,
+                                             response_deserializer=spec.response.FromString))
         queue = list(reversed(payloads))
 
-        async def worker() -> None:
+        async def worker(call) -> None:
             while queue:
                 payload = queue.pop()
                 for _ in range(100):
@@ -248,8 +253,59 @@ async def via_grpc(target: str, requests: list, signal: str, concurrency: int) -
                         await asyncio.sleep(0.2)
 
         start = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        await asyncio.gather(*(worker(calls[i % connections]) for i in range(concurrency)))
         return time.perf_counter() - start
+
+
+def process_tree(pid: int) -> list[int]:
+    """`pid` and its descendants (Linux /proc)."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return [pid]
+    return [pid, *(p for child in children for p in process_tree(int(child)))]
+
+
+def local_ports(pid: int) -> list[int]:
+    """Local TCP ports of the sockets process `pid` and its descendants hold (Linux /proc)."""
+    inodes = set()
+    for proc in process_tree(pid):
+        with contextlib.suppress(OSError):
+            for fd in os.listdir(f"/proc/{proc}/fd"):
+                with contextlib.suppress(OSError):
+                    target = os.readlink(f"/proc/{proc}/fd/{fd}")
+                    if target.startswith("socket:["):
+                        inodes.add(target[8:-1])
+    ports = []
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(OSError):
+            for line in Path(table).read_text().splitlines()[1:]:
+                fields = line.split()
+                if fields[9] in inodes:
+                    ports.append(int(fields[1].rsplit(":", 1)[1], 16))
+    return ports
+
+
+async def backend_pids(url: str, client_pid: int) -> list[int]:
+    """The server processes of the database connections of process `client_pid`."""
+    conn = await asyncpg.connect(migrate.libpq_url(url))
+    try:
+        rows = await conn.fetch("SELECT pid FROM pg_stat_activity WHERE client_port = ANY($1)",
+                                local_ports(client_pid))
+        return [r["pid"] for r in rows]
+    finally:
+        await conn.close()
+
+
+def backends_cpu(before: dict[int, float], pids: list[int]) -> float | None:
+    """CPU seconds of `pids` since `before` (pid -> seconds; a pid not there started at 0)."""
+    total = 0.0
+    for pid in pids:
+        now = cpu_seconds([pid])
+        if now is None:
+            return None
+        total += now - before.get(pid, 0.0)
+    return total
 
 
 async def count_rows(url: str, schema: str, table: str) -> int:
@@ -283,14 +339,21 @@ async def run_signal(args, url: str, signal: str, requests: list, items: int) ->
                                                   items)
             else:
                 with ingest_process(cfg.replace(workers=args.workers)) as (target, pid):
-                    before = cpu_seconds([pid])
+                    before = cpu_seconds(process_tree(pid))
+                    backends = {p: cpu_seconds([p]) or 0.0
+                                for p in await backend_pids(url, pid)}
+                    own = own_cpu_seconds()
                     start = time.perf_counter()
-                    await via_grpc(target, requests, signal, args.concurrency)
+                    await via_grpc(target, requests, signal, args.concurrency, args.connections)
                     while await count_rows(url, cfg.schema, FACT[signal]) < items:
                         await asyncio.sleep(0.05)
                     elapsed = time.perf_counter() - start
-                    cpu = f"ingest process {per_item_us(before, cpu_seconds([pid]), items)}" \
-                        if args.workers == 1 else "n/a with several workers"
+                    postgres = backends_cpu(backends, await backend_pids(url, pid))
+                    ingest = per_item_us(before, cpu_seconds(process_tree(pid)), items)
+                    cpu = f"ingest {ingest}" if args.workers == 1 \
+                        else f"ingest {ingest} over {args.workers} workers"
+                    cpu += (f", postgres {per_item_us(0.0, postgres, items)}, "
+                            f"sender {per_item_us(own, own_cpu_seconds(), items)}")
             rate = items / elapsed
             print(f"{signal}: {mode:8} end to end, committed {rate:10,.0f} items/s "
                   f"({items:,} in {elapsed:.1f}s) = {rate / raw:.0%} of raw COPY "
@@ -316,6 +379,8 @@ def main() -> None:
     parser.add_argument("--per-request", type=int, default=512, help="items per export")
     parser.add_argument("--concurrency", type=int, default=32,
                         help="exports in flight (many exporters, or a collector's consumers)")
+    parser.add_argument("--connections", type=int, default=4,
+                        help="gRPC connections the exports are spread over (grpc mode)")
     parser.add_argument("--workers", type=int, default=1, help="ingest processes (grpc mode)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="ollygraph-bench-") as data_dir, \

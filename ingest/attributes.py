@@ -4,6 +4,10 @@ One `Splitter` per signal, built from the promotion config and the key ids of th
 promoted keys. `split` appends rows `(*owner, key_id, value)` to the typed tables and
 `(*owner, json_text)` to `_other`; a repeated key keeps its last value, like OTLP's
 "last one wins". It raises `codecs.BadValue` before appending anything.
+
+Attributes repeat (the same key with the same value on many items), so a `Splitter`
+remembers, by a `KeyValue`'s serialized bytes, what it became: its checked JSON member
+text or its typed row values. A seen attribute costs a serialization and a lookup.
 """
 
 from __future__ import annotations
@@ -40,39 +44,62 @@ class Splitter:
         for index, value_type in enumerate(promotion.VALUE_TYPES):
             for key in config.promoted[value_type]:
                 self.promoted.setdefault(key, {})[ONEOF[value_type]] = (index, key_ids[key])
+        self._known: dict[bytes, str | tuple] = {}  # serialized KeyValue -> what it becomes
 
-    def split(self, kvs: Any, owner: tuple, tables: list[list[tuple]]) -> None:
-        """Append the rows of attributes `kvs` owned by `owner` to the six `tables`."""
+    def split(self, kvs: Any, owner: tuple, tables: list[list[tuple]],
+              wires: list[bytes] | None = None) -> None:
+        """Append the rows of attributes `kvs` owned by `owner` to the six `tables`
+        (`wires`: the serialized `kvs`, when the caller has them already)."""
         if not kvs:
             return
-        dropped, promoted = self.dropped, self.promoted
-        tagged_json, quote = codecs.tagged_json, codecs.quote_text
+        if wires is None:
+            wires = [kv.SerializeToString() for kv in kvs]
+        known, learn = self._known, self.learn
         parts: list[str] = []
         typed: dict[int, tuple[int, tuple]] | None = None  # key_id -> (table, row): last wins
-        for kv in kvs:
-            key = kv.key
-            if dropped and key in dropped:
-                continue
-            value = kv.value
-            kind = value.WhichOneof("value")
-            hit = promoted.get(key)
-            if hit is not None and kind in hit:
-                index, key_id = hit[kind]
-                raw = getattr(value, kind)
-                if index == 0:
-                    codecs.check_text(raw, f"attribute {key}")
+        for kv, wire in zip(kvs, wires, strict=True):
+            found = known.get(wire)
+            if found is None:
+                found = learn(wire, kv)
+            if found.__class__ is str:
+                parts.append(found)  # JSONB keeps the last of repeated keys, as OTLP wants
+            elif found:
+                index, key_id, raw = found
                 if typed is None:
                     typed = {}
                 typed[key_id] = (index, (*owner, key_id, raw))
-            elif kind == "string_value":  # the common case, inlined
-                parts.append(quote(key) + ':{"stringValue":' + quote(value.string_value) + "}")
-            else:  # JSONB keeps the last of repeated keys, as OTLP wants
-                parts.append(quote(key) + ":" + tagged_json(value, kind))
         if typed:
             for index, row in typed.values():
                 tables[index].append(row)
         if parts:
             tables[5].append((*owner, "{" + ",".join(parts) + "}"))
+
+    def learn(self, wire: bytes, kv: Any) -> str | tuple:
+        """What becomes of one attribute: its JSON member text, (typed table, key id,
+        value), or () when its key is dropped. Raises BadValue, remembering nothing."""
+        key = kv.key
+        if key in self.dropped:
+            found: str | tuple = ()
+        else:
+            value = kv.value
+            kind = value.WhichOneof("value")
+            hit = self.promoted.get(key)
+            if hit is not None and kind in hit:
+                index, key_id = hit[kind]
+                raw = getattr(value, kind)
+                if index == 0:
+                    codecs.check_text(raw, f"attribute {key}")
+                found = (index, key_id, raw)
+            else:
+                found = codecs.quote_text(key) + ":" + codecs.tagged_json(value, kind)
+        if len(self._known) >= MAX_KNOWN:
+            self._known.clear()
+        self._known[wire] = found
+        return found
+
+
+MAX_KNOWN = 50_000  # distinct attributes (key and value) remembered per signal
+
 
 def tables(owner: str, owner_columns: tuple[str, ...], fact: str) -> list[writer.Table]:
     """The six attribute tables of `owner` as writer tables hanging off `fact`."""

@@ -1,18 +1,47 @@
 """Reading a request body under a size limit measured after decompression.
 
-The body arrives in chunks; compressed chunks go through `zlib.decompressobj` with
-`max_length`, so a decompression bomb (a gigabyte of zeros in a megabyte of gzip)
-costs at most `limit + 1` bytes of memory and stops as soon as it passes the limit.
+The body arrives in chunks and is decompressed as it comes, never producing more than
+`limit + 1` bytes, so a decompression bomb (a gigabyte of zeros in a megabyte of gzip)
+costs about the limit in memory and stops as soon as it passes it.
+
+Content-Encodings are those the OpenTelemetry Collector's HTTP receivers accept: gzip
+(x-gzip), deflate and zlib (zlib framing), zstd, lz4 (frame format), snappy (the block
+format, or the framing format when the body starts with its stream identifier, as the
+Collector detects it) and x-snappy-framed. gzip, zstd and lz4 bodies may be several
+concatenated members or frames.
 """
 
 from __future__ import annotations
 
 import zlib
-from collections.abc import AsyncIterable
+from collections.abc import AsyncIterable, Callable
+from typing import Any
 
-# Content-Encoding -> zlib wbits (gzip framing; zlib framing for "deflate")
-_WBITS = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
-_IDENTITY = ("", "identity")
+import lz4.frame
+
+from ingest import snappy
+
+try:
+    from compression import zstd  # Python >= 3.14
+except ImportError:  # pragma: no cover - depends on the Python version
+    from backports import zstd
+
+_IDENTITY = ("", "identity", "none")
+
+# Content-Encoding -> a new decompressor with zlib's interface: decompress(data,
+# max_length), eof, unused_data (one object per gzip member / zstd or lz4 frame)
+_STREAMS: dict[str, Callable[[], Any]] = {
+    "gzip": lambda: zlib.decompressobj(16 + zlib.MAX_WBITS),
+    "x-gzip": lambda: zlib.decompressobj(16 + zlib.MAX_WBITS),
+    "deflate": lambda: zlib.decompressobj(zlib.MAX_WBITS),
+    "zlib": lambda: zlib.decompressobj(zlib.MAX_WBITS),
+    "zstd": zstd.ZstdDecompressor,
+    "lz4": lz4.frame.LZ4FrameDecompressor,
+}
+_SNAPPY = {"snappy": snappy.Auto, "x-snappy-framed": snappy.Framed}
+ENCODINGS = (*_STREAMS, *_SNAPPY)
+# what the decompressors raise for corrupt data (lz4 raises RuntimeError)
+_CORRUPT = (zlib.error, zstd.ZstdError, RuntimeError, snappy.Error)
 
 
 class TooLarge(ValueError):
@@ -28,56 +57,93 @@ class BadEncoding(ValueError):
 
 
 def supported(encoding: str | None) -> bool:
-    return _normalize(encoding) in _IDENTITY or _normalize(encoding) in _WBITS
+    coding = _normalize(encoding)
+    return coding in _IDENTITY or coding in _STREAMS or coding in _SNAPPY
 
 
-async def read(chunks: AsyncIterable[bytes], encoding: str | None, limit: int) -> bytearray:
-    """The whole body, decoded; raises TooLarge, UnsupportedEncoding or BadEncoding."""
+async def read(chunks: AsyncIterable[bytes], encoding: str | None, limit: int,
+               hold: Callable[[int], None] = lambda size: None) -> bytearray:
+    """The whole body, decoded; raises TooLarge, UnsupportedEncoding or BadEncoding.
+
+    `hold(n)` is called whenever the bytes held for the body grow by n (it may raise to
+    stop reading: see `ingest/admission.py`).
+    """
     coding = _normalize(encoding)
     if coding in _IDENTITY:
-        out = bytearray()
+        decoder: _Identity | _Inflater | snappy.Auto | snappy.Framed = _Identity(limit)
+    elif coding in _STREAMS:
+        decoder = _Inflater(_STREAMS[coding], limit)
+    elif coding in _SNAPPY:
+        decoder = _SNAPPY[coding](limit)
+    else:
+        raise UnsupportedEncoding(f"unsupported Content-Encoding {encoding!r} "
+                                  f"(use one of {', '.join(ENCODINGS)} or none)")
+    held = 0
+    try:
         async for chunk in chunks:
-            if len(out) + len(chunk) > limit:
-                raise TooLarge(f"request body is larger than {limit} bytes")
-            out += chunk
+            decoder.feed(chunk)
+            if decoder.held > held:
+                hold(decoder.held - held)
+                held = decoder.held
+        out = decoder.finish()
+        if len(out) > held:
+            hold(len(out) - held)
         return out
-    if coding not in _WBITS:
-        raise UnsupportedEncoding(f"unsupported Content-Encoding {encoding!r} (use gzip or none)")
-    inflater = _Inflater(_WBITS[coding], limit)
-    async for chunk in chunks:
-        inflater.feed(chunk)
-    return inflater.finish()
+    except snappy.TooLarge as exc:
+        raise TooLarge(str(exc)) from None
+    except _CORRUPT as exc:
+        raise BadEncoding(f"cannot decompress the request body ({coding}): {exc}") from None
 
 
 def _normalize(encoding: str | None) -> str:
     return (encoding or "").strip().lower()
 
 
+class _Identity:
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.out = bytearray()
+
+    @property
+    def held(self) -> int:
+        return len(self.out)
+
+    def feed(self, data: bytes) -> None:
+        if len(self.out) + len(data) > self.limit:
+            raise TooLarge(f"request body is larger than {self.limit} bytes")
+        self.out += data
+
+    def finish(self) -> bytearray:
+        return self.out
+
+
 class _Inflater:
     """Incremental decompression that never produces more than `limit + 1` bytes."""
 
-    def __init__(self, wbits: int, limit: int) -> None:
-        self.wbits = wbits
+    def __init__(self, new: Callable[[], Any], limit: int) -> None:
+        self.new = new
         self.limit = limit
         self.out = bytearray()
-        self.zobj = zlib.decompressobj(wbits)
+        self.stream = new()
         self.seen_input = False
+
+    @property
+    def held(self) -> int:
+        return len(self.out)
 
     def feed(self, data: bytes) -> None:
         while data:
             self.seen_input = True
-            if self.zobj.eof:  # a further gzip member follows
-                self.zobj = zlib.decompressobj(self.wbits)
-            try:
-                # max_length is >= 1 here (0 would mean "unlimited")
-                self.out += self.zobj.decompress(data, self.limit + 1 - len(self.out))
-            except zlib.error as exc:
-                raise BadEncoding(f"cannot decompress the request body: {exc}") from None
+            if self.stream.eof:  # a further gzip member (zstd, lz4 frame) follows
+                self.stream = self.new()
+            # max_length is >= 1 here (0 would mean "unlimited" to zlib); when the output
+            # stops short of it, the decompressor has taken all of `data`
+            self.out += self.stream.decompress(data, self.limit + 1 - len(self.out))
             if len(self.out) > self.limit:
                 raise TooLarge(f"request body is over {self.limit} bytes after decompression")
-            data = self.zobj.unused_data if self.zobj.eof else b""
+            data = self.stream.unused_data if self.stream.eof else b""
 
     def finish(self) -> bytearray:
-        if self.seen_input and not self.zobj.eof:
+        if self.seen_input and not self.stream.eof:
             raise BadEncoding("the compressed request body is truncated")
         return self.out

@@ -27,6 +27,22 @@ class Pending(NamedTuple):
     attributes: Any = ()  # repeated KeyValue, split by the dimension's Splitter
 
 
+class Memo:
+    """A bounded memo of a costly pure function of some content (e.g. a hash)."""
+
+    def __init__(self) -> None:
+        self._found: dict[Any, bytes] = {}
+
+    def __call__(self, content: Any, compute: Callable[[], bytes]) -> bytes:
+        """`compute()`, computed once per distinct exact `content` (a cheap stand-in)."""
+        found = self._found.get(content)
+        if found is None:
+            if len(self._found) > MAX_CACHED:
+                self._found.clear()
+            found = self._found[content] = compute()
+        return found
+
+
 class Dimension:
     def __init__(self, name: str, owner: str | None = None,
                  splitter: attributes.Splitter | None = None) -> None:
@@ -36,16 +52,7 @@ class Dimension:
         self.owner, self.splitter = owner, splitter  # owner: "resource" -> otel_resource_attrs_*
         self.ids: dict[bytes, int] = {}
         self.service_names: dict[int, str | None] = {}  # resources only
-        self._memo: dict[Any, bytes] = {}  # exact content (e.g. serialized message) -> hash
-
-    def memo(self, content: Any, digest: Callable[[], bytes]) -> bytes:
-        """`digest()`, computed once per distinct exact `content` (a cheap stand-in)."""
-        found = self._memo.get(content)
-        if found is None:
-            if len(self._memo) > MAX_CACHED:
-                self._memo.clear()
-            found = self._memo[content] = digest()
-        return found
+        self.memo = Memo()  # exact content (e.g. serialized message) -> hash
 
     async def ensure(self, pool: Any, pending: dict[bytes, Pending],
                      timeout: float) -> dict[bytes, int]:

@@ -1,4 +1,5 @@
-"""OTLP/gRPC receiver: the three Export services and the standard health service.
+"""OTLP/gRPC receiver: the three Export services and the standard health service
+(service "" is liveness, each OTLP service readiness: see `ingest/health.py`).
 
 The handlers take the raw request bytes and parse them themselves, so a payload that is
 not a valid message gets INVALID_ARGUMENT (gRPC's own deserializer would answer
@@ -15,7 +16,7 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_status import rpc_status
 
-from ingest import decode, outcome, signals
+from ingest import admission, decode, outcome, signals
 from ollygraph.settings import Settings
 
 # RetryInfo also as its own trailer (besides grpc-status-details-bin), as the
@@ -23,15 +24,17 @@ from ollygraph.settings import Settings
 RETRY_INFO_KEY = "google.rpc.retryinfo-bin"
 
 
-def build_server(pipeline: Any, settings: Settings) -> tuple[grpc.aio.Server, Any]:
-    """An unstarted grpc.aio server on settings.host:grpc_port, and its health servicer."""
+def build_server(pipeline: Any, settings: Settings,
+                 budget: admission.Budget) -> tuple[grpc.aio.Server, Any]:
+    """An unstarted grpc.aio server on settings.host:grpc_port, and its health servicer;
+    each request is held against `budget` until it is answered."""
     server = grpc.aio.server(options=[
         ("grpc.max_receive_message_length", settings.max_request_bytes),
         ("grpc.so_reuseport", 1 if settings.workers > 1 else 0),
     ])
     for signal in signals.SIGNALS:
         service, method = signal.grpc_method.lstrip("/").split("/")
-        handler = grpc.unary_unary_rpc_method_handler(_export_handler(signal, pipeline))
+        handler = grpc.unary_unary_rpc_method_handler(_export_handler(signal, pipeline, budget))
         server.add_generic_rpc_handlers(
             (grpc.method_handlers_generic_handler(service, {method: handler}),))
     health_servicer = health.aio.HealthServicer()
@@ -48,20 +51,30 @@ def build_server(pipeline: Any, settings: Settings) -> tuple[grpc.aio.Server, An
 
 
 async def mark_serving(health_servicer: Any, serving: bool) -> None:
-    """Health status of the whole server and of each OTLP service."""
-    state = health_pb2.HealthCheckResponse.SERVING if serving \
+    """Health status of the whole server (liveness) and of each OTLP service."""
+    await health_servicer.set("", _state(serving))
+    await mark_ready(health_servicer, serving)
+
+
+async def mark_ready(health_servicer: Any, ready: bool) -> None:
+    """Health status of each OTLP service (readiness: the database answers)."""
+    for signal in signals.SIGNALS:
+        await health_servicer.set(signal.grpc_method.lstrip("/").split("/")[0], _state(ready))
+
+
+def _state(serving: bool) -> Any:
+    return health_pb2.HealthCheckResponse.SERVING if serving \
         else health_pb2.HealthCheckResponse.NOT_SERVING
-    names = ["", *(s.grpc_method.lstrip("/").split("/")[0] for s in signals.SIGNALS)]
-    for name in names:
-        await health_servicer.set(name, state)
 
 
-def _export_handler(signal: signals.Signal, pipeline: Any):
+def _export_handler(signal: signals.Signal, pipeline: Any, budget: admission.Budget):
     async def export(raw: bytes, context: grpc.aio.ServicerContext) -> bytes:
         try:
-            message = decode.parse(signal.request, raw, decode.PROTOBUF)
-            del raw
-            result = await pipeline.export(signal.name, message)
+            with budget.ticket() as ticket:
+                ticket.grow(len(raw))
+                message = decode.parse(signal.request, raw, decode.PROTOBUF)
+                del raw
+                result = await pipeline.export(signal.name, message)
         except Exception as exc:
             fail = outcome.failure(exc)
         else:

@@ -1,11 +1,12 @@
-"""OTLP/HTTP receiver: a Starlette app with one POST route per signal, and /healthz.
+"""OTLP/HTTP receiver: a Starlette app with one POST route per signal, /healthz (ready:
+the database answers) and /livez (the process serves); see `ingest/health.py`.
 
-Requests are binary protobuf or OTLP/JSON (by Content-Type), optionally gzip-encoded;
-the response uses the request's encoding. Every error answer carries a
-`google.rpc.Status` body (JSON for JSON requests, protobuf otherwise), as OTLP asks:
-400 bad data, 404 unknown path, 405 not POST, 413 over the size limit after
-decompression, 415 unknown Content-Type or Content-Encoding, 429/503 with Retry-After
-when the client should retry, 500 for our own bugs.
+Requests are binary protobuf or OTLP/JSON (by Content-Type), optionally compressed
+(every Content-Encoding of `ingest/body.py`); the response uses the request's encoding.
+Every error answer carries a `google.rpc.Status` body (JSON for JSON requests,
+protobuf otherwise), as OTLP asks: 400 bad data, 404 unknown path, 405 not POST, 413
+over the size limit after decompression, 415 unknown Content-Type or Content-Encoding,
+429/503 with Retry-After when the client should retry, 500 for our own bugs.
 """
 
 from __future__ import annotations
@@ -21,16 +22,21 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from ingest import body, decode, outcome, signals
+from ingest import admission, body, decode, outcome, signals
 from ollygraph.settings import Settings
 
 
-def build_app(pipeline: Any, settings: Settings) -> Starlette:
-    """The ASGI app; `pipeline.export(signal_name, request)` stores each request."""
-    routes = [Route(s.http_path, _export_endpoint(s, pipeline, settings.max_request_bytes),
+def build_app(pipeline: Any, settings: Settings, readiness: Any,
+              budget: admission.Budget) -> Starlette:
+    """The ASGI app; `pipeline.export(signal_name, request)` stores each request, whose
+    body is held against `budget`; `readiness.ready()` (a `health.Database`) answers
+    /healthz."""
+    routes = [Route(s.http_path,
+                    _export_endpoint(s, pipeline, settings.max_request_bytes, budget),
                     methods=["POST"], name=s.name)
               for s in signals.SIGNALS]
-    routes.append(Route("/healthz", _healthz, methods=["GET", "HEAD"]))
+    routes.append(Route("/healthz", _healthz(readiness), methods=["GET", "HEAD"]))
+    routes.append(Route("/livez", _livez, methods=["GET", "HEAD"]))
     middleware = []
     if settings.cors_origins:
         middleware.append(Middleware(
@@ -40,7 +46,8 @@ def build_app(pipeline: Any, settings: Settings) -> Starlette:
                      exception_handlers={HTTPException: _http_exception})
 
 
-def _export_endpoint(signal: signals.Signal, pipeline: Any, limit: int):
+def _export_endpoint(signal: signals.Signal, pipeline: Any, limit: int,
+                     budget: admission.Budget):
     async def endpoint(request: Request) -> Response:
         media = decode.media_type(request.headers.get("content-type"))
         if media is None:
@@ -48,11 +55,12 @@ def _export_endpoint(signal: signals.Signal, pipeline: Any, limit: int):
                 415, "Content-Type must be application/x-protobuf or application/json"), 415, None)
         stream = _Stream(request)
         try:
-            encoding = request.headers.get("content-encoding")
-            payload = await body.read(stream, encoding, limit)
-            message = decode.parse(signal.request, payload, media)
-            del payload
-            result = await pipeline.export(signal.name, message)
+            with budget.ticket() as ticket:
+                encoding = request.headers.get("content-encoding")
+                payload = await body.read(stream, encoding, limit, ticket.grow)
+                message = decode.parse(signal.request, payload, media)
+                del payload
+                result = await pipeline.export(signal.name, message)
         except ClientDisconnect:
             return Response(status_code=400)
         except Exception as exc:
@@ -122,5 +130,15 @@ async def _http_exception(request: Request, exc: Exception) -> Response:
                             dict(exc.headers or {}))
 
 
-async def _healthz(request: Request) -> Response:
+def _healthz(readiness: Any):
+    async def healthz(request: Request) -> Response:
+        why_not = await readiness.ready()
+        if why_not is None:
+            return PlainTextResponse("ok\n")
+        return PlainTextResponse(f"not ready: {why_not}\n", 503)
+
+    return healthz
+
+
+async def _livez(request: Request) -> Response:
     return PlainTextResponse("ok\n")

@@ -57,14 +57,14 @@ def flatten(records: Any, ctx: Any, prepared: None) -> None:
     rows = ctx.rows
     facts = rows[LOGS]
     attrs = [rows[name] for name in attributes.table_names("log")]
-    split, check, tagged, sha256 = (ctx.splitter.split, codecs.check_text,
-                                    codecs.anyvalue_to_tagged, hashlib.sha256)
+    split, check, tagged_json, sha256 = (ctx.splitter.split, codecs.check_text,
+                                         codecs.tagged_json, hashlib.sha256)
     next_pk = ctx.pks[LOGS].__next__
     identity = HASH_VERSION + ctx.resource_hash + ctx.scope_hash
     resource_id, scope_id, now_ns = ctx.resource_id, ctx.scope_id, ctx.now_ns
+    stored = 0
     for record in records:
         pk = next_pk()
-        mark = ctx.mark()
         try:
             time_ns, observed_ns = record.time_unix_nano, record.observed_time_unix_nano
             if time_ns > MAX_I64 or observed_ns > MAX_I64:
@@ -74,21 +74,22 @@ def flatten(records: Any, ctx: Any, prepared: None) -> None:
             ts = time_ns or observed_ns or now_ns
             body = record.body
             kind = body.WhichOneof("value")
-            facts.append((
+            fact = (
                 pk, ts, time_ns, observed_ns, record.severity_number,
                 check(record.severity_text, "severity_text"), BODY_TYPES[kind],
-                codecs.dumps(tagged(body)) if kind else None,
+                tagged_json(body, kind) if kind else None,
                 optional_id(record.trace_id, 16, "trace_id"),
                 optional_id(record.span_id, 8, "span_id"), record.flags,
                 check(record.event_name, "event_name"), resource_id, scope_id,
                 record.dropped_attributes_count,
-                sha256(identity + record.SerializeToString(deterministic=True)).digest()))
-            split(record.attributes, (pk, ts), attrs)
+                sha256(identity + record.SerializeToString(deterministic=True)).digest())
+            split(record.attributes, (pk, ts), attrs)  # appends nothing when it raises
         except codecs.BadValue as exc:
-            ctx.undo(mark)
             ctx.reject(1, f"log record: {exc}")
             continue
-        ctx.items += 1
+        facts.append(fact)
+        stored += 1
+    ctx.items += stored
 
 
 def make_before(pipeline: Any) -> writer.Hook:

@@ -48,6 +48,8 @@ FACTS = [writer.Fact(table, lambda row: (row[-1], row[1]),
                      QUERIES.existing_points.format(table=table)) for table in POINTS.values()]
 
 MAX_I64, MAX_U32 = 2**63 - 1, 2**32 - 1
+# a point's attributes (serialized, exact) -> attributes_hash: series repeat their attributes
+ATTRIBUTE_SETS = dimensions.Memo()
 HASH_VERSION = b"pt1"
 
 
@@ -143,8 +145,9 @@ def exemplars_json(exemplars: Any) -> str | None:
     return codecs.dumps(out)
 
 
-def _too_big(values: tuple) -> bool:
-    return any((isinstance(v, int) and v > MAX_I64)
+def _too_big(kind: str, values: tuple) -> bool:
+    """A count (uint64 on the wire) past bigint; a number point's values are int64 or double."""
+    return kind != "number" and any((isinstance(v, int) and v > MAX_I64)
                or (isinstance(v, list) and v and isinstance(v[0], int) and max(v) > MAX_I64)
                for v in values)
 
@@ -154,6 +157,7 @@ def flatten(metrics: Any, ctx: Any, prepared: list[bytes | str | None]) -> None:
     split, sha256 = ctx.splitter.split, hashlib.sha256
     resource_id, scope_id = ctx.resource_id, ctx.scope_id
     base = HASH_VERSION + ctx.resource_hash + ctx.scope_hash
+    stored = 0
     for metric, digest in zip(metrics, prepared, strict=True):
         if digest is None:
             continue
@@ -172,23 +176,25 @@ def flatten(metrics: Any, ctx: Any, prepared: list[bytes | str | None]) -> None:
         metric_id, identity = ctx.id_of("metrics", digest), base + digest
         for p in points:
             pk = next_pk()
-            mark = ctx.mark()
             try:
                 time_ns, start_ns = p.time_unix_nano, p.start_time_unix_nano
                 values = _values(kind, p)
-                if time_ns > MAX_I64 or start_ns > MAX_I64 or _too_big(values):
+                if time_ns > MAX_I64 or start_ns > MAX_I64 or _too_big(kind, values):
                     raise codecs.BadValue("a time or count is out of range")
-                facts.append((pk, time_ns, start_ns, metric_id, resource_id, scope_id,
-                              codecs.canonical_hash(codecs.keyvalues_to_tagged(p.attributes)),
-                              *values, p.flags, exemplars_json(getattr(p, "exemplars", ())),
-                              sha256(identity + p.SerializeToString(deterministic=True))
-                              .digest()))
-                split(p.attributes, (pk, time_ns), attrs)
+                kvs = p.attributes
+                wires = [kv.SerializeToString() for kv in kvs]
+                fact = (pk, time_ns, start_ns, metric_id, resource_id, scope_id,
+                        ATTRIBUTE_SETS(tuple(wires), lambda kvs=kvs: codecs.canonical_hash(
+                            codecs.keyvalues_to_tagged(kvs))),
+                        *values, p.flags, exemplars_json(getattr(p, "exemplars", ())),
+                        sha256(identity + p.SerializeToString(deterministic=True)).digest())
+                split(kvs, (pk, time_ns), attrs, wires)  # appends nothing when it raises
             except codecs.BadValue as exc:
-                ctx.undo(mark)
                 ctx.reject(1, f"data point: {exc}")
                 continue
-            ctx.items += 1
+            facts.append(fact)
+            stored += 1
+    ctx.items += stored
 
 
 def make_before(pipeline: Any) -> None:

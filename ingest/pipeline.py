@@ -63,10 +63,13 @@ class Pipeline:
                        loop.create_task(self._touch_dimensions())]
 
     @classmethod
-    async def start(cls, settings: Settings, *, pool_size: int = 4,
+    async def start(cls, settings: Settings, *, pool_size: int | None = None,
                     max_in_flight: int = 100_000, max_batch_rows: int = 50_000,
                     timeout_s: float = 10.0) -> Pipeline:
-        """Connect, log the promotion config in force, ensure partitions and key ids."""
+        """Connect, log the promotion config in force, ensure partitions and key ids. The
+        pool defaults to a connection for each signal's concurrent writes, plus one."""
+        if pool_size is None:
+            pool_size = len(signals.SIGNALS) * writer.MAX_WRITES + 1
         if not settings.database_url:
             raise ValueError("the ingest pipeline needs settings.database_url")
         config = promotion.load(settings.attribute_overrides)

@@ -66,54 +66,66 @@ def flatten(spans: Any, ctx: Any, prepared: None) -> None:
     span_attrs, event_attrs, link_attrs = (
         [rows[name] for name in attributes.table_names(owner)]
         for owner in ("span", "span_event", "span_link"))
-    split, check = ctx.splitter.split, codecs.check_text
+    split = ctx.splitter.split
     next_pk = ctx.pks[SPANS].__next__
     resource_id, scope_id = ctx.resource_id, ctx.scope_id
+    stored = 0
     for span in spans:
         pk = next_pk()
         # only a span with events or links can fail after some of its rows are appended
-        mark = ctx.mark() if span.events or span.links else None
+        span_events, span_links = span.events, span.links
+        mark = ctx.mark() if span_events or span_links else None
         try:
             trace_id, span_id, parent = span.trace_id, span.span_id, span.parent_span_id
-            check_ids(trace_id, span_id, "span")
-            if parent and (len(parent) != 8 or parent == ZERO_SPAN):
+            if len(trace_id) != 16 or len(span_id) != 8 or trace_id == ZERO_TRACE \
+                    or span_id == ZERO_SPAN or (parent and (len(parent) != 8
+                                                            or parent == ZERO_SPAN)):
+                check_ids(trace_id, span_id, "span")
                 raise codecs.BadValue(f"parent_span_id must be 8 bytes, not all zero "
                                       f"(got {len(parent)} bytes)")
             start, end = span.start_time_unix_nano, span.end_time_unix_nano
-            dropped = (span.dropped_attributes_count, span.dropped_events_count,
-                       span.dropped_links_count)
+            dropped_attributes, dropped_events, dropped_links = (
+                span.dropped_attributes_count, span.dropped_events_count,
+                span.dropped_links_count)
             status, kind = span.status, span.kind
-            if start > MAX_I64 or end > MAX_I64 or max(dropped) > MAX_I32:
+            code = status.code
+            if start > MAX_I64 or end > MAX_I64 or dropped_attributes > MAX_I32 \
+                    or dropped_events > MAX_I32 or dropped_links > MAX_I32:
                 raise codecs.BadValue("a time or dropped count is out of range")
-            if not 0 <= kind <= 5 or not 0 <= status.code <= 2:
-                raise codecs.BadValue(f"unknown kind {kind} or status code {status.code}")
-            fact = (pk, start, end, trace_id, span_id, parent or None,
-                    check(span.trace_state, "trace_state"), span.flags,
-                    check(span.name, "name"), kind, status.code,
-                    check(status.message, "status message"), resource_id, scope_id, *dropped)
+            if not 0 <= kind <= 5 or not 0 <= code <= 2:
+                raise codecs.BadValue(f"unknown kind {kind} or status code {code}")
+            name, trace_state, message = span.name, span.trace_state, status.message
+            if "\x00" in name or "\x00" in trace_state or "\x00" in message:
+                for text, what in ((trace_state, "trace_state"), (name, "name"),
+                                   (message, "status message")):
+                    codecs.check_text(text, what)
+            fact = (pk, start, end, trace_id, span_id, parent or None, trace_state, span.flags,
+                    name, kind, code, message, resource_id, scope_id, dropped_attributes,
+                    dropped_events, dropped_links)
             split(span.attributes, (pk, start), span_attrs)  # appends nothing when it raises
             facts.append(fact)
             if mark is not None:
-                _events_and_links(span, pk, start, events, event_attrs, links, link_attrs,
-                                  split)
+                _events_and_links(span_events, span_links, pk, start, events, event_attrs,
+                                  links, link_attrs, split)
         except codecs.BadValue as exc:
             if mark is not None:
                 ctx.undo(mark)
             ctx.reject(1, f"span: {exc}")
             continue
-        ctx.items += 1
+        stored += 1
+    ctx.items += stored
 
 
-def _events_and_links(span: Any, pk: int, start: int, events: list, event_attrs: list,
-                      links: list, link_attrs: list, split: Any) -> None:
+def _events_and_links(span_events: Any, span_links: Any, pk: int, start: int, events: list,
+                      event_attrs: list, links: list, link_attrs: list, split: Any) -> None:
     check = codecs.check_text
-    for index, event in enumerate(span.events):
+    for index, event in enumerate(span_events):
         if event.time_unix_nano > MAX_I64 or event.dropped_attributes_count > MAX_I32:
             raise codecs.BadValue("an event time or dropped count is out of range")
         events.append((pk, index, start, event.time_unix_nano,
                        check(event.name, "event name"), event.dropped_attributes_count))
         split(event.attributes, (pk, index, start), event_attrs)
-    for index, link in enumerate(span.links):
+    for index, link in enumerate(span_links):
         check_ids(link.trace_id, link.span_id, "link")
         if link.dropped_attributes_count > MAX_I32:
             raise codecs.BadValue("a link dropped count is out of range")

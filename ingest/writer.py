@@ -3,7 +3,9 @@
 A `Writer` serves one signal. `submit(batch)` queues the rows of one export and returns
 once they are committed (or raises). A single task takes everything queued, waits a
 few milliseconds for more while the batch is small, then COPYs every table in one
-transaction and runs the signal's `after` hook (e.g. the trace summary) in it.
+transaction and runs the signal's `after` hook (e.g. the trace summary) in it. Up to
+`max_writes` such transactions run at once, on connections of their own: PostgreSQL
+works on one batch while the round trips of another wait on this process.
 
 Idempotency is optimistic: the unique keys of the fact tables reject a retried item,
 so the common case is COPY and nothing else. On a unique violation the batch is rolled
@@ -26,6 +28,7 @@ from ingest import errors
 log = logging.getLogger(__name__)
 
 Rows = dict[str, list[tuple]]  # table name -> rows
+MAX_WRITES = 2  # batch transactions of one signal in flight at once
 Hook = Callable[[Any, Rows], Awaitable[None]]  # (connection, rows) inside the transaction
 
 RETRYABLE = (asyncpg.DeadlockDetectedError, asyncpg.SerializationError)
@@ -74,13 +77,15 @@ def unavailable(exc: BaseException) -> errors.Unavailable:
 class Writer:
     def __init__(self, pool: Any, tables: list[Table], facts: list[Fact], *,
                  before: Hook | None = None, after: Hook | None = None,
-                 max_rows: int = 20_000, linger_s: float = 0.005,
+                 max_rows: int = 20_000, linger_s: float = 0.005, max_writes: int = MAX_WRITES,
                  max_in_flight: int = 100_000, timeout_s: float = 30.0) -> None:
         self.pool, self.tables, self.facts = pool, tables, facts
         self.before, self.after = before, after
         self.max_rows, self.linger_s = max_rows, linger_s
         self.max_in_flight, self.timeout_s = max_in_flight, timeout_s
         self.in_flight = 0
+        self._writes = asyncio.Semaphore(max_writes)
+        self._writing: set[asyncio.Task] = set()
         self._queue: asyncio.Queue[tuple[Batch, asyncio.Future] | None] = asyncio.Queue()
         self._task = asyncio.get_running_loop().create_task(self._run())
 
@@ -111,9 +116,17 @@ class Writer:
             await self._task
 
     async def _run(self) -> None:
+        try:
+            await self._gather_batches()
+        finally:
+            if self._writing:
+                await asyncio.wait(self._writing)
+
+    async def _gather_batches(self) -> None:
         loop = asyncio.get_running_loop()
         stop = False
         while not stop:
+            await self._writes.acquire()  # a connection is free to take the next batch
             first = await self._queue.get()
             if first is None:
                 break
@@ -136,7 +149,13 @@ class Writer:
                     break
                 pending.append(nxt)
                 size += sum(map(len, nxt[0].rows.values()))
-            await self._write_and_resolve(pending)
+            task = loop.create_task(self._write_and_resolve(pending))
+            self._writing.add(task)
+            task.add_done_callback(self._written)
+
+    def _written(self, task: asyncio.Task) -> None:
+        self._writing.discard(task)
+        self._writes.release()
 
     async def _write_and_resolve(self, pending: list[tuple[Batch, asyncio.Future]]) -> None:
         try:

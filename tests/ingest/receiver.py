@@ -94,7 +94,7 @@ def running(database_url: str, schema: str, *flags: str,
                                env={**os.environ, **(env or {})})
     ingest = Ingest(process, grpc_port, http_port, log_file.name)
     try:
-        _wait_ready(ingest)
+        wait_ready(ingest)
         yield ingest
     finally:
         stopped_cleanly = stop(ingest)
@@ -116,7 +116,7 @@ def stop(ingest: Ingest) -> bool:
     return ingest.process.returncode == 0
 
 
-def _wait_ready(ingest: Ingest) -> None:
+def wait_ready(ingest: Ingest) -> None:
     deadline = time.monotonic() + STARTUP_TIMEOUT_S
     with grpc.insecure_channel(ingest.grpc_target) as channel:
         health = health_pb2_grpc.HealthStub(channel)

@@ -24,12 +24,6 @@ JSON = {"content-type": "application/json"}
 LIMIT = settings.Settings().max_request_bytes
 
 
-@pytest.fixture(scope="module")
-def ingest(database_url, module_schema):
-    with receiver.running(database_url, module_schema) as proc:
-        yield proc
-
-
 @pytest.fixture
 def client(ingest):
     with httpx.Client(base_url=ingest.http_url, timeout=60) as http:

@@ -13,12 +13,6 @@ from ingest import signals
 from tests.ingest import payloads, receiver
 
 
-@pytest.fixture(scope="module")
-def ingest(database_url, module_schema):
-    with receiver.running(database_url, module_schema) as proc:
-        yield proc
-
-
 @pytest.fixture
 def channel(ingest):
     with grpc.insecure_channel(ingest.grpc_target) as chan:
@@ -46,12 +40,15 @@ def test_health_service_reports_each_otlp_service(channel):
         assert reply.status == health_pb2.HealthCheckResponse.SERVING, name
 
 
-def test_gzip_request_is_stored_once_when_retried(channel, sql, module_schema):
-    name, trace_id = "grpc-gzip-" + uuid.uuid4().hex[:6], payloads.new_trace_id()
+@pytest.mark.parametrize("compression", [grpc.Compression.Gzip, grpc.Compression.Deflate],
+                         ids=["gzip", "deflate"])
+def test_compressed_request_is_stored_once_when_retried(channel, sql, module_schema,
+                                                        compression):
+    name, trace_id = "grpc-compressed-" + uuid.uuid4().hex[:6], payloads.new_trace_id()
     request = payloads.traces(name, trace_id, count=4)
     export = exporter(channel, signals.BY_NAME["traces"])
     for _ in range(2):
-        export(request, timeout=30, compression=grpc.Compression.Gzip)
+        export(request, timeout=30, compression=compression)
     rows = receiver.spans(sql, module_schema, trace_id.hex())
     assert [row[2] for row in rows] == [f"{name}-span-{i}" for i in range(4)]
     assert {row[1] for row in rows[1:]} == {rows[0][0]}

@@ -9,8 +9,8 @@ import uuid
 import httpx
 import pytest
 
-from ingest import signals
-from tests.ingest import payloads, receiver
+from ingest import body, otlpjson, signals
+from tests.ingest import payloads, receiver, test_body
 
 ORIGIN = "http://ui.example.test"
 PROTOBUF = {"content-type": "application/x-protobuf"}
@@ -73,6 +73,21 @@ def test_gzip_protobuf_spans_are_stored(client, sql, module_schema):
     assert [row[2] for row in rows] == [f"{name}-span-{i}" for i in range(3)]
     assert {row[4] for row in rows} == {name}
     assert [row[5]["index"] for row in rows] == [0, 1, 2]
+
+
+@pytest.mark.parametrize("encoding", body.ENCODINGS)
+def test_every_content_encoding_of_the_collector(client, sql, module_schema, encoding):
+    name, trace_id = service(), payloads.new_trace_id()
+    data = payloads.traces(name, trace_id, count=2).SerializeToString()
+    reply = client.post("/v1/traces", content=test_body.COMPRESS[encoding](data),
+                        headers={**PROTOBUF, "content-encoding": encoding})
+    assert reply.status_code == 200, reply.content
+    assert len(receiver.spans(sql, module_schema, trace_id.hex())) == 2
+    logs = otlpjson.dumps(payloads.logs(name, count=3))
+    reply = client.post("/v1/logs", content=test_body.COMPRESS[encoding](logs),
+                        headers={**JSON, "content-encoding": encoding})
+    assert reply.status_code == 200, reply.content
+    assert len(receiver.logs(sql, module_schema, name)) == 3
 
 
 def test_otlp_json_rules(client, sql, module_schema):

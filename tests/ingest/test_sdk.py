@@ -42,12 +42,6 @@ from tests.ingest import payloads, receiver
 TRANSPORTS = ("grpc", "http")
 
 
-@pytest.fixture(scope="module")
-def ingest(database_url, module_schema):
-    with receiver.running(database_url, module_schema) as proc:
-        yield proc
-
-
 def exporter(kind: str, transport: str, ingest: receiver.Ingest, timeout: float = 10):
     """The SDK's OTLP exporter of a signal kind ("spans", "logs", "metrics") and transport."""
     if transport == "grpc":

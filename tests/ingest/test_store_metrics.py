@@ -12,6 +12,7 @@ from opentelemetry.sdk import metrics as sdk_metrics
 from opentelemetry.sdk import resources
 from opentelemetry.sdk.metrics import export as metric_export
 
+from ollygraph import codecs
 from tests.ingest import storekit as kit
 
 POINT = "time_unix_nano, start_time_unix_nano, flags, exemplars, metric_id, point_pk"
@@ -170,6 +171,26 @@ async def test_retried_points_add_nothing(database_url, module_schema):
                    (SELECT count(*) FROM otel_metrics_data_points_histogram AS p
                     JOIN otel_metrics_dim USING (metric_id) WHERE name LIKE 'retry.%%')""")
         assert counts == [(3, 2)]
+
+
+async def test_points_of_one_series_share_their_attributes_hash(database_url, module_schema):
+    now = kit.now_ns()
+
+    def point(i: int, attributes: dict) -> metrics_pb2.NumberDataPoint:
+        return metrics_pb2.NumberDataPoint(time_unix_nano=now + i, as_int=i,
+                                           attributes=kit.kvs(attributes))
+
+    series = [point(0, {"a": "x", "n": 1}), point(1, {"a": "y", "n": 1}),
+              point(2, {"n": 1, "a": "x"}), point(3, {"a": "x", "n": 1}), point(4, {})]
+    metric = metrics_pb2.Metric(name="series.hash", gauge={"data_points": series})
+    async with kit.started(database_url, module_schema) as p:
+        await p.export("metrics", request([metric]))
+        await p.export("metrics", request([metric]))  # a retry: the same points again
+    with kit.connect(database_url, module_schema) as conn:
+        hashes = [r[6] for r in points(conn, "number", "series.hash", "attributes_hash")]
+    expected = [codecs.canonical_hash(codecs.keyvalues_to_tagged(p.attributes)) for p in series]
+    assert hashes == expected
+    assert hashes[0] == hashes[2] == hashes[3] and len(set(hashes)) == 3
 
 
 async def test_bad_points_are_rejected_one_by_one(database_url, module_schema):

@@ -101,6 +101,23 @@ async def test_racing_pipelines_store_a_retried_request_once(database_url, migra
         assert kit.rows(conn, "SELECT span_count FROM otel_trace_summary") == [(20,)]
 
 
+async def test_concurrent_batches_store_a_retried_request_once(database_url, migrated_schema):
+    tid = kit.trace_id()
+    req = traces.request([traces.full_span(tid) for _ in range(20)])
+    async with kit.started(database_url, migrated_schema, max_batch_rows=1) as p:
+        # one export per batch: several batches with the same spans are written at once
+        results = await asyncio.gather(*(p.export("traces", req) for _ in range(6)))
+        pending = [asyncio.create_task(p.export("traces", traces.request(
+            [traces.full_span(tid)]))) for _ in range(3)]
+        await asyncio.sleep(0)
+    # closing drained the batches in flight
+    assert all(r == (0, "") for r in results) and [t.result() for t in pending] == [(0, "")] * 3
+    with kit.connect(database_url, migrated_schema) as conn:
+        assert kit.rows(conn, "SELECT count(*) FROM otel_spans_fact") == [(23,)]
+        assert kit.rows(conn, "SELECT count(*) FROM otel_span_events") == [(46,)]
+        assert kit.rows(conn, "SELECT span_count FROM otel_trace_summary") == [(23,)]
+
+
 async def test_lost_connections_give_unavailable_then_recover(database_url, migrated_schema, sql):
     tid = kit.trace_id()
     async with kit.started(database_url, migrated_schema) as p:

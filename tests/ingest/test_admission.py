@@ -1,0 +1,26 @@
+"""The byte budget of request bodies: others' bytes count, a request alone always passes."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest import admission, errors
+
+
+def test_budget_refuses_growth_only_while_others_hold_bytes():
+    budget = admission.Budget(100)
+    with budget.ticket() as alone:
+        alone.grow(60)
+        alone.grow(500)  # over the budget, but nobody else holds anything
+        assert budget.used == 560
+    assert budget.used == 0
+    with budget.ticket() as first, budget.ticket() as second:
+        first.grow(70)
+        second.grow(30)
+        with pytest.raises(errors.Overloaded) as refused:
+            second.grow(1)
+        assert refused.value.retry_after == admission.RETRY_AFTER_S
+        assert budget.used == 100
+        first.release()
+        second.grow(50)
+    assert budget.used == 0

@@ -11,6 +11,7 @@ interval is clamped to [min, max] when those are known.
 
 from __future__ import annotations
 
+import bisect
 import math
 from typing import NamedTuple
 
@@ -40,6 +41,23 @@ def explicit(bounds: list[float], counts: list[float], low: float | None,
             lower, upper = bounds[i - 1], bounds[i]
         out.append(Bucket(lower, upper, float(count)))
     return out
+
+
+def merge_explicit(sets: list[tuple[list[float], list[float]]]) -> tuple[list[float], list[float]]:
+    """Explicit histograms (bounds, counts) with different bounds merged onto the bounds
+    they all share: every bucket of a set lies inside one shared interval (no shared bound
+    falls strictly inside it), so the merged counts are exact, at the shared resolution.
+    Sets without counts (points without buckets) are left out."""
+    sets = [(bounds, counts) for bounds, counts in sets if counts]
+    if not sets:
+        return [], []
+    shared = sorted(set.intersection(*(set(bounds) for bounds, _ in sets)))
+    counts = [0.0] * (len(shared) + 1)
+    for bounds, own in sets:
+        for i, count in enumerate(own):
+            upper = bounds[i] if i < len(bounds) else math.inf
+            counts[bisect.bisect_left(shared, upper)] += count
+    return shared, counts
 
 
 def _power(base_log2: float, index: int) -> float:

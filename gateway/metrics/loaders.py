@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from gateway import db, loaders, sqlparts
+from gateway import attributes, db, loaders, resources, sqlparts
 from gateway.metrics import filters
 
 SQL = filters.SQL
-SAMPLE_POINTS = 10_000
+MAX_SERIES = 10_000  # per descriptor, for the catalog fields
 _K = loaders.KeyColumn
 
 
 class Loaders:
     """attributes[kind]: (point_pk, time_ns) -> dict of the point's attributes;
-    series[kind]: metric name -> [row of one series among the metric's newest
-    SAMPLE_POINTS points: attributes, resource (attributes), service_name]."""
+    series[kind]: metric name -> [(attributes, resource_id) of each of its series (at most
+    MAX_SERIES per descriptor)]."""
 
     def __init__(self, database: db.Db) -> None:
         self.attributes: dict[str, loaders.KeyedLoader] = {}
@@ -23,6 +23,10 @@ class Loaders:
             self.attributes[kind] = loaders.KeyedLoader(
                 database, sqlparts.numbered(SQL.point_attributes, ["pks", "times"], slots),
                 loaders.with_keys([_K(0), _K(1)]), shape=lambda row: row["attributes"])
+            source = SQL.catalog_series.replace("@table@", slots["table"])
             self.series[kind] = loaders.KeyedLoader(
-                database, sqlparts.numbered(SQL.recent_series, ["names", "sample"], slots),
-                loaders.with_keys([_K(), SAMPLE_POINTS]), many=True)
+                database, resources.owned_sql(f"otel_metric_{kind}_attrs",
+                                              ("point_pk", "time_unix_nano"), None, source,
+                                              "src.r", ["names", "cap"]),
+                loaders.with_keys([_K(), MAX_SERIES]), many=True,
+                shape=lambda row: (attributes.merge(row), row["resource_id"]))

@@ -46,27 +46,36 @@ class Metric(rows.Row):
     def is_monotonic(self) -> bool | None:
         return self.row["is_monotonic"]
 
-    @strawberry.field(description="Services of the series among the newest "
-                                  f"{loaders.SAMPLE_POINTS} points.")
-    async def services(self, info: strawberry.Info) -> list[str]:
-        rows = await self._series_rows(info)
-        return sorted({r["service_name"] for r in rows if r["service_name"] is not None})
+    async def _resources(self, info: strawberry.Info, series: list[Any]) -> dict[int, Any]:
+        ids = sorted({resource_id for _, resource_id in series})
+        found = await info.context.resources.resources.load_many(ids)
+        return {i: r.row for i, r in zip(ids, found, strict=True) if r is not None}
 
-    @strawberry.field(description="Point attribute keys of the series among the newest "
-                                  f"{loaders.SAMPLE_POINTS} points.")
+    @strawberry.field(description=f"Services of the metric's series (all of them, up to "
+                                  f"{loaders.MAX_SERIES} series per descriptor).")
+    async def services(self, info: strawberry.Info) -> list[str]:
+        found = await self._resources(info, await self._series_rows(info))
+        return sorted({r["service_name"] for r in found.values()
+                       if r["service_name"] is not None})
+
+    @strawberry.field(description=f"Point attribute keys of the metric's series (all of them, "
+                                  f"up to {loaders.MAX_SERIES} series per descriptor).")
     async def attribute_keys(self, info: strawberry.Info) -> list[str]:
         rows = await self._series_rows(info)
-        return sorted({key for r in rows for key in r["attributes"]})
+        return sorted({key for attrs, _ in rows for key in attrs})
 
     @strawberry.field(description="Distinct values of a point attribute (else resource "
-                                  "attribute) among the series of the newest "
-                                  f"{loaders.SAMPLE_POINTS} points.")
+                                  "attribute) over the metric's series (all of them, up to "
+                                  f"{loaders.MAX_SERIES} series per descriptor).")
     async def label_values(self, info: strawberry.Info, key: str,
                            first: int | None = 100) -> list[scalars.JSON]:
         limit = pagination.page_size(first, 100)
+        series = await self._series_rows(info)
+        resources = await self._resources(info, [s for s in series if key not in s[0]])
         values: dict[str, Any] = {}
-        for r in await self._series_rows(info):
-            source = r["attributes"] if key in r["attributes"] else r["resource"]
+        for attrs, resource_id in series:
+            source = attrs if key in attrs else \
+                resources.get(resource_id, {}).get("attributes") or {}
             if key in source:
                 values.setdefault(repr(source[key]), source[key])
         ordered = sorted(values.values(), key=lambda v: (type(v).__name__, repr(v)))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from gateway import errors, filters, inputs, sqlparts
+from gateway import errors, filters, inputs, resources, sqlparts
 from gateway.metrics import buckets, types
 from gateway.metrics import filters as metric_filters
 from ollygraph import settings
@@ -21,7 +21,11 @@ DEFAULT_RANGE_NS = 3600 * NS
 MAX_STEPS = 11_000
 Agg = types.Aggregation
 HISTOGRAM_AGGREGATIONS = {Agg.AVG, Agg.SUM, Agg.COUNT, Agg.MIN, Agg.MAX, Agg.RATE, Agg.INCREASE}
-INCREASING = {Agg.RATE, Agg.INCREASE, Agg.SUM, Agg.LAST}
+INCREASING = {Agg.RATE, Agg.INCREASE}
+# the per-step statistics each order-free aggregation reads (the others stay NULL)
+STEP_COLUMNS = {Agg.AVG: {"total"}, Agg.SUM: {"total"}, Agg.MIN: {"low"}, Agg.MAX: {"high"},
+                Agg.COUNT: set(), Agg.LAST: set()}
+LOOK_BACK_NS = 24 * 3600 * NS  # how far before the range a series' previous point is sought
 
 
 class Request:
@@ -55,28 +59,64 @@ def statement(req: Request, kind: str, ids: list[int], conditions_of: Any) -> tu
     stmt = sqlparts.Statement()
     table = f"otel_metrics_data_points_{kind}"
     where = sqlparts.conjunction(conditions_of(stmt))
+    owned = resources.owned_sql(f"otel_metric_{kind}_attrs", ("point_pk", "time_unix_nano"),
+                                None, SQL.series_owners, "src.r", [])
     if req.group_by is None:
-        label_slots = {"labels": SQL.labels_all, "gkey": SQL.gkey_series, "res": SQL.res_series}
+        label_slots = {"labels": SQL.labels_all, "gkey": SQL.gkey_series, "res": SQL.res_series,
+                       "rattrs": "NULL::jsonb"}
     else:
         labels = stmt.render(SQL.labels_grouped, group_by=req.group_by)
-        label_slots = {"labels": labels, "gkey": SQL.gkey_labels, "res": SQL.res_grouped}
-    labeled = stmt.render(SQL.labeled_series, {**label_slots, "kind": f"metric_{kind}"})
-    source = "per_series" if kind == "number" else \
-        "(SELECT resource_id, scope_id, attributes_hash, t AS pt FROM steps) AS src"
+        label_slots = {"labels": labels, "gkey": SQL.gkey_labels, "res": SQL.res_grouped,
+                       "rattrs": SQL.resource_attributes_once}
+    labeled = stmt.render(SQL.labeled_series, {**label_slots, "owned": owned})
+    source = {"number": "per_series", "histogram": "(SELECT *, t AS pt FROM cells) AS src"}.get(
+        kind, "(SELECT resource_id, scope_id, attributes_hash, t AS pt FROM steps) AS src")
     series = stmt.render(SQL.series_representatives, {"table": table, "source": source},
                          ids=ids)
     slots = {"table": table, "where": where, "series": series, "labeled": labeled}
     if kind == "number":
-        increasing = req.aggregation in INCREASING
-        slots["lags"] = SQL.number_lags if increasing else SQL.number_no_lags
-        slots["delta"] = stmt.render(SQL.number_delta, lo=req.lo) if increasing else "NULL::float8"
-        slots["last"] = SQL.number_last if increasing else "NULL::float8"
+        slots["per_series"] = _number_steps(req, stmt, ids, where)
     elif kind != "summary":
+        slots["of_metric"] = _of_metric(stmt, ids)
+        slots["temporality"] = stmt.render(SQL.point_temporality, ids=ids)
         reset = SQL.histogram_reset if kind == "histogram" else ""
         slots["how"] = stmt.render(SQL.histogram_how, {"reset": reset}, lo=req.lo)
+        slots["look_back"] = stmt.render(SQL.histogram_look_back, {"table": table}, ids=ids,
+                                         lo=req.lo, look_back=max(LOOK_BACK_NS, req.width))
     sql = stmt.render(SQL[f"series_{kind}"], slots, ids=ids, lo=req.lo, hi=req.hi,
                       width=req.width)
     return sql, stmt.params
+
+
+def _of_metric(stmt: sqlparts.Statement, ids: list[int]) -> str:
+    """The points of the descriptors: an equality for one (the series index then returns
+    them presorted), else a list."""
+    return stmt.render(SQL.of_one_metric, id=ids[0]) if len(ids) == 1 else \
+        stmt.render(SQL.of_metric, ids=ids)
+
+
+def _number_steps(req: Request, stmt: sqlparts.Statement, ids: list[int], where: str) -> str:
+    """The per (series, step) rows of gauges and sums: hashed without point order, or, for
+    RATE and INCREASE, through a window over each series."""
+    of_metric = _of_metric(stmt, ids)
+    if req.aggregation not in INCREASING:
+        last = stmt.render(SQL.number_last, {"of_metric": of_metric}) \
+            if req.aggregation in (Agg.SUM, Agg.LAST) else "NULL::float8"
+        wanted = STEP_COLUMNS[req.aggregation]
+        columns = {name: f"{fn}({SQL.number_value})" if name in wanted else "NULL::float8"
+                   for name, fn in (("total", "sum"), ("low", "min"), ("high", "max"))}
+        step_of = stmt.render(SQL.number_step_of, lo=req.lo, hi=req.hi, width=req.width)
+        return stmt.render(SQL.number_steps, {"of_metric": of_metric, "where": where,
+                                              "last": last, "step_of": step_of, **columns},
+                           lo=req.lo, hi=req.hi)
+    alone = stmt.render(SQL.number_alone, lo=req.lo)
+    delta = stmt.render(SQL.number_delta, {"alone": alone})
+    look_back = stmt.render(SQL.number_look_back, {
+        "of_metric": of_metric, "delta": delta, "delta_alone": alone},
+        lo=req.lo, look_back=max(LOOK_BACK_NS, req.width))
+    return stmt.render(SQL.number_increases, {
+        "of_metric": of_metric, "where": where, "delta": delta, "look_back": look_back},
+        ids=ids, lo=req.lo, hi=req.hi, width=req.width)
 
 
 def _number_value(req: Request, row: Any) -> float | None:
@@ -96,14 +136,13 @@ def _number_value(req: Request, row: Any) -> float | None:
 def _histogram_point(req: Request, kind: str, row: Any) -> types.MetricPoint:
     low, high = row["low"], row["high"]
     if kind == "histogram":
-        sets = sorted(row["merged"] or [], key=lambda m: -sum(m["counts"]))
-        chosen = sets[0] if sets else {"bounds": [], "counts": []}
-        found = buckets.explicit(chosen["bounds"], chosen["counts"], low, high)
-        bounds = chosen["bounds"]
+        bounds, counts = buckets.merge_explicit([(m["bounds"], m["counts"])
+                                                 for m in row["merged"] or []])
+        found = buckets.explicit(bounds, counts, low, high)
         shown = [types.HistogramBucket(
             lower=bounds[i - 1] if i > 0 else None,
             upper=bounds[i] if i < len(bounds) else None, count=float(c))
-            for i, c in enumerate(chosen["counts"])]
+            for i, c in enumerate(counts)]
         scale = None
     else:
         scale = row["scale"] if row["scale"] is not None else 0
@@ -129,8 +168,21 @@ def _histogram_point(req: Request, kind: str, row: Any) -> types.MetricPoint:
                              max=high, buckets=shown, scale=scale)
 
 
+def _summary_quantiles(sets: list[list[list[float]]]) -> tuple[list[float], list[float]]:
+    """The quantiles every series of a step reports, each with the largest value among the
+    series: the quantile of the merged observations lies between the series' values, so
+    one series gives it exactly and several an upper bound."""
+    merged: dict[float, float] | None = None
+    for quantiles, values in sets:
+        own = dict(zip(quantiles, values, strict=True))
+        merged = own if merged is None else {q: max(v, own[q]) for q, v in merged.items()
+                                             if q in own}
+    ordered = sorted((merged or {}).items())
+    return [q for q, _ in ordered], [v for _, v in ordered]
+
+
 def _summary_point(req: Request, row: Any) -> types.MetricPoint:
-    quantiles, values = list(row["quantiles"]), list(row["quantile_values"])
+    quantiles, values = _summary_quantiles(row["quantile_sets"])
     if req.quantile is not None:
         value = next((v for q, v in zip(quantiles, values, strict=True)
                       if abs(q - req.quantile) < 1e-9), None)

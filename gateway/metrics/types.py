@@ -37,7 +37,9 @@ class Temporality(enum.Enum):
 @strawberry.enum(description="How a step's points become one value. SUM adds deltas (delta "
                              "sums) or the series' last values (cumulative sums, gauges); "
                              "INCREASE adds what each point adds, across counter resets and "
-                             "start-time changes; RATE is INCREASE per second.")
+                             "start-time changes (a series' first point in range is compared "
+                             "with its last point in the day before the range); RATE is "
+                             "INCREASE per second.")
 class Aggregation(enum.Enum):
     AVG = "AVG"
     SUM = "SUM"
@@ -72,11 +74,18 @@ class MetricPoint:
     min: float | None = None
     max: float | None = None
     buckets: list[HistogramBucket] | None = strawberry.field(
-        default=None, description="Merged histogram buckets of the step (ascending).")
+        default=None, description="Merged histogram buckets of the step (ascending). Explicit "
+        "histograms whose bounds differ within the step are merged onto the bounds they all "
+        "share (exact counts, coarser buckets).")
     scale: int | None = strawberry.field(
         default=None, description="Exponential histograms: the scale the buckets were merged at.")
-    quantiles: list[float] | None = None
-    quantile_values: list[float] | None = None
+    quantiles: list[float] | None = strawberry.field(
+        default=None, description="Summaries: the quantiles every series of the step reports.")
+    quantile_values: list[float] | None = strawberry.field(
+        default=None, description="Summaries: each quantile's value, from each series' newest "
+        "point of the step. Quantiles cannot be merged: with several series (groupBy) this is "
+        "the largest of their values, an upper bound of the quantile of all their "
+        "observations; count and sum are added up.")
 
 
 @strawberry.type

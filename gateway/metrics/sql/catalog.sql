@@ -47,23 +47,36 @@ WHERE m.name = :name
 ORDER BY m.metric_id DESC
 LIMIT 1
 
--- name: recent_series
--- The distinct series among the newest :sample points of each key's metric name, each
--- with one point's attributes and its resource's attributes.
-SELECT x.k, otel_@kind@_attributes_all(x.point_pk, x.time_unix_nano) AS attributes,
-       otel_resource_attributes_all(x.resource_id) AS resource,
-       (SELECT r.service_name FROM otel_resources_dim AS r
-        WHERE r.resource_id = x.resource_id) AS service_name
-FROM (
-    SELECT DISTINCT ON (k.i, p.resource_id, p.attributes_hash)
-           k.i AS k, p.point_pk, p.time_unix_nano, p.resource_id
+-- name: catalog_series
+-- The distinct series of each key's metric name (k), each with one of its points (all
+-- points of a series share its attribute set) and its resource: a walk of the series
+-- index, one descent per series and partition, at most :cap series per descriptor. The
+-- source of owned_attributes (gateway/sql/attributes.sql).
+WITH RECURSIVE ids AS (
+    SELECT k.i, d.metric_id
     FROM unnest(:names::text[]) WITH ORDINALITY AS k(name, i)
-    CROSS JOIN LATERAL (
-        SELECT p.point_pk, p.time_unix_nano, p.resource_id, p.attributes_hash
+    JOIN otel_metrics_dim AS d ON d.name = k.name
+), walk AS (
+    SELECT ids.i, ids.metric_id, 1 AS n, f.*
+    FROM ids CROSS JOIN LATERAL (
+        SELECT p.resource_id, coalesce(p.scope_id, -1) AS scope_key, p.attributes_hash,
+               p.point_pk, p.time_unix_nano
+        FROM @table@ AS p WHERE p.metric_id = ids.metric_id
+        ORDER BY p.resource_id, coalesce(p.scope_id, -1), p.attributes_hash
+        LIMIT 1) AS f
+    UNION ALL
+    SELECT w.i, w.metric_id, w.n + 1, f.*
+    FROM walk AS w CROSS JOIN LATERAL (
+        SELECT p.resource_id, coalesce(p.scope_id, -1) AS scope_key, p.attributes_hash,
+               p.point_pk, p.time_unix_nano
         FROM @table@ AS p
-        WHERE p.metric_id IN (SELECT d.metric_id FROM otel_metrics_dim AS d WHERE d.name = k.name)
-        ORDER BY p.time_unix_nano DESC
-        LIMIT :sample) AS p
-    ORDER BY k.i, p.resource_id, p.attributes_hash, p.time_unix_nano DESC
-) AS x
-ORDER BY x.k
+        WHERE p.metric_id = w.metric_id
+          AND (p.resource_id, coalesce(p.scope_id, -1), p.attributes_hash)
+              > (w.resource_id, w.scope_key, w.attributes_hash)
+        ORDER BY p.resource_id, coalesce(p.scope_id, -1), p.attributes_hash
+        LIMIT 1) AS f
+    WHERE w.n < :cap
+)
+SELECT s.i AS k, row_number() OVER () AS r, s.resource_id, s.point_pk, s.time_unix_nano
+FROM (SELECT DISTINCT ON (i, resource_id, scope_key, attributes_hash) *
+      FROM walk ORDER BY i, resource_id, scope_key, attributes_hash, time_unix_nano) AS s

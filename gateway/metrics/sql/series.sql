@@ -15,14 +15,25 @@ FROM (SELECT resource_id, scope_id, attributes_hash, max(pt) AS pt
       FROM @source@ GROUP BY 1, 2, 3) AS s
 
 -- name: labeled_series
--- OFFSET 0 keeps each attributes function to one call per series.
+-- Each series with its labels: the attributes of its representative point, read set-based
+-- (owned_attributes of gateway/sql/attributes.sql over series_owners), and, when grouped,
+-- its resource's attributes (resource_attributes_once: one call per resource).
 SELECT x.*, @gkey@ AS gkey
 FROM (SELECT s.resource_id, coalesce(s.scope_id, -1) AS scope_key, s.scope_id, s.attributes_hash,
              @labels@ AS labels, @res@ AS res_id
-      FROM (SELECT s.*, otel_@kind@_attributes_all(s.pk, s.pt) AS attrs,
-                   otel_resource_attributes_all(s.resource_id) AS rattrs
-            FROM series AS s OFFSET 0) AS s
+      FROM (SELECT a.*, coalesce(otel_attributes_to_json(a.other_attributes), '{}'::jsonb)
+                        || coalesce(a.typed_attributes, '{}'::jsonb) AS attrs, @rattrs@ AS rattrs
+            FROM (@owned@) AS a) AS s
       OFFSET 0) AS x
+
+-- name: series_owners
+SELECT row_number() OVER () AS r, s.*, s.pk AS point_pk, s.pt AS time_unix_nano FROM series AS s
+
+-- name: resource_attributes_once
+(SELECT r.attrs FROM (SELECT DISTINCT ON (resource_id) resource_id,
+                             otel_resource_attributes_all(resource_id) AS attrs
+                      FROM series) AS r
+ WHERE r.resource_id = a.resource_id)
 
 -- name: labels_all
 s.attrs
@@ -45,126 +56,132 @@ s.resource_id
 -- name: res_grouped
 NULL::bigint
 
--- name: number_delta
--- What a point adds: delta points their value; cumulative points the difference to the
--- previous point of the series, or their whole value when a run starts (first point of a
--- run that began in range, a new start time, a monotonic counter going down = reset);
--- gauges the plain difference.
-CASE WHEN x.temporality = 1 THEN x.v
-     WHEN x.pv IS NULL THEN
-         CASE WHEN x.temporality = 2 AND x.st > 0 AND x.st >= :lo THEN x.v ELSE 0 END
-     WHEN x.temporality = 2 AND x.st <> x.pst THEN x.v
-     WHEN x.temporality = 2 AND x.monotonic AND x.v < x.pv THEN x.v
-     ELSE x.v - x.pv END
-
--- name: number_lags
-lag(pts.v) OVER w AS pv, lag(pts.st) OVER w AS pst
-
--- name: number_no_lags
-NULL::float8 AS pv, NULL::bigint AS pst
-
--- name: number_last
-(array_agg(v ORDER BY t DESC))[1]
-
--- name: series_number
-WITH pts AS (
-    SELECT p.resource_id, p.scope_id, p.attributes_hash, p.time_unix_nano AS t,
-           p.start_time_unix_nano AS st, coalesce(p.value_double, p.value_int::float8) AS v,
-           m.aggregation_temporality_id AS temporality, coalesce(m.is_monotonic, false) AS monotonic
-    FROM @table@ AS p JOIN otel_metrics_dim AS m ON m.metric_id = p.metric_id
-    WHERE p.metric_id = ANY(:ids) AND p.time_unix_nano BETWEEN :lo AND :hi AND @where@
-), steps AS (
-    SELECT x.resource_id, x.scope_id, x.attributes_hash, x.t / :width * :width AS bucket,
-           x.t, x.v, x.temporality, @delta@ AS d
-    FROM (SELECT pts.*, @lags@ FROM pts
-          WINDOW w AS (PARTITION BY pts.resource_id, pts.scope_id, pts.attributes_hash
-                       ORDER BY pts.t)) AS x
-), per_series AS (
-    SELECT resource_id, scope_id, attributes_hash, bucket, count(*) AS n, sum(v) AS total,
-           min(v) AS low, max(v) AS high, @last@ AS last, sum(d) AS increase, max(t) AS pt,
-           bool_or(temporality = 1) AS delta
-    FROM steps GROUP BY 1, 2, 3, 4
-), series AS MATERIALIZED (@series@), labeled AS MATERIALIZED (@labeled@)
-SELECT l.gkey, l.labels, l.res_id, s.bucket, sum(s.n)::float8 AS n, sum(s.total) AS total,
-       min(s.low) AS low, max(s.high) AS high, sum(s.last) AS last,
-       sum(s.increase) AS increase, bool_or(s.delta) AS delta
-FROM per_series AS s
-JOIN labeled AS l ON l.resource_id = s.resource_id AND l.scope_key = coalesce(s.scope_id, -1)
-                 AND l.attributes_hash = s.attributes_hash
-GROUP BY l.gkey, l.labels, l.res_id, s.bucket
-ORDER BY l.gkey, s.bucket
-
 -- name: histogram_how
 -- 'all': the point is itself the increment (delta temporality, or a cumulative run that
 -- starts here); 'diff': subtract the series' previous point; 'skip': a cumulative point
--- whose run began before the range and has no earlier point in it.
+-- whose run began before the range and has no earlier point in it nor in the look-back.
 CASE WHEN x.temporality IS DISTINCT FROM 2 THEN 'all'
      WHEN x.pcount IS NULL THEN CASE WHEN x.st > 0 AND x.st >= :lo THEN 'all' ELSE 'skip' END
      WHEN x.st <> x.pst OR x.count < x.pcount @reset@ THEN 'all'
      ELSE 'diff' END
 
+-- name: histogram_look_back
+-- The series' last point in the :look_back before the range, for its first point in range
+-- (x, whose window has no previous point) to be compared with; evaluated for those only.
+SELECT q FROM @table@ AS q
+WHERE q.metric_id = ANY(:ids) AND q.resource_id = x.resource_id
+  AND coalesce(q.scope_id, -1) = coalesce(x.scope_id, -1)
+  AND q.attributes_hash = x.attributes_hash
+  AND q.time_unix_nano < :lo AND q.time_unix_nano >= :lo - :look_back
+ORDER BY q.time_unix_nano DESC
+LIMIT 1
+
+-- name: point_temporality
+-- The temporality of a point p's descriptor: read once when the descriptors agree (no join
+-- per point, which would also lose the series index's order).
+CASE WHEN (SELECT count(DISTINCT aggregation_temporality_id) <= 1 FROM otel_metrics_dim
+           WHERE metric_id = ANY(:ids))
+     THEN (SELECT min(aggregation_temporality_id) FROM otel_metrics_dim
+           WHERE metric_id = ANY(:ids))
+     ELSE (SELECT m.aggregation_temporality_id FROM otel_metrics_dim AS m
+           WHERE m.metric_id = p.metric_id) END
+
 -- name: histogram_reset
 OR x.bounds <> x.pbounds
 
 -- name: series_histogram
-WITH pts AS (
+WITH lagged AS (
     SELECT p.resource_id, p.scope_id, p.attributes_hash, p.time_unix_nano AS t,
            p.start_time_unix_nano AS st, p.count, p.sum, p.min, p.max,
            p.explicit_bounds AS bounds, p.bucket_counts AS counts,
-           m.aggregation_temporality_id AS temporality,
+           @temporality@ AS temporality,
            lag(p.count) OVER w AS pcount, lag(p.sum) OVER w AS psum,
            lag(p.start_time_unix_nano) OVER w AS pst, lag(p.explicit_bounds) OVER w AS pbounds,
            lag(p.bucket_counts) OVER w AS pcounts
-    FROM @table@ AS p JOIN otel_metrics_dim AS m ON m.metric_id = p.metric_id
-    WHERE p.metric_id = ANY(:ids) AND p.time_unix_nano BETWEEN :lo AND :hi AND @where@
-    WINDOW w AS (PARTITION BY p.resource_id, p.scope_id, p.attributes_hash
+    FROM @table@ AS p
+    WHERE @of_metric@ AND p.time_unix_nano BETWEEN :lo AND :hi AND @where@
+    WINDOW w AS (PARTITION BY p.resource_id, coalesce(p.scope_id, -1), p.attributes_hash
                  ORDER BY p.time_unix_nano)
+), pts AS (
+    SELECT x.resource_id, x.scope_id, x.attributes_hash, x.t, x.st, x.count, x.sum, x.min,
+           x.max, x.bounds, x.counts, x.temporality,
+           coalesce(x.pcount, (x.q).count) AS pcount, coalesce(x.psum, (x.q).sum) AS psum,
+           coalesce(x.pst, (x.q).start_time_unix_nano) AS pst,
+           coalesce(x.pbounds, (x.q).explicit_bounds) AS pbounds,
+           coalesce(x.pcounts, (x.q).bucket_counts) AS pcounts
+    FROM (SELECT x.*, CASE WHEN x.pcount IS NULL THEN (@look_back@) END AS q
+          FROM lagged AS x OFFSET 0) AS x
 ), marked AS (
     SELECT x.*, x.t / :width * :width AS bucket, @how@ AS how FROM pts AS x
-), steps AS (
-    SELECT resource_id, scope_id, attributes_hash, bucket, t, bounds, min, max,
-           count - CASE WHEN how = 'diff' THEN pcount ELSE 0 END AS dcount,
-           sum - CASE WHEN how = 'diff' THEN psum ELSE 0 END AS dsum,
-           ARRAY(SELECT u.c - CASE WHEN how = 'diff' THEN coalesce(pcounts[u.i], 0) ELSE 0 END
-                 FROM unnest(counts) WITH ORDINALITY AS u(c, i) ORDER BY u.i) AS dcounts
-    FROM marked WHERE how <> 'skip'
+), cells AS MATERIALIZED (
+    -- per series, step, bound set and bucket: what the points add to the bucket; the
+    -- point's count, sum, min and max ride on its first bucket (a point without buckets
+    -- has one, i NULL, that adds to none)
+    SELECT x.resource_id, x.scope_id, x.attributes_hash, x.bucket, x.bounds,
+           CASE WHEN cardinality(x.counts) > 0 THEN u.i END AS i,
+           sum(u.c - CASE WHEN x.how = 'diff' THEN coalesce(u.pc, 0) ELSE 0 END) AS n,
+           sum(x.count - CASE WHEN x.how = 'diff' THEN x.pcount ELSE 0 END)
+               FILTER (WHERE u.i = 1) AS dcount,
+           sum(x.sum - CASE WHEN x.how = 'diff' THEN x.psum ELSE 0 END)
+               FILTER (WHERE u.i = 1) AS dsum,
+           min(x.min) FILTER (WHERE u.i = 1) AS low, max(x.max) FILTER (WHERE u.i = 1) AS high,
+           max(x.t) AS t
+    FROM marked AS x
+    CROSS JOIN LATERAL unnest(CASE WHEN cardinality(x.counts) > 0 THEN x.counts
+                                   ELSE '{0}'::bigint[] END,
+                              x.pcounts) WITH ORDINALITY AS u(c, pc, i)
+    WHERE x.how <> 'skip' AND u.c IS NOT NULL
+    GROUP BY 1, 2, 3, 4, 5, 6
 ), series AS MATERIALIZED (@series@), labeled AS MATERIALIZED (@labeled@),
 grouped AS (
-    SELECT l.gkey, l.labels, l.res_id, s.* FROM steps AS s
-    JOIN labeled AS l ON l.resource_id = s.resource_id AND l.scope_key = coalesce(s.scope_id, -1)
-                     AND l.attributes_hash = s.attributes_hash
-), merged AS (
-    SELECT gkey, bucket, bounds, array_agg(n ORDER BY i) AS counts
-    FROM (SELECT g.gkey, g.bucket, g.bounds, u.i, sum(u.c) AS n
-          FROM grouped AS g CROSS JOIN LATERAL unnest(g.dcounts) WITH ORDINALITY AS u(c, i)
-          GROUP BY 1, 2, 3, 4) AS x
-    GROUP BY 1, 2, 3
+    SELECT l.gkey, l.labels, l.res_id, c.* FROM cells AS c
+    JOIN labeled AS l ON l.resource_id = c.resource_id AND l.scope_key = coalesce(c.scope_id, -1)
+                     AND l.attributes_hash = c.attributes_hash
 )
-SELECT g.gkey, g.labels, g.res_id, g.bucket, sum(g.dcount)::float8 AS count, sum(g.dsum) AS sum,
-       min(g.min) AS low, max(g.max) AS high,
-       (SELECT jsonb_agg(jsonb_build_object('bounds', m.bounds, 'counts', m.counts))
-        FROM merged AS m WHERE m.gkey = g.gkey AND m.bucket = g.bucket) AS merged
-FROM grouped AS g
-GROUP BY g.gkey, g.labels, g.res_id, g.bucket
-ORDER BY g.gkey, g.bucket
+SELECT gkey, labels, res_id, bucket, sum(count)::float8 AS count, sum(sum) AS sum,
+       min(low) AS low, max(high) AS high,
+       jsonb_agg(jsonb_build_object('bounds', bounds, 'counts', counts)) AS merged
+FROM (SELECT gkey, labels, res_id, bucket, bounds,
+             coalesce(array_agg(n ORDER BY i) FILTER (WHERE i IS NOT NULL), '{}') AS counts,
+             sum(dcount) AS count, sum(dsum) AS sum, min(low) AS low, max(high) AS high
+      FROM (SELECT gkey, labels, res_id, bucket, bounds, i, sum(n) AS n, sum(dcount) AS dcount,
+                   sum(dsum) AS dsum, min(low) AS low, max(high) AS high
+            FROM grouped GROUP BY 1, 2, 3, 4, 5, 6) AS x
+      GROUP BY 1, 2, 3, 4, 5) AS y
+GROUP BY gkey, labels, res_id, bucket
+ORDER BY gkey, bucket
 
 -- name: series_exp_histogram
-WITH pts AS (
+WITH lagged AS (
     SELECT p.resource_id, p.scope_id, p.attributes_hash, p.time_unix_nano AS t,
            p.start_time_unix_nano AS st, p.count, p.sum, p.min, p.max, p.scale, p.zero_count,
            p.zero_threshold, p.positive_offset, p.positive_bucket_counts AS pos,
            p.negative_offset, p.negative_bucket_counts AS neg,
-           m.aggregation_temporality_id AS temporality,
+           @temporality@ AS temporality,
            lag(p.count) OVER w AS pcount, lag(p.sum) OVER w AS psum,
            lag(p.start_time_unix_nano) OVER w AS pst, lag(p.zero_count) OVER w AS pzero,
            lag(p.scale) OVER w AS pscale, lag(p.positive_offset) OVER w AS ppos_offset,
            lag(p.positive_bucket_counts) OVER w AS ppos,
            lag(p.negative_offset) OVER w AS pneg_offset,
            lag(p.negative_bucket_counts) OVER w AS pneg
-    FROM @table@ AS p JOIN otel_metrics_dim AS m ON m.metric_id = p.metric_id
-    WHERE p.metric_id = ANY(:ids) AND p.time_unix_nano BETWEEN :lo AND :hi AND @where@
-    WINDOW w AS (PARTITION BY p.resource_id, p.scope_id, p.attributes_hash
+    FROM @table@ AS p
+    WHERE @of_metric@ AND p.time_unix_nano BETWEEN :lo AND :hi AND @where@
+    WINDOW w AS (PARTITION BY p.resource_id, coalesce(p.scope_id, -1), p.attributes_hash
                  ORDER BY p.time_unix_nano)
+), pts AS (
+    SELECT x.resource_id, x.scope_id, x.attributes_hash, x.t, x.st, x.count, x.sum, x.min,
+           x.max, x.scale, x.zero_count, x.zero_threshold, x.positive_offset, x.pos,
+           x.negative_offset, x.neg, x.temporality,
+           coalesce(x.pcount, (x.q).count) AS pcount, coalesce(x.psum, (x.q).sum) AS psum,
+           coalesce(x.pst, (x.q).start_time_unix_nano) AS pst,
+           coalesce(x.pzero, (x.q).zero_count) AS pzero,
+           coalesce(x.pscale, (x.q).scale) AS pscale,
+           coalesce(x.ppos_offset, (x.q).positive_offset) AS ppos_offset,
+           coalesce(x.ppos, (x.q).positive_bucket_counts) AS ppos,
+           coalesce(x.pneg_offset, (x.q).negative_offset) AS pneg_offset,
+           coalesce(x.pneg, (x.q).negative_bucket_counts) AS pneg
+    FROM (SELECT x.*, CASE WHEN x.pcount IS NULL THEN (@look_back@) END AS q
+          FROM lagged AS x OFFSET 0) AS x
 ), marked AS (
     SELECT x.*, x.t / :width * :width AS bucket, @how@ AS how FROM pts AS x
 ), steps AS (
@@ -201,27 +218,35 @@ grouped AS (
     FROM cells AS c JOIN scales AS s ON s.gkey = c.gkey AND s.bucket = c.bucket
     GROUP BY 1, 2, 3, 4
 )
-SELECT g.gkey, g.labels, g.res_id, g.bucket, sum(g.dcount)::float8 AS count, sum(g.dsum) AS sum,
-       min(g.min) AS low, max(g.max) AS high, sum(g.dzero)::float8 AS zero_count,
-       max(g.zero_threshold) AS zero_threshold, min(g.ms) AS scale,
-       (SELECT jsonb_agg(jsonb_build_array(m.sign, m.idx, m.n))
-        FROM merged AS m WHERE m.gkey = g.gkey AND m.bucket = g.bucket AND m.n <> 0) AS cells
-FROM grouped AS g
-GROUP BY g.gkey, g.labels, g.res_id, g.bucket
+SELECT g.*, c.cells
+FROM (SELECT gkey, labels, res_id, bucket, sum(dcount)::float8 AS count, sum(dsum) AS sum,
+             min(min) AS low, max(max) AS high, sum(dzero)::float8 AS zero_count,
+             max(zero_threshold) AS zero_threshold, min(ms) AS scale
+      FROM grouped GROUP BY gkey, labels, res_id, bucket) AS g
+LEFT JOIN (SELECT gkey, bucket, jsonb_agg(jsonb_build_array(sign, idx, n)) AS cells
+           FROM merged WHERE n <> 0 GROUP BY 1, 2) AS c
+       ON c.gkey = g.gkey AND c.bucket = g.bucket
 ORDER BY g.gkey, g.bucket
 
 -- name: series_summary
--- Summaries cannot be merged: each group's step shows its newest point.
+-- Each series' newest point of the step; a group adds up their counts and sums and keeps
+-- every series' quantiles (merged in gateway.metrics.series: they cannot be added up).
 WITH steps AS (
     SELECT p.resource_id, p.scope_id, p.attributes_hash, p.time_unix_nano AS t,
            p.time_unix_nano / :width * :width AS bucket, p.count, p.sum, p.quantiles,
            p.quantile_values
     FROM @table@ AS p
     WHERE p.metric_id = ANY(:ids) AND p.time_unix_nano BETWEEN :lo AND :hi AND @where@
-), series AS MATERIALIZED (@series@), labeled AS MATERIALIZED (@labeled@)
-SELECT DISTINCT ON (l.gkey, s.bucket) l.gkey, l.labels, l.res_id, s.bucket, s.count, s.sum,
-       s.quantiles, s.quantile_values
-FROM steps AS s
+), series AS MATERIALIZED (@series@), labeled AS MATERIALIZED (@labeled@),
+newest AS (
+    SELECT DISTINCT ON (s.resource_id, s.scope_id, s.attributes_hash, s.bucket) s.*
+    FROM steps AS s
+    ORDER BY s.resource_id, s.scope_id, s.attributes_hash, s.bucket, s.t DESC
+)
+SELECT l.gkey, l.labels, l.res_id, s.bucket, sum(s.count)::float8 AS count, sum(s.sum) AS sum,
+       jsonb_agg(jsonb_build_array(s.quantiles, s.quantile_values)) AS quantile_sets
+FROM newest AS s
 JOIN labeled AS l ON l.resource_id = s.resource_id AND l.scope_key = coalesce(s.scope_id, -1)
                  AND l.attributes_hash = s.attributes_hash
-ORDER BY l.gkey, s.bucket, s.t DESC
+GROUP BY l.gkey, l.labels, l.res_id, s.bucket
+ORDER BY l.gkey, s.bucket

@@ -1,0 +1,142 @@
+-- Step series of gauges and sums (otel_metrics_data_points_number). Two ways to read the
+-- points into `per_series` (one row per series and step), and one way to merge them.
+
+-- name: of_metric
+p.metric_id = ANY(:ids)
+
+-- name: of_one_metric
+-- One descriptor: an equality, so that the series index returns the points presorted.
+p.metric_id = :id
+
+-- name: number_steps
+-- AVG, MIN, MAX, COUNT, SUM and LAST need no point order: hashed per (descriptor, series,
+-- step) in one pass, then merged per series and step, and the step's last value read back
+-- by its time when the aggregation wants it. The step comes from joining the steps
+-- (number_step_of): grouping on it, the planner estimates series x steps groups rather
+-- than one per point, so it hashes in parallel workers instead of sorting every point.
+-- Sums, minima and maxima not asked for are NULL (@total@, @low@, @high@).
+SELECT s.*, @last@ AS last, NULL::float8 AS increase
+FROM (SELECT b.resource_id, nullif(b.scope_key, -1) AS scope_id, b.attributes_hash, b.bucket,
+             sum(b.n) AS n, sum(b.total) AS total, min(b.low) AS low, max(b.high) AS high,
+             max(b.pt) AS pt, bool_or(m.aggregation_temporality_id = 1) AS delta
+      FROM (SELECT p.metric_id, p.resource_id, coalesce(p.scope_id, -1) AS scope_key,
+                   p.attributes_hash, step.bucket, count(*) AS n, @total@ AS total,
+                   @low@ AS low, @high@ AS high, max(p.time_unix_nano) AS pt
+            FROM otel_metrics_data_points_number AS p
+            JOIN @step_of@
+            WHERE @of_metric@ AND p.time_unix_nano BETWEEN :lo AND :hi AND @where@
+            GROUP BY 1, 2, 3, 4, 5) AS b
+      JOIN otel_metrics_dim AS m ON m.metric_id = b.metric_id
+      GROUP BY 1, 2, 3, 4) AS s
+
+-- name: number_step_of
+-- The step of a point p, as a join with the range's steps.
+generate_series(:lo::bigint / :width::bigint * :width, :hi::bigint / :width * :width,
+                :width) AS step(bucket)
+    ON step.bucket = p.time_unix_nano / :width * :width
+
+-- name: number_value
+coalesce(p.value_double, p.value_int::float8)
+
+-- name: number_last
+(SELECT coalesce(p.value_double, p.value_int::float8)
+ FROM otel_metrics_data_points_number AS p
+ WHERE p.time_unix_nano = s.pt AND @of_metric@ AND p.resource_id = s.resource_id
+   AND p.attributes_hash = s.attributes_hash AND p.scope_id IS NOT DISTINCT FROM s.scope_id
+ LIMIT 1)
+
+-- name: number_delta
+-- What a point adds: delta points their value; cumulative points the difference to the
+-- previous point of the series, or their whole value when a run starts (first point of a
+-- run that began in range, a new start time, a monotonic counter going down = reset);
+-- gauges the plain difference.
+CASE WHEN x.pv IS NULL OR x.temporality = 1 THEN @alone@
+     WHEN x.temporality = 2 AND x.st <> x.pst THEN x.v
+     WHEN x.temporality = 2 AND x.monotonic AND x.v < x.pv THEN x.v
+     ELSE x.v - x.pv END
+
+-- name: number_increases
+-- RATE and INCREASE: what each point adds (number_delta) needs the series' previous
+-- point, a window over each series in time order (the series index delivers the points
+-- presorted when the metric has one descriptor). The temporality and monotonicity are read
+-- once when the descriptors agree (else per point). Each series' first point in range is
+-- then compared with the series' last point before the range (number_look_back).
+WITH kinds AS (
+    SELECT count(DISTINCT (aggregation_temporality_id, is_monotonic)) = 1 AS uniform,
+           min(aggregation_temporality_id) AS temporality, bool_or(is_monotonic) AS monotonic
+    FROM otel_metrics_dim WHERE metric_id = ANY(:ids)
+), pts AS (
+    SELECT p.resource_id, coalesce(p.scope_id, -1) AS scope_key, p.attributes_hash,
+           p.time_unix_nano AS t, p.start_time_unix_nano AS st,
+           coalesce(p.value_double, p.value_int::float8) AS v,
+           CASE WHEN (SELECT uniform FROM kinds) THEN (SELECT temporality FROM kinds)
+                ELSE (SELECT m.aggregation_temporality_id FROM otel_metrics_dim AS m
+                      WHERE m.metric_id = p.metric_id) END AS temporality,
+           CASE WHEN (SELECT uniform FROM kinds) THEN (SELECT monotonic FROM kinds)
+                ELSE (SELECT m.is_monotonic FROM otel_metrics_dim AS m
+                      WHERE m.metric_id = p.metric_id) END AS monotonic
+    FROM otel_metrics_data_points_number AS p
+    WHERE @of_metric@ AND p.time_unix_nano BETWEEN :lo AND :hi AND @where@
+), sums AS MATERIALIZED (
+    SELECT x.resource_id, x.scope_key, x.attributes_hash, x.bucket, count(*) AS n,
+           sum(x.d) AS increase, max(x.t) AS pt
+    FROM (SELECT x.resource_id, x.scope_key, x.attributes_hash, x.t / :width * :width AS bucket,
+                 x.t, @delta@ AS d
+          FROM (SELECT pts.*, lag(pts.v) OVER w AS pv, lag(pts.st) OVER w AS pst FROM pts
+                WINDOW w AS (PARTITION BY pts.resource_id, pts.scope_key, pts.attributes_hash
+                             ORDER BY pts.t)) AS x
+          OFFSET 0) AS x
+    GROUP BY 1, 2, 3, 4
+), firsts AS (
+    SELECT f.*, @look_back@ AS fix
+    FROM (SELECT resource_id, scope_key, attributes_hash, min(bucket) AS bucket
+          FROM sums GROUP BY 1, 2, 3) AS f
+)
+SELECT s.resource_id, nullif(s.scope_key, -1) AS scope_id, s.attributes_hash, s.bucket, s.n,
+       NULL::float8 AS total, NULL::float8 AS low, NULL::float8 AS high, s.pt,
+       NULL::boolean AS delta, NULL::float8 AS last, s.increase + coalesce(f.fix, 0) AS increase
+FROM sums AS s
+LEFT JOIN firsts AS f USING (resource_id, scope_key, attributes_hash, bucket)
+
+-- name: number_look_back
+-- What a series' first point in range (a) adds once compared with the series' last point
+-- in the :look_back before the range (b), minus what it added without it.
+(SELECT (@delta@) - (@delta_alone@)
+ FROM (SELECT a.v, b.v AS pv, a.st, b.st AS pst, m.aggregation_temporality_id AS temporality,
+              m.is_monotonic AS monotonic
+       FROM (SELECT p.metric_id, p.start_time_unix_nano AS st,
+                    coalesce(p.value_double, p.value_int::float8) AS v
+             FROM otel_metrics_data_points_number AS p
+             WHERE @of_metric@ AND p.resource_id = f.resource_id
+               AND coalesce(p.scope_id, -1) = f.scope_key
+               AND p.attributes_hash = f.attributes_hash AND p.time_unix_nano >= :lo
+             ORDER BY p.time_unix_nano
+             LIMIT 1) AS a
+       JOIN otel_metrics_dim AS m ON m.metric_id = a.metric_id
+       CROSS JOIN (SELECT coalesce(p.value_double, p.value_int::float8) AS v,
+                          p.start_time_unix_nano AS st
+                   FROM otel_metrics_data_points_number AS p
+                   WHERE @of_metric@ AND p.resource_id = f.resource_id
+                     AND coalesce(p.scope_id, -1) = f.scope_key
+                     AND p.attributes_hash = f.attributes_hash
+                     AND p.time_unix_nano < :lo AND p.time_unix_nano >= :lo - :look_back
+                   ORDER BY p.time_unix_nano DESC
+                   LIMIT 1) AS b) AS x)
+
+-- name: number_alone
+-- What a point adds without a previous one: a delta point its value, a cumulative point
+-- its value when its run began in range.
+CASE WHEN x.temporality = 1 THEN x.v
+     WHEN x.temporality = 2 AND x.st > 0 AND x.st >= :lo THEN x.v ELSE 0 END
+
+-- name: series_number
+WITH per_series AS MATERIALIZED (@per_series@),
+series AS MATERIALIZED (@series@), labeled AS MATERIALIZED (@labeled@)
+SELECT l.gkey, l.labels, l.res_id, s.bucket, sum(s.n)::float8 AS n, sum(s.total) AS total,
+       min(s.low) AS low, max(s.high) AS high, sum(s.last) AS last,
+       sum(s.increase) AS increase, bool_or(s.delta) AS delta
+FROM per_series AS s
+JOIN labeled AS l ON l.resource_id = s.resource_id AND l.scope_key = coalesce(s.scope_id, -1)
+                 AND l.attributes_hash = s.attributes_hash
+GROUP BY l.gkey, l.labels, l.res_id, s.bucket
+ORDER BY l.gkey, s.bucket

@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import orjson
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
@@ -32,17 +34,31 @@ class GraphQLApp(GraphQL):
         super().__init__(schema.SCHEMA, graphql_ide="graphiql", allow_queries_via_get=True)
         self.state = state
 
+    def encode_json(self, data: object) -> str | bytes:
+        """orjson (responses of thousands of values), or json where orjson refuses a
+        value (an integer beyond 64 bits in a JSON scalar)."""
+        try:
+            return orjson.dumps(data)
+        except TypeError:
+            return super().encode_json(data)
+
     async def get_context(self, request: Any, response: Any) -> context.Context:
         return context.Context.create(self.state["pool"], request, response)
 
 
-def create_app(database_url: str, db_schema: str, *, pool_size: int = 10) -> Starlette:
+def create_app(database_url: str, db_schema: str, *, pool_size: int = 10,
+               statement_timeout_ms: int = db.STATEMENT_TIMEOUT_MS) -> Starlette:
     """The app; its pool opens at startup and closes at shutdown."""
     state: dict[str, Any] = {}
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        state["pool"] = await db.create_pool(database_url, db_schema, max_size=pool_size)
+        state["pool"] = await db.create_pool(database_url, db_schema, max_size=pool_size,
+                                             statement_timeout_ms=statement_timeout_ms)
+        # What exists now (modules, the schema, the pool) lives as long as the process:
+        # out of the collector's generations, it is not rescanned by every full collection
+        # that a large response's many short-lived objects trigger.
+        gc.freeze()
         try:
             yield
         finally:
@@ -64,7 +80,7 @@ def create_app(database_url: str, db_schema: str, *, pool_size: int = 10) -> Sta
             Route("/healthz", healthz),
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
         ],
-        middleware=[Middleware(GZipMiddleware, minimum_size=1024)],
+        middleware=[Middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)],
         lifespan=lifespan,
     )
 
@@ -73,6 +89,7 @@ def run(settings: Settings) -> None:
     """Serve the gateway on settings.host:settings.gateway_port until stopped."""
     import uvicorn
 
-    app = create_app(settings.database_url, settings.schema)
+    app = create_app(settings.database_url, settings.schema,
+                     statement_timeout_ms=settings.statement_timeout * 1000)
     uvicorn.run(app, host=settings.host, port=settings.gateway_port,
                 log_level=settings.log_level.lower(), access_log=False)

@@ -7,18 +7,25 @@ import strawberry
 from gateway import enums, filters, inputs, pagination, resources, scalars, sqlparts
 
 SQL = resources.SQL
-SAMPLE_ROWS = 10_000
-# Attribute table prefixes of each scope; metric points have one per point kind.
+SAMPLE_ROWS = 10_000        # newest rows of a JSONB catch-all looked at for keys and values
+SCAN_VALUES = 10_000        # distinct values of a promoted key looked at for a `prefix`
+# Attribute table prefixes of each scope with their owners' first key column (rising with
+# time: the newest rows have the highest); metric points have one table per point kind.
 TABLES = {
-    enums.AttributeScope.SPAN: ("otel_span_attrs",),
-    enums.AttributeScope.RESOURCE: ("otel_resource_attrs",),
-    enums.AttributeScope.SCOPE: ("otel_scope_attrs",),
-    enums.AttributeScope.EVENT: ("otel_span_event_attrs",),
-    enums.AttributeScope.LOG: ("otel_log_attrs",),
+    enums.AttributeScope.SPAN: (("otel_span_attrs", "span_pk"),),
+    enums.AttributeScope.RESOURCE: (("otel_resource_attrs", "resource_id"),),
+    enums.AttributeScope.SCOPE: (("otel_scope_attrs", "scope_id"),),
+    enums.AttributeScope.EVENT: (("otel_span_event_attrs", "span_pk"),),
+    enums.AttributeScope.LOG: (("otel_log_attrs", "log_pk"),),
     enums.AttributeScope.METRIC: tuple(
-        f"otel_metric_{kind}_attrs" for kind in ("number", "histogram", "exp_histogram", "summary")
+        (f"otel_metric_{kind}_attrs", "point_pk")
+        for kind in ("number", "histogram", "exp_histogram", "summary")
     ),
 }
+# typed tables listed by attributeValues, with how a value becomes JSON
+TYPED = ("string", "int", "double", "bool", "bytes")
+_VALUE_JSON = {"string": "to_jsonb(d.value)", "int": "to_jsonb(d.value)",
+               "double": "otel_double_to_json(d.value)", "bool": "to_jsonb(d.value)"}
 
 
 @strawberry.type
@@ -47,37 +54,56 @@ class Query:
             rows = await info.context.db.fetch(sql, *bounds)
         return [Service(name=r["service_name"], namespace=r["service_namespace"]) for r in rows]
 
-    @strawberry.field(description="Attribute keys of a scope; JSONB-stored keys are sampled "
-                                  f"from up to {SAMPLE_ROWS} rows.")
+    @strawberry.field(description=(
+        "Attribute keys of a scope, by name. Promoted keys (stored in typed tables) are all "
+        f"listed; keys stored only in JSONB are those of the newest {SAMPLE_ROWS:,} rows of "
+        "each table of the scope."))
     async def attribute_keys(self, info: strawberry.Info, scope: enums.AttributeScope,
                              prefix: str | None = None,
                              first: int | None = 100) -> list[AttributeKey]:
         limit = pagination.page_size(first, 100)
         db = info.context.db
         keys: dict[str, bool] = {}
-        for table in TABLES[scope]:
-            slots = {"prefix": table}
-            promoted = await db.fetch(sqlparts.numbered(SQL.promoted_keys, ["prefix", "limit"],
-                                                        slots), prefix or "", limit)
+        for table, pk in TABLES[scope]:
+            key_ids = " UNION ".join(SQL.typed_key_ids.replace("@table@", f"{table}_{kind}")
+                                     for kind in TYPED)
+            promoted = await db.fetch(sqlparts.numbered(
+                SQL.promoted_keys, ["prefix", "limit"], {"key_ids": key_ids}),
+                prefix or "", limit)
             other = await db.fetch(sqlparts.numbered(
-                SQL.other_keys, ["prefix", "limit", "sample"], slots), prefix or "", limit,
-                SAMPLE_ROWS)
+                SQL.other_keys, ["prefix", "limit", "sample"], {"prefix": table, "pk": pk}),
+                prefix or "", limit, SAMPLE_ROWS)
             for r in promoted:
                 keys[r["key"]] = True
             for r in other:
                 keys.setdefault(r["key"], False)
         return [AttributeKey(key=k, promoted=keys[k]) for k in sorted(keys)[:limit]]
 
-    @strawberry.field(description="Distinct values of one attribute key (string values can be "
-                                  "narrowed by `prefix`).")
+    @strawberry.field(description=(
+        "Distinct values of one attribute key, in order (string values can be narrowed by "
+        "`prefix`). Values stored in typed tables are read from their index: all of them, "
+        f"or with `prefix` those among the first {SCAN_VALUES:,} distinct values; values "
+        f"stored in JSONB are those of the newest {SAMPLE_ROWS:,} rows of each table of "
+        "the scope."))
     async def attribute_values(self, info: strawberry.Info, scope: enums.AttributeScope,
                                key: str, prefix: str | None = None,
                                first: int | None = 100) -> list[scalars.JSON]:
         limit = pagination.page_size(first, 100)
+        db = info.context.db
+        key_id = (await filters.key_ids(db, [inputs.AttributeFilter(key=key)])).get(key)
         values: list[scalars.JSON] = []
-        for table in TABLES[scope]:
-            sql = sqlparts.numbered(SQL.attribute_values, ["key", "prefix", "limit", "sample"],
-                                    {"prefix": table})
-            rows = await info.context.db.fetch(sql, key, prefix or "", limit, SAMPLE_ROWS)
+        for table, pk in TABLES[scope]:
+            stmt = sqlparts.Statement()
+            parts = [stmt.render(SQL.typed_values, {
+                "table": f"{table}_{kind}", "json": json,
+                "match": stmt.render(SQL.value_prefix, prefix=prefix) if prefix else "true"},
+                key_id=key_id, scan=SCAN_VALUES if prefix else limit, limit=limit)
+                for kind, json in _VALUE_JSON.items()
+                if key_id is not None and (kind == "string" or not prefix)]
+            parts.append(stmt.render(SQL.other_values, {"prefix": table, "pk": pk},
+                                     key=key, sample=SAMPLE_ROWS))
+            sql = stmt.render(SQL.attribute_values, {"parts": " UNION ".join(parts)},
+                              prefix=prefix or "", limit=limit)
+            rows = await db.fetch(sql, *stmt.params)
             values += [r["v"] for r in rows if r["v"] not in values]
         return values[:limit]

@@ -37,20 +37,26 @@ class SemanticType(enum.Enum):
     AZURE = "azure"
 
 
-@strawberry.enum
+@strawberry.enum(description=(
+    "How an attribute filter tests a key. Only the negations (NEQ, NOT_IN, NOT_EXISTS) "
+    "match items without the key, as label matchers do in PromQL and LogQL."))
 class AttributeOp(enum.Enum):
-    EQ = "EQ"
-    NEQ = "NEQ"
+    EQ = strawberry.enum_value("EQ", description="Equal to `value`; numbers as numbers.")
+    NEQ = strawberry.enum_value("NEQ", description=(
+        "Not EQ, including items without the key; add an EXISTS filter to require it."))
     GT = "GT"
     GTE = "GTE"
     LT = "LT"
     LTE = "LTE"
-    IN = "IN"
-    NOT_IN = "NOT_IN"
+    IN = strawberry.enum_value("IN", description="Equal to one of `values`.")
+    NOT_IN = strawberry.enum_value("NOT_IN", description=(
+        "Not IN, including items without the key; add an EXISTS filter to require it."))
     EXISTS = "EXISTS"
     NOT_EXISTS = "NOT_EXISTS"
-    CONTAINS = "CONTAINS"
-    REGEX = "REGEX"
+    CONTAINS = strawberry.enum_value("CONTAINS", description=(
+        "A string value contains `value`, or an array value has it as an element."))
+    REGEX = strawberry.enum_value("REGEX", description=(
+        "A string value matches the POSIX regular expression `value`."))
 
 
 @strawberry.enum

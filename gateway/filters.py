@@ -6,33 +6,21 @@ JSONB-stored keys) and semantic types. The signal modules add their own columns.
 
 from __future__ import annotations
 
-import decimal
-import math
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from gateway import enums, errors, inputs, semantic, sqlparts
+from gateway import attrsets, enums, errors, inputs, semantic, sqlparts
 from ollygraph import settings
 from ollygraph.sql import Queries
 
 SQL = Queries(Path(__file__).with_name("sql"))
 MAX_NS = 2**63 - 1
-_TYPED = ("string", "int", "double", "bool", "bytes")
-_COMPARE = {enums.AttributeOp.GT: ">", enums.AttributeOp.GTE: ">=",
-            enums.AttributeOp.LT: "<", enums.AttributeOp.LTE: "<="}
 Scope = enums.AttributeScope
 Op = enums.AttributeOp
-
-
-class Target(NamedTuple):
-    """Where one scope's attributes live, and how they join to the filtered row."""
-
-    prefix: str                 # otel_<owner>_attrs
-    outer: str                  # owner columns of the filtered row ({a} = its alias)
-    inner: str                  # the same columns in the attribute tables
-    partition: str | None       # partition column of the attribute tables
-
+KeyIds = attrsets.KeyIds
+Target = attrsets.Target
 
 _SPAN_OWNER = "{a}.span_pk, {a}.start_time_unix_nano"
 _SPAN_INNER = "a.span_pk, a.start_time_unix_nano"
@@ -78,6 +66,21 @@ def time_bounds(time_range: inputs.TimeRange | None) -> tuple[int, int] | None:
     return lo, hi
 
 
+def between(stmt: sqlparts.Statement, sql_from: str, sql_to: str,
+            bounds: tuple[int | None, int | None] | None) -> list[str]:
+    """`sql_from` (>= :v) and `sql_to` (<= :v) rendered for each bound given."""
+    if bounds is None:
+        return []
+    pairs = zip((sql_from, sql_to), bounds, strict=True)
+    return [stmt.render(sql, v=v) for sql, v in pairs if v is not None]
+
+
+def duration_bounds(flt: Any) -> tuple[int | None, int | None]:
+    """A filter's minDurationMs / maxDurationMs in nanoseconds (None where not given)."""
+    return (duration_ns(flt.min_duration_ms, "minDurationMs"),
+            duration_ns(flt.max_duration_ms, "maxDurationMs"))
+
+
 def duration_ns(ms: float | None, what: str) -> int | None:
     if ms is None:
         return None
@@ -86,115 +89,42 @@ def duration_ns(ms: float | None, what: str) -> int | None:
     return int(ms * 1_000_000)
 
 
-def _typed_values(value: Any) -> list[tuple[str, Any]]:
-    """The typed tables a JSON value can be stored in, with the value in that type."""
-    if isinstance(value, bool):
-        return [("bool", value)]
-    if isinstance(value, int):
-        out = [("double", float(value))]
-        return [("int", value), *out] if -MAX_NS - 1 <= value <= MAX_NS else out
-    if isinstance(value, float):
-        out = [("double", value)]
-        if value.is_integer() and abs(value) < 2**63:
-            out.insert(0, ("int", int(value)))
-        return out
-    if isinstance(value, str):
-        return [("string", value)]
-    return []
+async def key_ids(db: Any, attributes: Iterable[inputs.AttributeFilter] | None) -> KeyIds:
+    """The registered key ids of the filters' keys (one statement; none without filters).
+
+    Resolving them first lets the planner see each typed-table condition as a constant
+    `key_id` and skip the typed tables of keys that were never promoted."""
+    names = sorted({flt.key for flt in attributes or () if flt.key})
+    if not names:
+        return {}
+    rows = await db.fetch(sqlparts.numbered(SQL.key_ids, ["keys"]), names)
+    return {r["key"]: r["key_id"] for r in rows}
 
 
-class _Sets:
-    """The owner sets (SELECT ... UNION ALL SELECT ...) of one attribute filter."""
+class Match(NamedTuple):
+    """An attribute filter as owner sets: the rows among them match, or with `negate` the
+    rows not among them (NOT_EXISTS, NEQ and NOT_IN are the complements of EXISTS, EQ and
+    IN: they also match rows without the key)."""
 
-    def __init__(self, stmt: sqlparts.Statement, target: Target, key: str,
-                 bounds: tuple[int, int] | None) -> None:
-        self.stmt, self.target, self.key, self.bounds = stmt, target, key, bounds
-        self.parts: list[str] = []
+    sets: attrsets.Sets
+    negate: bool
 
-    def _bounds(self) -> str:
-        if self.bounds is None or self.target.partition is None:
-            return "true"
-        return self.stmt.render(SQL.attr_bounds, {"partition": self.target.partition},
-                                lo=self.bounds[0], hi=self.bounds[1])
+    def condition(self, alias: str) -> str:
+        return self.sets.condition(alias, self.negate)
 
-    def typed(self, kind: str, pred: str, op: str = "=", **binds: Any) -> None:
-        pred_sql = self.stmt.render(SQL[pred], {"op": op}, **binds)
-        self.parts.append(self.stmt.render(SQL.attr_typed_set, {
-            "inner": self.target.inner, "table": f"{self.target.prefix}_{kind}",
-            "bounds": self._bounds(), "pred": pred_sql}, key=self.key))
+    def probe(self, alias: str) -> str:
+        return self.sets.probe(alias, self.negate)
 
-    def other(self, pred: str, op: str = "=", **binds: Any) -> None:
-        x = self.stmt.render(SQL.json_value, key=self.key) if "@x@" in SQL[pred] else ""
-        pred_sql = self.stmt.render(SQL[pred], {"op": op, "x": x}, **binds)
-        self.parts.append(self.stmt.render(SQL.attr_other_set, {
-            "inner": self.target.inner, "table": f"{self.target.prefix}_other",
-            "bounds": self._bounds(), "pred": pred_sql}, key=self.key))
-
-    def condition(self, alias: str, negate: bool = False) -> str:
-        fragment = SQL.owner_not_in if negate else SQL.owner_in
-        sets = " UNION ALL ".join(self.parts) if self.parts else "SELECT NULL WHERE false"
-        return self.stmt.render(fragment, {"outer": self.target.outer.format(a=alias),
-                                           "sets": sets})
+    @property
+    def can_start(self) -> bool:
+        """Whether a search can start from these sets: index lookups by value (EQ, IN) of
+        an owner partitioned like the spans or logs (not a resource or a scope)."""
+        return not self.negate and self.sets.indexed and self.sets.target.partition is not None
 
 
-def _exists_sets(sets: _Sets) -> _Sets:
-    for kind in _TYPED:
-        sets.typed(kind, "pred_true")
-    sets.other("pred_true")
-    return sets
-
-
-def _membership_sets(sets: _Sets, values: list[Any]) -> _Sets:
-    by_kind: dict[str, list[Any]] = {}
-    for value in values:
-        for kind, typed in _typed_values(value):
-            by_kind.setdefault(kind, []).append(typed)
-    for kind, typed in by_kind.items():
-        sets.typed(kind, "pred_in", v=typed)
-    forms = [_tagged_forms(value) for value in values]
-    if all(forms):
-        contained = [{sets.key: form} for group in forms for form in group]
-        sets.other("json_in_indexed", v=list(values), c=contained)
-    else:
-        sets.other("json_in", v=list(values))
-    return sets
-
-
-def _tagged_forms(value: Any) -> list[dict[str, Any]]:
-    """The stored (tagged AnyValue) forms whose plain JSON equals the scalar `value`, for
-    an index-friendly containment test; empty for values that have none (arrays, maps)."""
-    if isinstance(value, bool):
-        return [{"boolValue": value}]
-    if isinstance(value, float) and not math.isfinite(value):
-        return []
-    if isinstance(value, (int, float)):
-        forms: list[dict[str, Any]] = [{"doubleValue": value}]
-        if isinstance(value, int) or (value.is_integer() and abs(value) < 2**63):
-            forms.append({"intValue": str(int(value))})
-        return forms
-    if isinstance(value, str):
-        return [{"stringValue": value}, {"bytesValue": value}, {"doubleValue": value}]
-    return []
-
-
-def _compare_sets(sets: _Sets, op: enums.AttributeOp, value: Any) -> _Sets:
-    symbol = _COMPARE[op]
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise errors.UserError(f"attribute filter {op.name} needs a number or a string value")
-    if isinstance(value, str):
-        sets.typed("string", "pred_compare", symbol, v=value)
-        sets.other("json_compare_string", symbol, v=value)
-    else:
-        number = decimal.Decimal(str(value))
-        sets.typed("int", "pred_compare_numeric", symbol, v=number)
-        sets.typed("double", "pred_compare", symbol, v=float(value))
-        sets.other("json_compare_number", symbol, v=number)
-    return sets
-
-
-def attribute_condition(stmt: sqlparts.Statement, flt: inputs.AttributeFilter, signal: str,
-                        alias: str, bounds: tuple[int, int] | None) -> str:
-    """SQL that holds for the rows (alias `alias`) whose attributes satisfy `flt`."""
+def attribute_match(stmt: sqlparts.Statement, flt: inputs.AttributeFilter, signal: str,
+                    bounds: tuple[int, int] | None, keys: KeyIds | None = None) -> Match:
+    """`flt` on the attributes of `signal`'s rows; `keys` from `key_ids`, if resolved."""
     scope = flt.scope or DEFAULT_SCOPE[signal]
     target = TARGETS[signal].get(scope)
     if target is None:
@@ -204,58 +134,48 @@ def attribute_condition(stmt: sqlparts.Statement, flt: inputs.AttributeFilter, s
     if not flt.key:
         raise errors.UserError("attribute filter needs a key")
     op = flt.op
-
-    def new() -> _Sets:
-        return _Sets(stmt, target, flt.key, bounds)
-
+    sets = attrsets.Sets(SQL, stmt, target, flt.key, bounds, keys)
     if op in (Op.EXISTS, Op.NOT_EXISTS):
-        return _exists_sets(new()).condition(alias, negate=op is Op.NOT_EXISTS)
+        return Match(attrsets.exists(sets), op is Op.NOT_EXISTS)
     if op in (Op.IN, Op.NOT_IN):
         values = flt.values if flt.values is not None else (
             flt.value if isinstance(flt.value, list) else None)
         if not values:
             raise errors.UserError(f"attribute filter {op.name} needs a non-empty `values` list")
-        if op is Op.IN:
-            return _membership_sets(new(), values).condition(alias)
-        return sqlparts.conjunction([_exists_sets(new()).condition(alias),
-                                     _membership_sets(new(), values).condition(alias, True)])
+        return Match(attrsets.membership(sets, values), op is Op.NOT_IN)
     value = flt.value
     if value is None:
         raise errors.UserError(f"attribute filter {op.name} on {flt.key!r} needs a `value`")
-    if op is Op.EQ:
-        return _membership_sets(new(), [value]).condition(alias)
-    if op is Op.NEQ:
-        return sqlparts.conjunction([_exists_sets(new()).condition(alias),
-                                     _membership_sets(new(), [value]).condition(alias, True)])
-    if op in _COMPARE:
-        return _compare_sets(new(), op, value).condition(alias)
-    sets = new()
+    if op in (Op.EQ, Op.NEQ):
+        return Match(attrsets.membership(sets, [value]), op is Op.NEQ)
+    if op in attrsets.COMPARE:
+        return Match(attrsets.compare(sets, op, value), False)
     if op is Op.CONTAINS:
-        if isinstance(value, str):
-            sets.typed("string", "pred_contains", v=value)
-        sets.other("json_contains", v=value, s=value if isinstance(value, str) else None)
-        return sets.condition(alias)
-    if not isinstance(value, str):
-        raise errors.UserError("attribute filter REGEX needs a string value")
-    sets.typed("string", "pred_regex", v=value)
-    sets.other("json_regex", v=value)
-    return sets.condition(alias)
+        return Match(attrsets.contains(sets, value), False)
+    return Match(attrsets.regex(sets, value), False)
 
 
-def semantic_condition(stmt: sqlparts.Statement, semantic_type: enums.SemanticType,
-                       alias: str, bounds: tuple[int, int] | None) -> str:
-    """SQL that holds for spans with an attribute key of `semantic_type`'s prefixes."""
+def attribute_condition(stmt: sqlparts.Statement, flt: inputs.AttributeFilter, signal: str,
+                        alias: str, bounds: tuple[int, int] | None,
+                        keys: KeyIds | None = None) -> str:
+    """SQL that holds for the rows (alias `alias`) whose attributes satisfy `flt`."""
+    return attribute_match(stmt, flt, signal, bounds, keys).condition(alias)
+
+
+def semantic_sets(stmt: sqlparts.Statement, semantic_type: enums.SemanticType,
+                  bounds: tuple[int, int] | None) -> attrsets.Sets:
+    """The spans with an attribute key of `semantic_type`'s prefixes."""
     target = TARGETS["span"][Scope.SPAN]
-    sets = _Sets(stmt, target, "", bounds)
+    sets = attrsets.Sets(SQL, stmt, target, "", bounds)
+    sets.indexed = False
     prefixes = semantic.prefixes(semantic_type)
-    for kind in _TYPED:
+    slots = {"inner": target.inner, "bounds": sets.bounds_sql(), "match": "@match@"}
+    for kind in attrsets.TYPED:
         sets.parts.append(stmt.render(SQL.semantic_typed_set, {
-            "inner": target.inner, "table": f"{target.prefix}_{kind}",
-            "bounds": sets._bounds()}, prefixes=prefixes))
+            **slots, "table": f"{target.prefix}_{kind}"}, prefixes=prefixes))
     sets.parts.append(stmt.render(SQL.semantic_other_set, {
-        "inner": target.inner, "table": f"{target.prefix}_other", "bounds": sets._bounds()},
-        prefixes=prefixes))
-    return sets.condition(alias)
+        **slots, "table": f"{target.prefix}_other"}, prefixes=prefixes))
+    return sets
 
 
 def service_condition(stmt: sqlparts.Statement, column: str, service: str) -> str:

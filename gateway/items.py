@@ -1,37 +1,68 @@
 """`Item`: what spans and log records share: attributes through the request's loader,
-their resource, scope, service, flags and dropped count."""
+their resource, scope, service, flags and dropped count.
+
+A list of items resolves the parts of them its selection needs (attributes, a span's
+events and links) with one batched load per part before the list is returned
+(`prefetch`), so that each item's fields then resolve without awaiting. An item reached
+otherwise (`span(...)`, `log.span`) loads a part when one of its fields asks for it.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar, NamedTuple, TypeVar
 
 import strawberry
 
-from gateway import attributes, resources, rows, scalars
+from gateway import attributes, resources, rows, scalars, selection
+
+T = TypeVar("T", bound="Item")
+
+
+class Part(NamedTuple):
+    """A part of an item held in attribute `slot` (None until loaded), loaded by
+    `loader(context)` with the item's `owner` key when one of `fields` is selected."""
+
+    slot: str
+    fields: frozenset[str]
+    loader: Callable[[Any], Any]
 
 
 @strawberry.type
 class Item(rows.Row):
-    """A span or log record; subclasses say which loader holds their attributes."""
+    """A span or log record; subclasses say which loaders hold their parts."""
 
-    def attribute_loader(self, info: strawberry.Info) -> Any:
-        raise NotImplementedError
+    PARTS: ClassVar[tuple[Part, ...]] = ()
+    attrs: strawberry.Private[dict[str, Any] | None] = None
 
     @property
     def owner(self) -> tuple[int, int]:
         raise NotImplementedError
 
-    async def _attrs(self, info: strawberry.Info) -> dict[str, Any]:
-        return await self.attribute_loader(info).load(self.owner) or {}
+    def _part(self, info: strawberry.Info, slot: str, then: Callable[[Any], Any]) -> Any:
+        """then(part): at once when the part is loaded, else an awaitable."""
+        value = getattr(self, slot)
+        if value is not None:
+            return then(value)
+        part = next(p for p in self.PARTS if p.slot == slot)
+
+        async def load() -> Any:
+            loaded = await part.loader(info.context).load(self.owner)
+            setattr(self, slot, loaded if loaded is not None else _empty(slot))
+            return then(getattr(self, slot))
+
+        return load()
+
+    def _with_attrs(self, info: strawberry.Info, then: Callable[[dict[str, Any]], Any]) -> Any:
+        return self._part(info, "attrs", then)
 
     @strawberry.field(description="All attributes as one JSON object, or only `keys`.")
-    async def attributes(self, info: strawberry.Info,
-                         keys: list[str] | None = None) -> scalars.JSON:
-        return attributes.select(await self._attrs(info), keys)
+    def attributes(self, info: strawberry.Info, keys: list[str] | None = None) -> scalars.JSON:
+        return self._with_attrs(info, lambda attrs: attributes.select(attrs, keys))
 
     @strawberry.field
-    async def attribute(self, info: strawberry.Info, key: str) -> scalars.JSON | None:
-        return (await self._attrs(info)).get(key)
+    def attribute(self, info: strawberry.Info, key: str) -> scalars.JSON | None:
+        return self._with_attrs(info, lambda attrs: attrs.get(key))
 
     @strawberry.field(description="service.name of the resource.")
     def service(self) -> str | None:
@@ -54,3 +85,21 @@ class Item(rows.Row):
     @strawberry.field
     def dropped_attributes_count(self) -> int:
         return self.row["dropped_attributes_count"]
+
+
+def _empty(slot: str) -> Any:
+    return {} if slot == "attrs" else []
+
+
+async def prefetch(info: strawberry.Info, items: Sequence[T], *path: str) -> Sequence[T]:
+    """Load the parts of `items` selected under the current field (and `path` below it):
+    one batched load per part, none per item. Returns `items`."""
+    if not items:
+        return items
+    wanted = selection.names(info, *path)
+    pending = [(part, part.loader(info.context).load_many([item.owner for item in items]))
+               for part in type(items[0]).PARTS if wanted & part.fields]
+    for part, future in pending:
+        for item, value in zip(items, await future, strict=True):
+            setattr(item, part.slot, value if value is not None else _empty(part.slot))
+    return items

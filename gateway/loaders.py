@@ -27,6 +27,16 @@ class KeyedLoader(DataLoader):
         self.db, self.sql, self.params, self.many = db, sql, params, many
         self.shape = shape or (lambda row: row)
 
+    async def load_many(self, keys: Sequence[Hashable]) -> list[Any]:  # type: ignore[override]
+        """The results of `keys`, in order, batched like `load`. Cheaper than the base
+        class's gather over one future per key: the futures of one batch settle together,
+        so awaiting each pending one in turn suspends about once per batch."""
+        futures = [self.load(key) for key in keys]
+        for future in futures:
+            if not future.done():
+                await future
+        return [future.result() for future in futures]
+
     async def batch_load_fn(self, keys: Sequence[Hashable]) -> list[Any]:
         rows = await self.db.fetch(self.sql, *self.params(keys))
         results: list[Any] = [[] for _ in keys] if self.many else [None] * len(keys)

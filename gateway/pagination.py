@@ -16,7 +16,7 @@ from typing import Any, Generic, TypeVar
 
 import strawberry
 
-from gateway import errors
+from gateway import errors, items
 
 MAX_FIRST = 100
 T = TypeVar("T")
@@ -69,13 +69,28 @@ class Edge(Generic[T]):
 
 @strawberry.type
 class Connection(Generic[T]):
-    edges: list[Edge[T]]
-    page_info: PageInfo
+    edge_list: strawberry.Private[list[Edge[T]]]
+    page: strawberry.Private[PageInfo]
     count: strawberry.Private[Callable[[], Awaitable[int]]]
 
+    async def _nodes(self, info: strawberry.Info, *path: str) -> list[T]:
+        nodes = [edge.node for edge in self.edge_list]
+        if nodes and isinstance(nodes[0], items.Item):
+            await items.prefetch(info, nodes, *path)
+        return nodes
+
     @strawberry.field
-    def nodes(self) -> list[T]:
-        return [edge.node for edge in self.edges]
+    async def edges(self, info: strawberry.Info) -> list[Edge[T]]:
+        await self._nodes(info, "node")
+        return self.edge_list
+
+    @strawberry.field
+    def page_info(self) -> PageInfo:
+        return self.page
+
+    @strawberry.field
+    async def nodes(self, info: strawberry.Info) -> list[T]:
+        return await self._nodes(info)
 
     @strawberry.field(description="Rows matching the filter; counted only when selected.")
     async def total_count(self) -> int:
@@ -89,8 +104,8 @@ def build(rows: list[Any], limit: int, after: str | None, cursor: Callable[[Any]
     rows = rows[:limit]
     edges = [Edge(cursor=cursor(row), node=node(row)) for row in rows]
     return Connection(
-        edges=edges,
-        page_info=PageInfo(has_next_page=has_next, has_previous_page=after is not None,
+        edge_list=edges,
+        page=PageInfo(has_next_page=has_next, has_previous_page=after is not None,
                            start_cursor=edges[0].cursor if edges else None,
                            end_cursor=edges[-1].cursor if edges else None),
         count=count)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import strawberry
 
@@ -54,13 +55,18 @@ def attributes_sql(prefix: str, pk: str, part: str) -> str:
     return owned_sql(prefix, (pk, part), part, source, "src.k", ["pks", "parts", "lo", "hi"])
 
 
+def _dimension(database: db.Db, prefix: str, source: str, column: str,
+               shape: Any) -> loaders.KeyedLoader:
+    """id -> the dimension row with its attributes (one statement per batch)."""
+    sql = owned_sql(prefix, (column,), None, source, "src.k", ["ids"])
+    return loaders.KeyedLoader(database, sql, lambda keys: [list(keys)], shape=shape)
+
+
 class Loaders:
     """resources: resource_id -> Resource | None; scopes: scope_id -> Scope | None."""
 
     def __init__(self, database: db.Db) -> None:
-        self.resources = loaders.KeyedLoader(
-            database, sqlparts.numbered(SQL.resources_by_id, ["ids"]), lambda keys: [list(keys)],
-            shape=Resource.from_row)
-        self.scopes = loaders.KeyedLoader(
-            database, sqlparts.numbered(SQL.scopes_by_id, ["ids"]), lambda keys: [list(keys)],
-            shape=Scope.from_row)
+        self.resources = _dimension(database, "otel_resource_attrs", SQL.resources_by_id,
+                                    "resource_id", Resource.from_row)
+        self.scopes = _dimension(database, "otel_scope_attrs", SQL.scopes_by_id, "scope_id",
+                                 Scope.from_row)

@@ -25,6 +25,17 @@ class Row:
 
 @strawberry.type
 class Dimension(Row):
+    """`row`: the dimension's columns and `attributes`, its merged attribute map."""
+
+    @classmethod
+    def from_row(cls, row: Any) -> Any:
+        """From a row of `owned_attributes` (gateway/sql/attributes.sql)."""
+        return cls(row={**row, "attributes": attributes.merge(row)})
+
+    @property
+    def attrs(self) -> dict[str, Any]:
+        return self.row["attributes"]
+
     @strawberry.field
     def schema_url(self) -> str | None:
         return self.row["schema_url"]
@@ -35,11 +46,11 @@ class Dimension(Row):
 
     @strawberry.field(description="All attributes, or only `keys`.")
     def attributes(self, keys: list[str] | None = None) -> scalars.JSON:
-        return attributes.select(self.row["attributes"], keys)
+        return attributes.select(self.attrs, keys)
 
     @strawberry.field
     def attribute(self, key: str) -> scalars.JSON | None:
-        return self.row["attributes"].get(key)
+        return self.attrs.get(key)
 
 
 @strawberry.type

@@ -7,6 +7,7 @@ GraphQL boundary turns them into text.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from typing import Any, NewType
 
@@ -20,13 +21,18 @@ _RFC3339 = re.compile(
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
+@functools.lru_cache(maxsize=4096)
+def _second(seconds: int) -> str:
+    return (_EPOCH + dt.timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%S")
+
+
 def format_timestamp(unix_nano: int) -> str:
-    """Unix nanoseconds -> '2024-05-01T12:00:00.123456789Z' (fraction trimmed)."""
+    """Unix nanoseconds -> '2024-05-01T12:00:00.123456789Z' (fraction trimmed).
+    The times of one response share few seconds; their text is computed once."""
     seconds, nanos = divmod(int(unix_nano), 1_000_000_000)
-    text = (_EPOCH + dt.timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%S")
     if nanos:
-        text += "." + f"{nanos:09d}".rstrip("0")
-    return text + "Z"
+        return f"{_second(seconds)}.{nanos:09d}".rstrip("0") + "Z"
+    return _second(seconds) + "Z"
 
 
 def parse_timestamp(value: Any) -> int:

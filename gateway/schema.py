@@ -12,7 +12,7 @@ from strawberry.extensions import (
 )
 from strawberry.tools import merge_types
 
-from gateway import catalog, errors
+from gateway import catalog, errors, execution
 from gateway.logs import queries as log_queries
 from gateway.metrics import queries as metric_queries
 from gateway.traces import queries as trace_queries
@@ -43,6 +43,7 @@ def build() -> strawberry.Schema:
             lambda: MaskErrors(should_mask_error=errors.should_mask),
             SqlStatements,
         ],
+        execution_context_class=execution.DirectExecutor,
     )
 
 

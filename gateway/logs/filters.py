@@ -4,20 +4,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gateway import filters, ids, inputs, sqlparts
+from gateway import filters, ids, inputs, sqlparts, starting
 from ollygraph.sql import Queries
 
 SQL = Queries(Path(__file__).with_name("sql"))
 
 
-def log_conditions(stmt: sqlparts.Statement, flt: inputs.LogFilter | None) -> list[str]:
+def log_conditions(stmt: sqlparts.Statement, flt: inputs.LogFilter | None,
+                   keys: filters.KeyIds | None = None,
+                   start: starting.Start | None = None) -> list[str]:
+    """Conditions on `l`; `keys` are the attribute filters' key ids when resolved, `start`
+    the attribute filter the search starts from (gateway.starting)."""
     if flt is None:
         return []
     out: list[str] = []
     bounds = filters.time_bounds(flt.time_range)
-    if bounds is not None:
-        out += [stmt.render(SQL.log_time_from, v=bounds[0]),
-                stmt.render(SQL.log_time_to, v=bounds[1])]
+    out += filters.between(stmt, SQL.log_time_from, SQL.log_time_to, bounds)
     if flt.trace_id is not None:
         out.append(stmt.render(SQL.log_trace, v=ids.trace_id(flt.trace_id)))
     if flt.span_id is not None:
@@ -30,6 +32,7 @@ def log_conditions(stmt: sqlparts.Statement, flt: inputs.LogFilter | None) -> li
         out.append(stmt.render(SQL.log_severity_text, v=flt.severity_text))
     if flt.body_contains is not None:
         out.append(stmt.render(SQL.log_body_contains, v=flt.body_contains))
-    for attr in flt.attributes or ():
-        out.append(filters.attribute_condition(stmt, attr, "log", "l", bounds))
-    return out
+    if start is not None:
+        out.append(stmt.render(SQL.log_among, pks=start.pks, parts=start.parts))
+    return out + starting.attribute_conditions(stmt, flt.attributes, "log", "l", bounds, keys,
+                                               start)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from gateway import enums, inputs, pagination, search, sqlparts
+from gateway import enums, inputs, pagination, search, sqlparts, starting
 from gateway.logs import filters, types
 
 SQL = filters.SQL
@@ -22,6 +22,7 @@ class Query:
                    first: int | None = 100, after: str | None = None,
                    order_by: enums.LogOrder | None = None) -> pagination.Connection[types.Log]:
         stmt = sqlparts.Statement()
-        conditions = filters.log_conditions(stmt, filter)
+        conditions = await starting.conditions(info.context.db, stmt, filter, "log",
+                                                filters.log_conditions)
         direction = (order_by or enums.LogOrder.TIME_DESC).value
         return await search.page(info, LOGS, stmt, conditions, first, after, direction)

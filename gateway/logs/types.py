@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, ClassVar
 
 import strawberry
 
-from gateway import ids, items, scalars
+from gateway import attributes, ids, items, scalars
 
 if TYPE_CHECKING:
     from gateway.traces.types import Span, Trace
@@ -17,8 +17,10 @@ TraceRef = Annotated["Trace", strawberry.lazy("gateway.traces.types")]
 
 @strawberry.type
 class Log(items.Item):
-    def attribute_loader(self, info: strawberry.Info) -> Any:
-        return info.context.logs.attributes
+    PARTS: ClassVar[tuple[items.Part, ...]] = (
+        items.Part("attrs", frozenset({"attributes", "attribute"}),
+                   lambda context: context.logs.attributes),
+    )
 
     @property
     def owner(self) -> tuple[int, int]:
@@ -50,7 +52,7 @@ class Log(items.Item):
 
     @strawberry.field
     def body(self) -> scalars.JSON | None:
-        return self.row["body"]
+        return attributes.plain(self.row["body"])
 
     @strawberry.field
     def event_name(self) -> str | None:

@@ -1,17 +1,5 @@
 -- Resources, scopes, services and attribute keys/values.
 
--- name: resources_by_id
-SELECT k.i AS k, r.resource_id, r.service_name, r.service_namespace, r.schema_url,
-       r.dropped_attributes_count, otel_resource_attributes_all(r.resource_id) AS attributes
-FROM unnest(:ids::bigint[]) WITH ORDINALITY AS k(resource_id, i)
-JOIN otel_resources_dim AS r ON r.resource_id = k.resource_id
-
--- name: scopes_by_id
-SELECT k.i AS k, c.scope_id, c.name, c.version, c.schema_url, c.dropped_attributes_count,
-       otel_scope_attributes_all(c.scope_id) AS attributes
-FROM unnest(:ids::bigint[]) WITH ORDINALITY AS k(scope_id, i)
-JOIN otel_scopes_dim AS c ON c.scope_id = k.scope_id
-
 -- name: services
 SELECT DISTINCT r.service_name, r.service_namespace
 FROM otel_resources_dim AS r
@@ -30,41 +18,65 @@ WHERE r.service_name IS NOT NULL
 ORDER BY 1, 2
 
 -- name: promoted_keys
--- Registered keys present in one of the owner's typed tables (probes the key_value index).
-SELECT k.key FROM attribute_keys AS k
-WHERE starts_with(k.key, :prefix)
-  AND (EXISTS (SELECT 1 FROM @prefix@_string AS a WHERE a.key_id = k.key_id)
-       OR EXISTS (SELECT 1 FROM @prefix@_int AS a WHERE a.key_id = k.key_id)
-       OR EXISTS (SELECT 1 FROM @prefix@_double AS a WHERE a.key_id = k.key_id)
-       OR EXISTS (SELECT 1 FROM @prefix@_bool AS a WHERE a.key_id = k.key_id)
-       OR EXISTS (SELECT 1 FROM @prefix@_bytes AS a WHERE a.key_id = k.key_id))
-ORDER BY k.key
+-- Registered keys present in the owner's typed tables (the union of typed_key_ids).
+SELECT ak.key FROM attribute_keys AS ak
+WHERE ak.key_id IN (@key_ids@) AND starts_with(ak.key, :prefix)
+ORDER BY ak.key
 LIMIT :limit
 
+-- name: typed_key_ids
+-- The key ids present in one typed table: a loose scan of its (key_id, value) index, one
+-- probe per key.
+(WITH RECURSIVE k(key_id) AS (
+    (SELECT a.key_id FROM @table@ AS a ORDER BY a.key_id LIMIT 1)
+    UNION ALL
+    SELECT (SELECT a.key_id FROM @table@ AS a WHERE a.key_id > k.key_id
+            ORDER BY a.key_id LIMIT 1)
+    FROM k WHERE k.key_id IS NOT NULL
+)
+SELECT k.key_id FROM k WHERE k.key_id IS NOT NULL)
+
 -- name: other_keys
--- Keys of the JSONB catch-all, sampled from up to :sample rows.
+-- Keys of the JSONB catch-all among its newest rows (highest owner keys).
 SELECT DISTINCT j.key
-FROM (SELECT attributes FROM @prefix@_other LIMIT :sample) AS o
+FROM (SELECT a.attributes FROM @prefix@_other AS a ORDER BY a.@pk@ DESC LIMIT :sample) AS o
 CROSS JOIN LATERAL jsonb_object_keys(o.attributes) AS j(key)
 WHERE starts_with(j.key, :prefix)
 ORDER BY j.key
 LIMIT :limit
 
 -- name: attribute_values
--- Distinct plain-JSON values of one key: typed tables first, then a JSONB sample.
-SELECT v FROM (
-    SELECT to_jsonb(a.value) AS v FROM @prefix@_string AS a
-    WHERE a.key_id = (SELECT key_id FROM attribute_keys WHERE key = :key)
-      AND starts_with(a.value, :prefix)
-    UNION SELECT to_jsonb(a.value) FROM @prefix@_int AS a
-    WHERE a.key_id = (SELECT key_id FROM attribute_keys WHERE key = :key) AND :prefix = ''
-    UNION SELECT otel_double_to_json(a.value) FROM @prefix@_double AS a
-    WHERE a.key_id = (SELECT key_id FROM attribute_keys WHERE key = :key) AND :prefix = ''
-    UNION SELECT to_jsonb(a.value) FROM @prefix@_bool AS a
-    WHERE a.key_id = (SELECT key_id FROM attribute_keys WHERE key = :key) AND :prefix = ''
-    UNION SELECT otel_anyvalue_to_json(o.attributes -> :key)
-    FROM (SELECT attributes FROM @prefix@_other AS a WHERE a.attributes ? :key LIMIT :sample) AS o
-) AS x
+-- Distinct plain-JSON values of one key from the parts (typed_values, other_values).
+SELECT v FROM (@parts@) AS x(v)
 WHERE :prefix = '' OR (jsonb_typeof(v) = 'string' AND starts_with(v #>> '{}', :prefix))
 ORDER BY v
 LIMIT :limit
+
+-- name: typed_values
+-- The distinct values of one key in one typed table, in index order: a loose scan of the
+-- (key_id, value) index, one probe per distinct value, up to a number of values.
+(WITH RECURSIVE d(value, n) AS (
+    (SELECT a.value, 1 FROM @table@ AS a WHERE a.key_id = :key_id ORDER BY a.value LIMIT 1)
+    UNION ALL
+    SELECT (SELECT a.value FROM @table@ AS a WHERE a.key_id = :key_id AND a.value > d.value
+            ORDER BY a.value LIMIT 1), d.n + 1
+    FROM d WHERE d.value IS NOT NULL AND d.n < :scan
+)
+SELECT @json@ FROM d WHERE d.value IS NOT NULL AND @match@ LIMIT :limit)
+
+-- name: other_values
+-- The distinct values of one key among the newest rows of the JSONB catch-all,
+-- made plain once per distinct stored value (as otel_anyvalue_to_json, which nested
+-- values still need).
+(SELECT CASE WHEN x.tagged ? 'stringValue' THEN x.tagged -> 'stringValue'
+             WHEN x.tagged ? 'intValue' THEN to_jsonb((x.tagged ->> 'intValue')::numeric)
+             WHEN x.tagged ? 'doubleValue' THEN x.tagged -> 'doubleValue'
+             WHEN x.tagged ? 'boolValue' THEN x.tagged -> 'boolValue'
+             WHEN x.tagged ? 'bytesValue' THEN x.tagged -> 'bytesValue'
+             ELSE otel_anyvalue_to_json(x.tagged) END
+ FROM (SELECT DISTINCT o.attributes -> :key::text AS tagged
+       FROM (SELECT a.attributes FROM @prefix@_other AS a ORDER BY a.@pk@ DESC LIMIT :sample) AS o
+       WHERE o.attributes ? :key::text) AS x)
+
+-- name: value_prefix
+starts_with(d.value, :prefix)

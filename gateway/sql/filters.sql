@@ -1,27 +1,55 @@
--- Fragments composed by gateway/filters.py. `:x` binds a value, `@x@` is SQL chosen by the
+-- Fragments composed by gateway/filters.py and gateway/attrsets.py. `:x` binds a value, `@x@` is SQL chosen by the
 -- gateway (another fragment, or a table/column name from its fixed list).
 
 -- name: owner_in
 (@outer@) IN (@sets@)
 
--- name: owner_not_in
-(@outer@) NOT IN (@sets@)
+-- name: owner_exists
+-- a probe per row: OFFSET 0 keeps the planner from turning it into a join over all the
+-- sets' rows (its estimates of attribute matches are too rough to choose that)
+EXISTS (@sets@ OFFSET 0)
+
+-- name: owner_not_exists
+NOT EXISTS (@sets@ OFFSET 0)
+
+-- name: owner_match
+(@inner@) = (@outer@)
+
+-- name: key_ids
+SELECT key, key_id FROM attribute_keys WHERE key = ANY(:keys::text[])
+
+-- name: key_id_bind
+:key_id::bigint
+
+-- name: key_id_lookup
+(SELECT key_id FROM attribute_keys WHERE key = :key::text)
 
 -- name: attr_typed_set
 SELECT @inner@ FROM @table@ AS a
-WHERE a.key_id = (SELECT key_id FROM attribute_keys WHERE key = :key::text) AND @bounds@ AND @pred@
+WHERE @match@ AND a.key_id = @key_id@ AND @bounds@ AND @pred@
 
 -- name: attr_other_set
-SELECT @inner@ FROM @table@ AS a WHERE a.attributes ? :key::text AND @bounds@ AND @pred@
+SELECT @inner@ FROM @table@ AS a WHERE @match@ AND @bounds@ AND @pred@
+
+-- name: json_has_key
+a.attributes ? :key::text AND @pred@
+
+-- name: start_candidates
+SELECT * FROM @candidates@
+
+-- name: start_rows
+-- how many owner rows (up to the limit + 1), and their two key columns when at most the
+-- limit (gateway.starting)
+(SELECT count(*) AS n,
+        CASE WHEN count(*) <= :limit THEN array_agg(d.pk) END AS pks,
+        CASE WHEN count(*) <= :limit THEN array_agg(d.part) END AS parts
+ FROM (@rows@ LIMIT :limit + 1) AS d(pk, part))
 
 -- name: attr_bounds
 a.@partition@ BETWEEN :lo AND :hi
 
 -- name: pred_true
 true
-
--- name: pred_eq
-a.value = :v
 
 -- name: pred_in
 a.value = ANY(:v)
@@ -39,45 +67,58 @@ a.value @op@ :v
 a.value::numeric @op@ :v::numeric
 
 -- name: json_value
+-- the plain JSON of the stored AnyValue (arrays and maps too; a PL/pgSQL call per row)
 otel_anyvalue_to_json(a.attributes -> :key::text)
 
--- name: json_eq
-@x@ = :v::jsonb
+-- name: json_number
+-- the number a stored AnyValue holds (intValue, or a numeric doubleValue), else NULL
+CASE WHEN a.attributes -> :key::text ? 'intValue'
+     THEN (a.attributes -> :key::text ->> 'intValue')::numeric
+     WHEN jsonb_typeof(a.attributes -> :key::text -> 'doubleValue') = 'number'
+     THEN (a.attributes -> :key::text -> 'doubleValue')::numeric
+END
+
+-- name: json_string
+-- the string a stored AnyValue holds as plain JSON (stringValue, bytesValue in base64, or a
+-- doubleValue NaN/Infinity), else NULL
+coalesce(a.attributes -> :key::text ->> 'stringValue', a.attributes -> :key::text ->> 'bytesValue',
+         CASE WHEN jsonb_typeof(a.attributes -> :key::text -> 'doubleValue') = 'string'
+              THEN a.attributes -> :key::text ->> 'doubleValue' END)
 
 -- name: json_in
 @x@ = ANY(:v::jsonb[])
 
--- name: json_in_indexed
--- the containment test uses the GIN (jsonb_path_ops) index; the exact test rechecks
-a.attributes @> ANY(:c::jsonb[]) AND @x@ = ANY(:v::jsonb[])
+-- name: json_contained
+-- {key: stored form} for each stored form of the values: uses the GIN (jsonb_path_ops)
+-- index, and is exact (a stored AnyValue is an object with one member)
+a.attributes @> ANY(:c::jsonb[])
 
 -- name: json_compare_number
-jsonb_typeof(@x@) = 'number' AND (@x@)::numeric @op@ :v::numeric
+@num@ @op@ :v::numeric
 
 -- name: json_compare_string
-jsonb_typeof(@x@) = 'string' AND (@x@ #>> '{}') @op@ :v::text
+@str@ @op@ :v::text
 
 -- name: json_contains
-CASE jsonb_typeof(@x@)
-    WHEN 'array' THEN @x@ @> jsonb_build_array(:v::jsonb)
-    WHEN 'string' THEN strpos(@x@ #>> '{}', :s::text) > 0
-    ELSE false
+CASE WHEN a.attributes -> :key::text ? 'arrayValue'
+     THEN @x@ @> jsonb_build_array(:v::jsonb)
+     ELSE strpos(@str@, :s::text) > 0
 END
 
 -- name: json_regex
-jsonb_typeof(@x@) = 'string' AND (@x@ #>> '{}') ~ :v::text
+@str@ ~ :v::text
 
 -- name: semantic_typed_set
 SELECT @inner@ FROM @table@ AS a
 WHERE a.key_id IN (SELECT k.key_id FROM attribute_keys AS k, unnest(:prefixes::text[]) AS p
                    WHERE starts_with(k.key, p))
-  AND @bounds@
+  AND @match@ AND @bounds@
 
 -- name: semantic_other_set
 SELECT @inner@ FROM @table@ AS a
 WHERE EXISTS (SELECT 1 FROM jsonb_object_keys(a.attributes) AS j, unnest(:prefixes::text[]) AS p
               WHERE starts_with(j, p))
-  AND @bounds@
+  AND @match@ AND @bounds@
 
 -- name: resource_of_service
 @column@ IN (SELECT resource_id FROM otel_resources_dim WHERE service_name = :v)

@@ -3,67 +3,67 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from gateway import enums, filters, ids, inputs, sqlparts
+from gateway import enums, filters, ids, inputs, sqlparts, starting
+from gateway.traces import matching
 from ollygraph.sql import Queries
 
 SQL = Queries(Path(__file__).with_name("sql"))
 
 
 def span_conditions(stmt: sqlparts.Statement, flt: inputs.SpanFilter | None,
-                    bounds: tuple[int, int] | None = None) -> list[str]:
-    """Conditions on `s` for a SpanFilter; `bounds` (from the filter's range) prune partitions."""
+                    bounds: tuple[int, int] | None = None,
+                    keys: filters.KeyIds | None = None,
+                    start: starting.Start | None = None) -> list[str]:
+    """Conditions on `s` for a SpanFilter; `bounds` (from the filter's range) prune partitions,
+    `keys` are the attribute filters' key ids (`filters.key_ids`) when resolved, `start`
+    the attribute filter the search starts from (gateway.starting)."""
     if flt is None:
         return []
     out: list[str] = []
     own = filters.time_bounds(flt.time_range)
-    if own is not None:
-        out += [stmt.render(SQL.span_time_from, v=own[0]), stmt.render(SQL.span_time_to, v=own[1])]
-        bounds = own
+    out += filters.between(stmt, SQL.span_time_from, SQL.span_time_to, own)
+    bounds = own or bounds
     if flt.trace_id is not None:
         trace = ids.trace_id(flt.trace_id)
         out += [stmt.render(SQL.span_trace, v=trace), stmt.render(SQL.span_trace_window, v=trace)]
-    out += _common(stmt, flt.name, flt.kind, flt.semantic_type, flt.attributes, bounds)
+    if start is not None:
+        out.append(stmt.render(SQL.span_among, pks=start.pks, parts=start.parts))
+    out += matching.span_level(stmt, flt.name, flt.kind, flt.semantic_type, flt.attributes,
+                               bounds, keys, start)
     if flt.service is not None:
         out.append(filters.service_condition(stmt, "s.resource_id", flt.service))
     if flt.status is not None:
         out.append(stmt.render(SQL.span_status, v=flt.status.value))
     if flt.root_only:
         out.append(SQL.span_root)
-    low = filters.duration_ns(flt.min_duration_ms, "minDurationMs")
-    high = filters.duration_ns(flt.max_duration_ms, "maxDurationMs")
-    if low is not None:
-        out.append(stmt.render(SQL.span_min_duration, v=low))
-    if high is not None:
-        out.append(stmt.render(SQL.span_max_duration, v=high))
+    out += filters.between(stmt, SQL.span_min_duration, SQL.span_max_duration,
+                           filters.duration_bounds(flt))
     return out
 
 
-def _common(stmt: sqlparts.Statement, name: str | None, kind: enums.SpanKind | None,
-            semantic_type: enums.SemanticType | None,
-            attributes: list[inputs.AttributeFilter] | None,
-            bounds: tuple[int, int] | None) -> list[str]:
-    out: list[str] = []
-    if name is not None:
-        out.append(stmt.render(SQL.span_name, v=name))
-    if kind is not None:
-        out.append(stmt.render(SQL.span_kind, v=kind.value))
-    if semantic_type is not None:
-        out.append(filters.semantic_condition(stmt, semantic_type, "s", bounds))
-    for flt in attributes or ():
-        out.append(filters.attribute_condition(stmt, flt, "span", "s", bounds))
-    return out
+async def search_conditions(db: Any, stmt: sqlparts.Statement,
+                            flt: inputs.TraceFilter | None) -> list[str]:
+    """`trace_conditions` after resolving the attribute keys and choosing where to start
+    (see gateway.traces.matching); at most two statements, only with attribute filters."""
+    if flt is None or not flt.attributes:
+        return trace_conditions(stmt, flt)
+    keys = await filters.key_ids(db, flt.attributes)
+    start = await matching.start_filter(db, flt, keys)
+    return trace_conditions(stmt, flt, keys, start)
 
 
-def trace_conditions(stmt: sqlparts.Statement, flt: inputs.TraceFilter | None) -> list[str]:
-    """Conditions on `t`; the span-level ones go into one EXISTS over the trace's spans."""
+def trace_conditions(stmt: sqlparts.Statement, flt: inputs.TraceFilter | None,
+                     keys: filters.KeyIds | None = None,
+                     start: starting.Start | None = None) -> list[str]:
+    """Conditions on `t`; the span-level ones must hold together on one span of the trace
+    (`start`: the attribute filter the search starts from, see gateway.traces.matching)."""
     if flt is None:
         return []
     out: list[str] = []
     bounds = filters.time_bounds(flt.time_range)
-    if bounds is not None:
-        out += [stmt.render(SQL.trace_time_from, v=bounds[0]),
-                stmt.render(SQL.trace_time_to, v=bounds[1])]
+    out += filters.between(stmt, SQL.trace_time_from, SQL.trace_time_to, bounds)
     if flt.service is not None:
         out.append(stmt.render(SQL.trace_service, v=flt.service))
     if flt.root_service is not None:
@@ -74,16 +74,9 @@ def trace_conditions(stmt: sqlparts.Statement, flt: inputs.TraceFilter | None) -
         out.append(SQL.trace_has_error)
     elif flt.status is not None:
         out.append(SQL.trace_no_error)
-    low = filters.duration_ns(flt.min_duration_ms, "minDurationMs")
-    high = filters.duration_ns(flt.max_duration_ms, "maxDurationMs")
-    if low is not None:
-        out.append(stmt.render(SQL.trace_min_duration, v=low))
-    if high is not None:
-        out.append(stmt.render(SQL.trace_max_duration, v=high))
-    # spans of a trace start at or after the trace; their attribute partitions likewise
-    span_bounds = (bounds[0], filters.MAX_NS) if bounds is not None else None
-    span_level = _common(stmt, flt.span_name, flt.kind, flt.semantic_type, flt.attributes,
-                         span_bounds)
-    if span_level:
-        out.append(stmt.render(SQL.trace_has_span, {"where": sqlparts.conjunction(span_level)}))
+    out += filters.between(stmt, SQL.trace_min_duration, SQL.trace_max_duration,
+                           filters.duration_bounds(flt))
+    span_level = matching.span_condition(stmt, flt, bounds, keys, start)
+    if span_level is not None:
+        out.append(span_level)
     return out

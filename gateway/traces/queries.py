@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from gateway import enums, ids, inputs, pagination, search, sqlparts
+from gateway import enums, ids, inputs, pagination, search, sqlparts, starting
 from gateway.traces import filters, types
 
 SQL = filters.SQL
@@ -27,7 +27,7 @@ class Query:
                      order_by: enums.TraceOrder | None = None,
                      ) -> pagination.Connection[types.Trace]:
         stmt = sqlparts.Statement()
-        conditions = filters.trace_conditions(stmt, filter)
+        conditions = await filters.search_conditions(info.context.db, stmt, filter)
         direction = (order_by or enums.TraceOrder.START_TIME_DESC).value
         return await search.page(info, TRACES, stmt, conditions, first, after, direction)
 
@@ -41,7 +41,8 @@ class Query:
                     order_by: enums.SpanOrder | None = None,
                     ) -> pagination.Connection[types.Span]:
         stmt = sqlparts.Statement()
-        conditions = filters.span_conditions(stmt, filter)
+        conditions = await starting.conditions(info.context.db, stmt, filter, "span",
+                                                filters.span_conditions)
         direction = (order_by or enums.SpanOrder.START_TIME_DESC).value
         return await search.page(info, SPANS, stmt, conditions, first, after, direction)
 

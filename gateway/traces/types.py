@@ -3,7 +3,7 @@ of the request context (gateway.context)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 import strawberry
 
@@ -68,10 +68,18 @@ class SpanLink:
         return await info.context.traces.spans.load(self.key)
 
 
+ATTRIBUTE_FIELDS = frozenset({"attributes", "attribute", "semanticType", "http", "db", "genAi"})
+
+
 @strawberry.type
 class Span(items.Item, rows.Timed):
-    def attribute_loader(self, info: strawberry.Info) -> Any:
-        return info.context.traces.attributes
+    PARTS: ClassVar[tuple[items.Part, ...]] = (
+        items.Part("attrs", ATTRIBUTE_FIELDS, lambda context: context.traces.attributes),
+        items.Part("event_list", frozenset({"events"}), lambda context: context.traces.events),
+        items.Part("link_list", frozenset({"links"}), lambda context: context.traces.links),
+    )
+    event_list: strawberry.Private[list[SpanEvent] | None] = None
+    link_list: strawberry.Private[list[SpanLink] | None] = None
 
     @property
     def owner(self) -> tuple[int, int]:
@@ -115,33 +123,33 @@ class Span(items.Item, rows.Timed):
                       message=self.row["status_message"] or None)
 
     @strawberry.field(description="From attribute key prefixes (gen_ai. -> AI_AGENT, ...).")
-    async def semantic_type(self, info: strawberry.Info) -> enums.SemanticType | None:
-        return semantic.detect(await self._attrs(info))
+    def semantic_type(self, info: strawberry.Info) -> enums.SemanticType | None:
+        return self._with_attrs(info, semantic.detect)
+
+    def _view(self, info: strawberry.Info, kind: enums.SemanticType, view: Any) -> Any:
+        return self._with_attrs(info, lambda attrs: (
+            view(attrs) if semantic.detect(attrs) is kind else None))
 
     @strawberry.field(description="HTTP attributes; null unless semanticType is HTTP.")
-    async def http(self, info: strawberry.Info) -> views.HttpView | None:
-        attrs = await self._attrs(info)
-        return views.http(attrs) if semantic.detect(attrs) is enums.SemanticType.HTTP else None
+    def http(self, info: strawberry.Info) -> views.HttpView | None:
+        return self._view(info, enums.SemanticType.HTTP, views.http)
 
     @strawberry.field(description="Database attributes; null unless semanticType is DB.")
-    async def db(self, info: strawberry.Info) -> views.DbView | None:
-        attrs = await self._attrs(info)
-        return views.db(attrs) if semantic.detect(attrs) is enums.SemanticType.DB else None
+    def db(self, info: strawberry.Info) -> views.DbView | None:
+        return self._view(info, enums.SemanticType.DB, views.db)
 
     @strawberry.field(description="GenAI/LLM attributes; null unless semanticType is AI_AGENT.")
-    async def gen_ai(self, info: strawberry.Info) -> views.GenAiView | None:
-        attrs = await self._attrs(info)
-        is_ai = semantic.detect(attrs) is enums.SemanticType.AI_AGENT
-        return views.gen_ai(attrs) if is_ai else None
+    def gen_ai(self, info: strawberry.Info) -> views.GenAiView | None:
+        return self._view(info, enums.SemanticType.AI_AGENT, views.gen_ai)
 
     @strawberry.field
-    async def events(self, info: strawberry.Info, name: str | None = None) -> list[SpanEvent]:
-        events = await info.context.traces.events.load(self.owner)
-        return events if name is None else [e for e in events if e.name == name]
+    def events(self, info: strawberry.Info, name: str | None = None) -> list[SpanEvent]:
+        return self._part(info, "event_list", lambda events: (
+            events if name is None else [e for e in events if e.name == name]))
 
     @strawberry.field
-    async def links(self, info: strawberry.Info) -> list[SpanLink]:
-        return await info.context.traces.links.load(self.owner)
+    def links(self, info: strawberry.Info) -> list[SpanLink]:
+        return self._part(info, "link_list", lambda links: links)
 
     @strawberry.field
     async def parent(self, info: strawberry.Info) -> Span | None:
@@ -152,8 +160,9 @@ class Span(items.Item, rows.Timed):
 
     @strawberry.field
     async def children(self, info: strawberry.Info) -> list[Span]:
-        return await info.context.traces.children.load((self.row["trace_id"],
-                                                        self.row["span_id"]))
+        children = await info.context.traces.children.load((self.row["trace_id"],
+                                                            self.row["span_id"]))
+        return await items.prefetch(info, children)
 
     @strawberry.field
     async def trace(self, info: strawberry.Info) -> Trace:
@@ -163,7 +172,8 @@ class Span(items.Item, rows.Timed):
     async def logs(self, info: strawberry.Info, filter: inputs.LogFilter | None = None,
                    first: int | None = None) -> list[LogRef]:
         loader = info.context.logs.logs_of_spans(filter, first)
-        return await loader.load((self.row["trace_id"], self.row["span_id"]))
+        return await items.prefetch(info, await loader.load((self.row["trace_id"],
+                                                             self.row["span_id"])))
 
     @strawberry.field
     def dropped_events_count(self) -> int:
@@ -219,9 +229,10 @@ class Trace(rows.Timed):
     async def spans(self, info: strawberry.Info, filter: inputs.SpanFilter | None = None,
                     first: int | None = None) -> list[Span]:
         loader = info.context.traces.spans_of_traces(filter, first)
-        return await loader.load(self.row["trace_id"])
+        return await items.prefetch(info, await loader.load(self.row["trace_id"]))
 
     @strawberry.field(description="Logs correlated with the trace, oldest first.")
     async def logs(self, info: strawberry.Info, filter: inputs.LogFilter | None = None,
                    first: int | None = None) -> list[LogRef]:
-        return await info.context.logs.logs_of_traces(filter, first).load(self.row["trace_id"])
+        loader = info.context.logs.logs_of_traces(filter, first)
+        return await items.prefetch(info, await loader.load(self.row["trace_id"]))

@@ -40,7 +40,9 @@ class GraphQLError(AssertionError):
 class Stack:
     """Endpoints of the running processes and helpers to send and query."""
 
-    def __init__(self, grpc_port: int, gateway_port: int) -> None:
+    def __init__(self, grpc_port: int, gateway_port: int, database_url: str = "",
+                 schema: str = "") -> None:
+        self.database_url, self.schema = database_url, schema     # the store the stack uses
         self.otlp = f"localhost:{grpc_port}"
         self.url = f"http://127.0.0.1:{gateway_port}"
         self.http = httpx.Client(base_url=self.url, timeout=30)
@@ -112,7 +114,7 @@ def stack(database_url: str) -> Iterator[Stack]:
     try:
         _wait(f"http://127.0.0.1:{http_port}/", procs[0], "ingest")
         _wait(f"http://127.0.0.1:{gateway_port}/healthz", procs[1], "gateway")
-        yield Stack(grpc_port, gateway_port)
+        yield Stack(grpc_port, gateway_port, database_url, schema)
     finally:
         for proc in procs:
             proc.terminate()

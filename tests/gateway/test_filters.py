@@ -57,13 +57,13 @@ def names(stack, data, *attributes, **filters) -> set[str]:
 @pytest.mark.parametrize("key", list(VALUES))
 @pytest.mark.parametrize(("op", "arg", "expected"), [
     ("EQ", 1, {"s2"}),
-    ("NEQ", 1, {"s1", "s3"}),
+    ("NEQ", 1, {"s1", "s3", "s4"}),      # the complement of EQ: s4 has no such key
     ("GT", 1, {"s3"}),
     ("GTE", 1, {"s2", "s3"}),
     ("LT", 1, {"s1"}),
     ("LTE", 1, {"s1", "s2"}),
     ("IN", [0, 2], {"s1", "s3"}),
-    ("NOT_IN", [0], {"s2", "s3"}),
+    ("NOT_IN", [0], {"s2", "s3", "s4"}),  # the complement of IN
     ("EXISTS", None, {"s1", "s2", "s3"}),
     ("NOT_EXISTS", None, {"s4"}),
 ])
@@ -84,7 +84,7 @@ def test_ops_on_promoted_and_unpromoted_keys(stack, data, key, op, arg, expected
     ("custom.arr", "CONTAINS", "x", {"s1"}),
     ("custom.arr", "CONTAINS", "y", {"s1", "s2"}),
     ("custom.b", "EQ", True, {"s1"}),
-    ("custom.b", "NEQ", True, {"s2"}),
+    ("custom.b", "NEQ", True, {"s2", "s3", "s4"}),
     ("custom.i", "EQ", 10.0, {"s2"}),           # numbers compare as numbers
     ("http.status_code", "EQ", 404.0, {"s2"}),
     ("custom.d", "EQ", 2, {"s2"}),
@@ -93,6 +93,15 @@ def test_ops_on_promoted_and_unpromoted_keys(stack, data, key, op, arg, expected
 ])
 def test_contains_regex_and_mixed_types(stack, data, key, op, value, expected) -> None:
     assert names(stack, data, {"key": key, "op": op, "value": value}) == expected
+
+
+@pytest.mark.parametrize("key", ["http.route", "custom.s"])
+def test_neq_with_exists_keeps_rows_that_have_the_key(stack, data, key) -> None:
+    has_key = {"key": key, "op": "EXISTS"}
+    assert names(stack, data, has_key, {"key": key, "op": "NEQ", "value": VALUES[key][1]}) == {
+        "s1", "s3"}
+    assert names(stack, data, has_key, {"key": key, "op": "NOT_IN",
+                                        "values": list(VALUES[key][:2])}) == {"s3"}
 
 
 def test_scopes(stack, data) -> None:

@@ -58,3 +58,8 @@ async def test_connections_are_read_only_with_a_timeout(database_url, module_sch
                 await conn.execute("CREATE TABLE gateway_must_not_write (x int)")
     finally:
         await pool.close()
+    pool = await db.create_pool(database_url, module_schema, max_size=1, statement_timeout_ms=1500)
+    try:
+        assert await pool.fetchval("SHOW statement_timeout") == "1500ms"
+    finally:
+        await pool.close()

@@ -2,7 +2,7 @@
 
 -- name: log_columns
 l.log_pk, l.ts_unix_nano, l.time_unix_nano, l.observed_time_unix_nano, l.severity_number,
-l.severity_text, otel_anyvalue_to_json(l.body) AS body, l.trace_id, l.span_id, l.flags,
+l.severity_text, l.body, l.trace_id, l.span_id, l.flags,
 l.event_name, l.resource_id, l.scope_id, l.dropped_attributes_count,
 (SELECT r.service_name FROM otel_resources_dim AS r WHERE r.resource_id = l.resource_id) AS service_name
 
@@ -17,6 +17,9 @@ SELECT count(*) FROM otel_logs_fact AS l WHERE @where@
 
 -- name: log_after
 (l.ts_unix_nano, l.log_pk) @cmp@ (:time, :id)
+
+-- name: log_among
+(l.log_pk, l.ts_unix_nano) IN (SELECT * FROM unnest(:pks::bigint[], :parts::bigint[]))
 
 -- name: log_time_from
 l.ts_unix_nano >= :v

@@ -25,10 +25,21 @@ SELECT count(*) FROM otel_trace_summary AS t WHERE @where@
 (t.start_time_unix_nano, t.trace_id) @cmp@ (:time, :id)
 
 -- name: trace_has_span
+-- walks the traces (in page order) and probes their spans
 EXISTS (SELECT 1 FROM otel_spans_fact AS s
         WHERE s.trace_id = t.trace_id
           AND s.start_time_unix_nano BETWEEN t.start_time_unix_nano AND t.end_time_unix_nano
           AND @where@)
+
+-- name: trace_of_spans
+-- the traces of the given spans (that satisfy the filter a search starts from,
+-- gateway.traces.matching) and of the other conditions
+t.trace_id = ANY(ARRAY(
+    SELECT DISTINCT s.trace_id
+    FROM unnest(:pks::bigint[], :parts::bigint[]) AS d(span_pk, start_time_unix_nano)
+    JOIN otel_spans_fact AS s
+      ON s.span_pk = d.span_pk AND s.start_time_unix_nano = d.start_time_unix_nano
+    WHERE @where@))
 
 -- name: trace_time_from
 t.start_time_unix_nano >= :v
@@ -68,6 +79,9 @@ SELECT count(*) FROM otel_spans_fact AS s WHERE @where@
 
 -- name: span_after
 (s.start_time_unix_nano, s.span_pk) @cmp@ (:time, :id)
+
+-- name: span_among
+(s.span_pk, s.start_time_unix_nano) IN (SELECT * FROM unnest(:pks::bigint[], :parts::bigint[]))
 
 -- name: span_time_from
 s.start_time_unix_nano >= :v

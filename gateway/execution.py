@@ -1,0 +1,283 @@
+"""A graphql-core executor that calls plain resolvers directly.
+
+Strawberry wraps every resolver in layers (Info object, argument conversion, field
+extensions) that cost microseconds per field; a trace with 500 spans and their logs
+has thousands of fields. For a field with a plan (gateway.plans: no field extensions, a
+resolver that is a method of the source object or none, scalar arguments),
+`DirectExecutor` computes the argument values once per request and field, calls the
+method itself, completes scalar and enum results inline and object results (and lists
+of them) without graphql-core's generic dispatch. Everything else (middleware,
+input-object or enum arguments, abstract types, @stream) takes graphql-core's own path;
+results and errors are the same.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import strawberry
+from graphql import GraphQLObjectType, Undefined
+from graphql.pyutils import Path, gather_with_cancel
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+from gateway import plans
+from gateway.plans import Plan
+
+
+class DirectExecutor(StrawberryGraphQLCoreExecutionContext):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._plans: dict[int, tuple[Any, Plan | None]] = {}
+        self._steps_of: dict[int, tuple[Any, list[Any]]] = {}
+
+    def _plan(self, parent_type: GraphQLObjectType, field_details_list: Any) -> Plan | None:
+        cached = self._plans.get(id(field_details_list))
+        if cached is not None:
+            return cached[1]
+        plan = None
+        if not _has_middleware(self.middleware_manager):
+            plan = plans.plan(self, parent_type, field_details_list)
+        # keep the list alive with its plan, so that its id is not reused in this request
+        self._plans[id(field_details_list)] = (field_details_list, plan)
+        return plan
+
+    def _steps(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> list[Any]:
+        """(response name, field details, plan, inline) for each field of a selection."""
+        cached = self._steps_of.get(id(grouped_field_set))
+        if cached is None:
+            steps = []
+            for response_name, field_details_list in grouped_field_set.items():
+                plan = self._plan(parent_type, field_details_list)
+                inline = plan is not None and plan.leaf is not None
+                steps.append((response_name, field_details_list, plan, inline))
+            cached = self._steps_of[id(grouped_field_set)] = (grouped_field_set, steps)
+        return cached[1]
+
+    def execute_fields(self, parent_type: GraphQLObjectType, source_value: Any, path: Any,
+                       grouped_field_set: Any, position_context: Any) -> Any:
+        """As graphql-core's, with scalar fields of direct plans resolved inline."""
+        results: dict[str, Any] = {}
+        is_awaitable = self.is_awaitable
+        awaitable_fields: list[str] = []
+        try:
+            for response_name, field_details_list, plan, inline in self._steps(
+                    parent_type, grouped_field_set):
+                if inline:
+                    info = None
+                    try:
+                        if plan.function is None:
+                            value = getattr(source_value, plan.name)
+                        elif plan.wants_info is None:
+                            value = plan.function(source_value, **plan.kwargs)
+                        else:
+                            info = LazyInfo(self, plan, parent_type, field_details_list, path,
+                                            response_name)
+                            value = plan.function(source_value, **plan.kwargs,
+                                                  **{plan.wants_info: info})
+                        if type(value) in plan.own:
+                            results[response_name] = value
+                            continue
+                        if not is_awaitable(value):
+                            results[response_name] = plans.leaf(plan, value, field_details_list,
+                                                                parent_type)
+                            continue
+                    except Exception as raw_error:
+                        self.handle_field_error(raw_error, plan.field_def.type,
+                                                field_details_list,
+                                                Path(path, response_name, parent_type.name))
+                        results[response_name] = None
+                        continue
+                    if info is None:
+                        info = LazyInfo(self, plan, parent_type, field_details_list, path,
+                                        response_name)
+                    result = self._complete(info._raw_info, field_details_list, info.path,
+                                            value, position_context)
+                else:
+                    result = self.execute_field(parent_type, source_value, field_details_list,
+                                                Path(path, response_name, parent_type.name),
+                                                position_context)
+                    if result is Undefined:
+                        continue
+                results[response_name] = result
+                if is_awaitable(result):
+                    awaitable_fields.append(response_name)
+        except Exception:
+            if awaitable_fields:
+                self.settle_in_background([results[name] for name in awaitable_fields])
+            raise
+        if not awaitable_fields:
+            return results
+
+        async def get_results() -> dict[str, Any]:
+            if len(awaitable_fields) == 1:
+                name = awaitable_fields[0]
+                results[name] = await results[name]
+            else:
+                awaited = await gather_with_cancel(*(results[n] for n in awaitable_fields))
+                results.update(zip(awaitable_fields, awaited, strict=True))
+            return results
+
+        return get_results()
+
+    def execute_field(self, parent_type: GraphQLObjectType, source: Any,
+                      field_details_list: Any, path: Any, position_context: Any) -> Any:
+        plan = self._plan(parent_type, field_details_list)
+        if plan is None:
+            return super().execute_field(parent_type, source, field_details_list, path,
+                                         position_context)
+        info = LazyInfo(self, plan, parent_type, field_details_list, path.prev, path.key,
+                        path)
+        try:
+            if plan.function is None:
+                result = getattr(source, plan.name)
+            elif plan.wants_info is None:
+                result = plan.function(source, **plan.kwargs)
+            else:
+                result = plan.function(source, **plan.kwargs, **{plan.wants_info: info})
+            if not self.is_awaitable(result):
+                if plan.leaf is not None:
+                    return plans.leaf(plan, result, field_details_list, parent_type)
+                if plan.objects is not None:
+                    return self._awaited(
+                        self._objects(plan, parent_type, field_details_list, path, result,
+                                      position_context),
+                        plan.field_def.type, field_details_list, path)
+            elif plan.objects is not None and self.abort_signal is None:
+                return self._objects_later(plan, parent_type, field_details_list, path, result,
+                                           position_context)
+        except Exception as raw_error:
+            self.handle_field_error(raw_error, plan.field_def.type, field_details_list, path)
+            return None
+        return self._complete(info._raw_info, field_details_list, path, result,
+                              position_context)
+
+    def _objects(self, plan: Plan, parent_type: GraphQLObjectType, field_details_list: Any,
+                 path: Any, result: Any, position_context: Any) -> Any:
+        """An object result, or a list of them, completed as graphql-core does: maybe
+        awaitable; a raised error (or one the awaitable raises) is the field's."""
+        objects = plan.objects
+        if result is None or result is Undefined:
+            if plan.non_null:
+                raise TypeError("Cannot return null for non-nullable field"
+                                f" {parent_type.name}.{field_details_list[0].node.name.value}.")
+            return None
+        if not objects.is_list:
+            return self.collect_and_execute_subfields(objects.type, field_details_list, path,
+                                                      result, position_context)
+        if not isinstance(result, (list, tuple)) or any(map(self.is_awaitable, result)):
+            info = LazyInfo(self, plan, parent_type, field_details_list, path.prev, path.key,
+                            path)
+            return self.complete_value(plan.field_def.type, field_details_list,
+                                       info._raw_info, path, result, position_context)
+        completed: list[Any] = []
+        pending: list[int] = []
+        for index, item in enumerate(result):
+            item_path = path.add_key(index, None)
+            try:
+                if item is None:
+                    if objects.item_non_null:
+                        raise TypeError(
+                            "Cannot return null for non-nullable field"
+                            f" {parent_type.name}.{field_details_list[0].node.name.value}.")
+                    completed.append(None)
+                    continue
+                value = self.collect_and_execute_subfields(
+                    objects.type, field_details_list, item_path, item, position_context)
+            except Exception as raw_error:
+                self.handle_field_error(raw_error, objects.item_type, field_details_list,
+                                        item_path)
+                completed.append(None)
+                continue
+            if self.is_awaitable(value):
+                value = self._awaited(value, objects.item_type, field_details_list, item_path)
+                pending.append(index)
+            completed.append(value)
+        if not pending:
+            return completed
+
+        async def settle() -> list[Any]:
+            values = await gather_with_cancel(*(completed[i] for i in pending))
+            for index, value in zip(pending, values, strict=True):
+                completed[index] = value
+            return completed
+
+        return settle()
+
+    async def _objects_later(self, plan: Plan, parent_type: GraphQLObjectType,
+                             field_details_list: Any, path: Any, result: Any,
+                             position_context: Any) -> Any:
+        """`_objects` of an awaited result (as graphql-core's complete_awaitable_value)."""
+        try:
+            completed = self._objects(plan, parent_type, field_details_list, path,
+                                      await result, position_context)
+            if self.is_awaitable(completed):
+                completed = await completed
+            return completed
+        except Exception as raw_error:
+            self.handle_field_error(raw_error, plan.field_def.type, field_details_list, path)
+            return None
+
+    def _awaited(self, value: Any, return_type: Any, field_details_list: Any,
+                 path: Any) -> Any:
+        """`value`, or when it is awaitable, one that reports its error at `path`."""
+        if not self.is_awaitable(value):
+            return value
+
+        async def await_value() -> Any:
+            try:
+                return await value
+            except Exception as raw_error:
+                self.handle_field_error(raw_error, return_type, field_details_list, path)
+                return None
+
+        return await_value()
+
+    def _complete(self, info: Any, field_details_list: Any, path: Any, result: Any,
+                  position_context: Any) -> Any:
+        """graphql-core's completion of a resolved value (as in Executor.execute_field)."""
+        return_type = info.return_type
+        try:
+            if self.is_awaitable(result):
+                return self.complete_awaitable_value(return_type, field_details_list, info,
+                                                     path, result, position_context)
+            completed = self.complete_value(return_type, field_details_list, info, path,
+                                            result, position_context)
+            return self._awaited(completed, return_type, field_details_list, path)
+        except Exception as raw_error:
+            self.handle_field_error(raw_error, return_type, field_details_list, path)
+            return None
+
+
+class LazyInfo(strawberry.Info):
+    """The Info a resolver gets: `context` at once, the rest (graphql-core's resolve
+    info and the field's path) built on first use, which most resolvers never make."""
+
+    def __init__(self, executor: DirectExecutor, plan: Plan, parent_type: GraphQLObjectType,
+                 field_details_list: Any, parent_path: Any, response_name: str | int,
+                 path: Any = None) -> None:
+        self._field = plan.field
+        self._executor, self._plan, self._parent_type = executor, plan, parent_type
+        self._details, self._parent_path, self._response_name = (
+            field_details_list, parent_path, response_name)
+        if path is not None:
+            self.__dict__["path"] = path
+
+    @property
+    def context(self) -> Any:
+        return self._executor.context_value
+
+    @functools.cached_property
+    def path(self) -> Path:
+        return Path(self._parent_path, self._response_name, self._parent_type.name)
+
+    @functools.cached_property
+    def _raw_info(self) -> Any:  # type: ignore[override]
+        return self._executor.build_resolve_info(
+            self._plan.field_def, [d.node for d in self._details], self._parent_type,
+            self.path)
+
+
+def _has_middleware(manager: Any) -> bool:
+    """Whether a resolve middleware (e.g. an extension's `resolve` hook) wraps fields."""
+    return manager is not None and bool(manager.middlewares)

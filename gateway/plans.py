@@ -1,0 +1,177 @@
+"""Plans of the direct executor (gateway.execution): how one field of one request
+resolves without Strawberry's per-field layers, or None where only the generic path is
+right (field extensions, input-object or enum arguments, root/parent parameters)."""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+import strawberry
+from graphql import (
+    GraphQLBoolean,
+    GraphQLEnumType,
+    GraphQLID,
+    GraphQLLeafType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLString,
+    Undefined,
+)
+from graphql.execution.values import get_argument_values
+from strawberry.types.base import StrawberryList, StrawberryOptional
+
+DEFINITION = "strawberry-definition"
+_PLAIN_ARGUMENT_TYPES = (str, int, float, bool)
+
+
+class Plan(NamedTuple):
+    """How to resolve one field of one request directly."""
+
+    function: Any  # resolver function (called with the source first), or None
+    name: str  # attribute name when `function` is None
+    kwargs: dict[str, Any]
+    wants_info: str | None  # name of the resolver's info parameter
+    leaf: GraphQLLeafType | None  # the named leaf type, when the result is a scalar/enum
+    non_null: bool
+    field: Any  # the StrawberryField
+    field_def: Any  # the GraphQLField
+    objects: Objects | None  # set when the executor completes an object result itself
+    own: tuple[type, ...]  # result types that are their own output (str for String, ...)
+
+
+def _plain_argument(annotation: Any) -> bool:
+    while isinstance(annotation, (StrawberryOptional, StrawberryList)):
+        annotation = annotation.of_type
+    if annotation in _PLAIN_ARGUMENT_TYPES or annotation is strawberry.ID:
+        return True
+    return getattr(annotation, "_scalar_definition", None) is not None or (
+        hasattr(annotation, "__supertype__"))  # NewType scalars (JSON, BigInt, Timestamp)
+
+
+def _static_plan(field_def: Any) -> tuple[Any, ...] | None:
+    """The request-independent part of a field's plan, or None for the generic path."""
+    field = (field_def.extensions or {}).get(DEFINITION)
+    if field is None or field.extensions:
+        return None
+    resolver = field.base_resolver
+    wants_info = None
+    if resolver is not None:
+        if (resolver.self_parameter is None or resolver.root_parameter is not None
+                or resolver.parent_parameter is not None):
+            return None
+        if not all(_plain_argument(a.type) for a in field.arguments):
+            return None
+        info = resolver.info_parameter
+        wants_info = info.name if info is not None else None
+        function = resolver._unbound_wrapped_func
+        if not callable(function):
+            return None
+    else:
+        function = None
+    return_type = field_def.type
+    non_null = isinstance(return_type, GraphQLNonNull)
+    named = return_type.of_type if non_null else return_type
+    leaf = _FastEnum(named) if isinstance(named, GraphQLEnumType) else (
+        named if isinstance(named, GraphQLLeafType) else None)
+    names = [(graphql_name, a.python_name)
+             for graphql_name, a in zip(field_def.args, field.arguments, strict=True)]
+    return (function, field.python_name, names, wants_info, leaf, non_null, field,
+            _objects(named))
+
+
+class _FastEnum:
+    """An enum type's output coercion by a dict lookup of the member (Strawberry's
+    compares the member's value with each of the type's values)."""
+
+    def __init__(self, enum_type: GraphQLEnumType) -> None:
+        self.name = enum_type.name
+        self.slow = enum_type.coerce_output_value
+        self.names: dict[Any, str] = {}
+        wrapped = getattr(enum_type, "wrapped_cls", None)
+        for name, value in enum_type.values.items():
+            member = value.value
+            if wrapped is not None:
+                try:
+                    member = wrapped(value.value)
+                except ValueError:
+                    continue
+            self.names.setdefault(member, name)
+
+    def coerce_output_value(self, value: Any) -> Any:
+        try:
+            name = self.names.get(value)
+        except TypeError:  # unhashable
+            name = None
+        return name if name is not None else self.slow(value)
+
+
+# graphql-core outputs these values as they are (Int and Float check ranges, so not them)
+_OWN: dict[Any, tuple[type, ...]] = {GraphQLString: (str,), GraphQLID: (str,),
+                                     GraphQLBoolean: (bool,)}
+
+_STATIC: dict[int, tuple[Any, tuple[Any, ...] | None]] = {}  # id(GraphQLField) ->
+
+
+
+class Objects(NamedTuple):
+    """An object or list-of-objects result that the executor completes itself."""
+
+    type: GraphQLObjectType
+    is_list: bool
+    item_type: Any  # the list's item type as declared (maybe non-null)
+    item_non_null: bool
+
+
+def _objects(named: Any) -> Objects | None:
+    if isinstance(named, GraphQLObjectType) and named.is_type_of is None:
+        return Objects(named, False, None, False)
+    if isinstance(named, GraphQLList):
+        item = named.of_type
+        inner = item.of_type if isinstance(item, GraphQLNonNull) else item
+        if isinstance(inner, GraphQLObjectType) and inner.is_type_of is None:
+            return Objects(inner, True, item, isinstance(item, GraphQLNonNull))
+    return None
+
+
+def plan(executor: Any, parent_type: GraphQLObjectType, field_details_list: Any) -> Plan | None:
+    """The plan of a field in one request (argument values are the request's)."""
+    details = field_details_list[0]
+    node = details.node
+    field_def = executor.schema.get_field(parent_type, node.name.value)
+    if field_def is None:
+        return None
+    entry = _STATIC.get(id(field_def))
+    if entry is None:
+        entry = _STATIC[id(field_def)] = (field_def, _static_plan(field_def))
+    static = entry[1]
+    if static is None:
+        return None
+    function, name, names, wants_info, leaf, non_null, field, objects = static
+    try:
+        args = get_argument_values(
+            field_def, node, executor.variable_values, details.fragment_variable_values,
+            executor.hide_suggestions) if names or node.arguments else {}
+    except Exception:  # graphql-core's path reports it where it belongs
+        return None
+    if objects is not None and any(d.name.value == "stream" for fd in field_details_list
+                                   for d in fd.node.directives or ()):
+        objects = None  # incremental delivery: graphql-core's list completion
+    kwargs = {py: args[gql] for gql, py in names if gql in args}
+    return Plan(function, name, kwargs, wants_info, leaf, non_null, field, field_def, objects,
+                _OWN.get(leaf, ()))
+
+
+def leaf(plan: Plan, result: Any, field_details_list: Any,
+          parent_type: GraphQLObjectType) -> Any:
+    """A scalar or enum result completed as graphql-core does (errors raised)."""
+    if result is None or result is Undefined:
+        if plan.non_null:
+            raise TypeError("Cannot return null for non-nullable field"
+                            f" {parent_type.name}.{field_details_list[0].node.name.value}.")
+        return None
+    coerced = plan.leaf.coerce_output_value(result)
+    if coerced is Undefined or coerced is None:
+        raise TypeError(f"Expected `{plan.leaf.name}.coerce_output_value({result!r})` to"
+                        " return non-nullable value")
+    return coerced

@@ -1,0 +1,188 @@
+"""DirectExecutor gives the same results and errors as Strawberry's own executor."""
+
+from __future__ import annotations
+
+import enum
+
+import pytest
+import strawberry
+
+from gateway import execution, plans, scalars
+
+
+@strawberry.enum
+class Color(enum.Enum):
+    RED = 1
+    BLUE = 2
+
+
+@strawberry.input
+class Pick:
+    key: str
+
+
+@strawberry.type
+class Inner:
+    code: int
+
+    @strawberry.field
+    def strict(self) -> str:
+        if self.code == 1:
+            raise ValueError("strict inner")
+        return "ok"
+
+    @strawberry.field
+    async def slow(self) -> int:
+        if self.code == 2:
+            raise ValueError("slow inner")
+        return self.code
+
+
+@strawberry.type
+class Thing:
+    n: int
+    label: str | None
+    raw: strawberry.Private[dict]
+
+    @strawberry.field
+    def double(self) -> int:
+        return self.n * 2
+
+    @strawberry.field
+    def color(self) -> Color:
+        return Color.RED if self.n % 2 else Color.BLUE
+
+    @strawberry.field
+    def keys(self, keys: list[str] | None = None, prefix: str = "") -> scalars.JSON:
+        return {prefix + k: v for k, v in self.raw.items() if keys is None or k in keys}
+
+    @strawberry.field
+    def picked(self, pick: Pick) -> str | None:
+        return self.raw.get(pick.key)
+
+    @strawberry.field
+    def big(self) -> scalars.BigInt:
+        return self.n * 10**12
+
+    @strawberry.field
+    def broken(self) -> int | None:
+        raise ValueError("broken resolver")
+
+    @strawberry.field
+    def missing(self) -> str:
+        return None  # type: ignore[return-value]
+
+    @strawberry.field
+    async def later(self) -> int:
+        return self.n + 1
+
+    @strawberry.field
+    def path_name(self, info: strawberry.Info) -> str:
+        return info.field_name
+
+    @strawberry.field
+    def info_broken(self, info: strawberry.Info) -> str:
+        raise ValueError(f"broken at {info.path.key}")
+
+    @strawberry.field
+    def selected(self, info: strawberry.Info) -> list[str]:
+        return [f.name for f in info.selected_fields]
+
+    @strawberry.field
+    def inner(self) -> Inner:
+        return Inner(code=self.n)
+
+    @strawberry.field
+    def inners(self) -> list[Inner]:
+        return [Inner(code=i) for i in range(3)]
+
+    @strawberry.field
+    def maybe_inners(self) -> list[Inner | None] | None:
+        return [Inner(code=0), None, Inner(code=1), Inner(code=2)]
+
+    @strawberry.field
+    def no_inner(self) -> Inner:
+        return None  # type: ignore[return-value]
+
+    @strawberry.field
+    def no_inners(self) -> list[Inner]:
+        return [Inner(code=0), None]  # type: ignore[list-item]
+
+    @strawberry.field
+    async def later_inners(self) -> list[Inner]:
+        return [Inner(code=i) for i in range(3)]
+
+    @strawberry.field
+    async def later_none(self) -> list[Inner]:
+        return None  # type: ignore[return-value]
+
+    @strawberry.field
+    async def later_broken(self) -> Inner | None:
+        raise ValueError("later broken")
+
+    @strawberry.field
+    def bad_int(self) -> int | None:
+        return "not a number"  # type: ignore[return-value]
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    async def things(self) -> list[Thing]:
+        return [Thing(n=i, label=None if i else "zero", raw={"a": i, "b": "x"})
+                for i in range(3)]
+
+    @strawberry.field
+    def strict(self) -> list[Thing]:
+        return [Thing(n=1, label=None, raw={})]
+
+
+DIRECT = strawberry.Schema(Query, execution_context_class=execution.DirectExecutor)
+PLAIN = strawberry.Schema(Query)
+
+QUERIES = [
+    ("{ things { n label double color big later pathName inner { code } } }", None),
+    ("{ things { a: n b: n keys keys2: keys(keys: [\"a\"], prefix: \"p.\") } }", None),
+    ("query ($k: [String!]) { things { keys(keys: $k) } }", {"k": ["b"]}),
+    ("query ($k: [String!]) { things { keys(keys: $k) } }", {}),
+    ("{ things { picked(pick: {key: \"b\"}) } }", None),
+    ("{ things { ...F ... on Thing { n } } } fragment F on Thing { label color }", None),
+    ("{ things { n broken badInt } }", None),
+    ("{ things { n x: infoBroken } }", None),
+    ("{ things { n selected } }", None),
+    ("{ things { n inners { code } maybeInners { code } laterInners { code } } }", None),
+    ("{ things { n inners { code strict } } }", None),
+    ("{ things { n maybeInners { code strict } } }", None),
+    ("{ things { n maybeInners { code slow } } }", None),
+    ("{ things { n inners { code slow } } }", None),
+    ("{ things { n noInner { code } } }", None),
+    ("{ things { n noInners { code } } }", None),
+    ("{ things { n inner { code strict } } }", None),
+    ("{ things { n inner { slow } } }", None),
+    ("{ things { n laterInners { code strict slow } } }", None),
+    ("{ things { n laterNone { code } } }", None),
+    ("{ things { n laterBroken { code } } }", None),
+    ("{ __typename things { __typename n inner { __typename code } } }", None),
+    ("{ __schema { types { name fields { name args { name } } } } }", None),
+    ("{ things { n missing } }", None),
+    ("{ strict { n missing } }", None),
+    ("query ($s: Boolean!) { things { n label @skip(if: $s) } }", {"s": True}),
+]
+
+
+@pytest.mark.parametrize(("query", "variables"), QUERIES)
+async def test_same_result_as_strawberry(query: str, variables: dict | None) -> None:
+    direct = await DIRECT.execute(query, variable_values=variables)
+    plain = await PLAIN.execute(query, variable_values=variables)
+    assert direct.data == plain.data
+    assert [(e.message, e.path) for e in direct.errors or []] == [
+        (e.message, e.path) for e in plain.errors or []]
+
+
+def test_plain_resolvers_are_called_directly() -> None:
+    fields = DIRECT._schema.type_map["Thing"].fields
+    direct = {name for name, field in fields.items() if plans._static_plan(field)}
+    assert direct == {"n", "label", "double", "color", "keys", "big", "broken", "missing",
+                      "later", "pathName", "inner", "badInt", "infoBroken",
+                      "selected", "inners", "maybeInners", "noInner", "noInners",
+                      "laterInners", "laterNone", "laterBroken"}

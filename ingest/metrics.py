@@ -14,7 +14,7 @@ import hashlib
 from typing import Any
 
 from ingest import attributes, dimensions, queries, writer
-from ollygraph import codecs
+from ollygraph import codecs, rollups
 
 QUERIES = queries.QUERIES
 
@@ -201,5 +201,14 @@ def make_before(pipeline: Any) -> None:
     return None
 
 
-def make_after(pipeline: Any) -> None:
-    return None
+def make_after(pipeline: Any) -> writer.Hook:
+    """Marks the minutes of number points the rollups have already passed (late points)."""
+    table = POINTS["number"]
+
+    async def after(conn: Any, rows: writer.Rows) -> None:
+        points = rows[table]
+        if points:
+            minute = rollups.MINUTE_NS
+            await rollups.mark_late(conn, {(r[3], r[1] // minute * minute) for r in points})
+
+    return after

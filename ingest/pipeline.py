@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 import psycopg
 
 from ingest import attributes, dimensions, flatten, promotion, signals, writer
-from ollygraph import db, maintenance
+from ollygraph import db, maintenance, rollups
 from ollygraph.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -60,7 +60,8 @@ class Pipeline:
             for name, module in self.modules.items()}
         loop = asyncio.get_running_loop()
         self._tasks = [loop.create_task(self._partition_upkeep()),
-                       loop.create_task(self._touch_dimensions())]
+                       loop.create_task(self._touch_dimensions()),
+                       loop.create_task(self._roll_up())]
 
     @classmethod
     async def start(cls, settings: Settings, *, pool_size: int | None = None,
@@ -124,6 +125,18 @@ class Pipeline:
                 await self._touch_once()
             except Exception as exc:  # the database may be down; try again later
                 log.warning("could not update last_seen of dimensions: %s", exc)
+
+    async def _roll_up(self) -> None:
+        """Keep the per-minute rollups of the step series current (ollygraph.rollups)."""
+        if not self.settings.rollup_interval:
+            return
+        while True:
+            await asyncio.sleep(self.settings.rollup_interval)
+            try:
+                async with self.pool.acquire(timeout=self.timeout_s) as conn:
+                    await rollups.roll(conn)
+            except Exception as exc:  # the database may be down; try again later
+                log.warning("could not roll up metric points: %s", exc)
 
     async def _partition_upkeep(self) -> None:
         while True:

@@ -68,6 +68,10 @@ def _seconds(text: str) -> int:
     return parse_duration(text)
 
 
+def _seconds_or_off(text: str) -> int:
+    return 0 if text.strip().lower() in ("0", "off") else parse_duration(text)
+
+
 def _retention(text: str) -> int | None:
     return parse_duration(text) if text.strip() else None
 
@@ -168,6 +172,14 @@ FIELDS: tuple[Field, ...] = (
         "cancelled and its GraphQL query answers an error",
     ),
     Field(
+        "rollup_interval",
+        ("OLLYGRAPH_ROLLUP_INTERVAL",),
+        _seconds_or_off,
+        15,
+        "how often ingest rolls metric points up into the per-minute rollups that step "
+        "series read (15s, 1m; off: never, series then read every point)",
+    ),
+    Field(
         "cors_origins",
         ("OLLYGRAPH_CORS_ORIGINS",),
         _origins,
@@ -195,6 +207,7 @@ class Settings:
     max_in_flight: int = 100_000
     max_in_flight_bytes: int = 256 * 1024 * 1024
     statement_timeout: int = 10
+    rollup_interval: int = 15
     cors_origins: tuple[str, ...] = ()
     log_level: str = "INFO"
 
@@ -208,8 +221,8 @@ class Settings:
             value = getattr(self, field.name)
             if value is None:
                 continue
-            if field.name in ("retention", "statement_timeout"):
-                value = f"{value}s"
+            if field.name in ("retention", "statement_timeout", "rollup_interval"):
+                value = f"{value}s" if value else "off"
             elif field.name == "cors_origins":
                 value = ",".join(value)
             env[field.env[0]] = str(value)

@@ -196,6 +196,52 @@ CREATE INDEX otel_metrics_data_points_{kind}_by_series_idx
     ON otel_metrics_data_points_{kind}
     (metric_id, resource_id, (coalesce(scope_id, -1)), attributes_hash, time_unix_nano);
 
+-- name: rollups
+-- Per-minute rollups of the number points (gauges and sums), kept by the rollup job
+-- (ollygraph/rollups.py) for the step series: one row per descriptor, series and minute
+-- with what the step aggregations need (count, sum, min, max, the first and last point,
+-- and the increase between the minute's own points, reset-aware). A step series reads
+-- them for the whole minutes in [rolled_from, rolled) of otel_metrics_rollup_state and the
+-- points themselves for the rest. A point written for a minute below `accepted` (late)
+-- marks its (descriptor, minute) in otel_metrics_rollup_pending: read from the points
+-- until the job has computed that minute again.
+CREATE TABLE otel_metrics_number_rollups (
+    minute_unix_nano bigint NOT NULL,
+    metric_id bigint NOT NULL,
+    resource_id bigint NOT NULL,
+    scope_id bigint,
+    attributes_hash bytea NOT NULL,
+    n bigint NOT NULL,
+    total double precision,
+    low double precision,
+    high double precision,
+    first_time_unix_nano bigint NOT NULL,
+    first_value double precision,
+    first_start_time_unix_nano bigint NOT NULL,
+    point_pk bigint NOT NULL,                      -- the minute's last point
+    time_unix_nano bigint NOT NULL,
+    last_value double precision,
+    last_start_time_unix_nano bigint NOT NULL,
+    increase double precision NOT NULL
+) PARTITION BY RANGE (minute_unix_nano);
+CREATE UNIQUE INDEX otel_metrics_number_rollups_key_idx ON otel_metrics_number_rollups
+    (metric_id, minute_unix_nano, resource_id, (coalesce(scope_id, -1)), attributes_hash);
+
+CREATE TABLE otel_metrics_rollup_state (
+    only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+    rolled_from bigint NOT NULL,
+    rolled bigint NOT NULL,
+    accepted bigint NOT NULL
+);
+
+CREATE SEQUENCE otel_metrics_rollup_mark_seq AS bigint;
+CREATE TABLE otel_metrics_rollup_pending (
+    metric_id bigint NOT NULL,
+    minute_unix_nano bigint NOT NULL,
+    mark bigint NOT NULL DEFAULT nextval('otel_metrics_rollup_mark_seq'),
+    PRIMARY KEY (metric_id, minute_unix_nano)
+);
+
 -- name: typed_attribute_table
 -- {table}: promoted attributes of one value type, keyed by the owner columns.
 CREATE TABLE {table} (

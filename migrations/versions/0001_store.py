@@ -166,6 +166,7 @@ def _owner_function_signatures() -> list[str]:
 
 def partitioned_tables() -> list[str]:
     tables = list(FACT_TABLES) + [f"otel_metrics_data_points_{kind}" for kind, _ in POINT_KINDS]
+    tables.append("otel_metrics_number_rollups")
     for owner in OWNERS:
         if owner.partition_key:
             tables += [f"{owner.prefix}_{kind}" for kind, _ in VALUE_TYPES]
@@ -179,6 +180,7 @@ def upgrade() -> None:
     sqlfile.execute(SQL["facts"])
     for kind, columns in POINT_KINDS:
         sqlfile.execute(SQL["metric_point_table"].format(kind=kind, columns=columns))
+    sqlfile.execute(SQL["rollups"])
     for owner in OWNERS:
         sqlfile.execute(_attribute_tables(owner))
     for table in partitioned_tables():
@@ -208,7 +210,9 @@ def downgrade() -> None:
     statements += [f"DROP FUNCTION IF EXISTS {fn}" for fn in _owner_function_signatures()]
     statements += [f"DROP FUNCTION IF EXISTS {fn}" for fn in FUNCTIONS]
     statements += [f"DROP TABLE IF EXISTS {table}" for table in partitioned_tables()]
-    statements += ["DROP TABLE IF EXISTS otel_trace_summary"]
+    statements += ["DROP TABLE IF EXISTS otel_trace_summary", "DROP TABLE IF EXISTS "
+                   "otel_metrics_rollup_state, otel_metrics_rollup_pending",
+                   "DROP SEQUENCE IF EXISTS otel_metrics_rollup_mark_seq"]
     statements += [
         f"DROP TABLE IF EXISTS {t}_{kind}"
         for o in OWNERS

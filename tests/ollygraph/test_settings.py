@@ -40,6 +40,10 @@ def test_to_env_round_trips():
     cfg = settings.load({"OLLYGRAPH_STATEMENT_TIMEOUT": "2m"})
     assert cfg.statement_timeout == 120 and settings.load(cfg.to_env()) == cfg
     assert settings.load({}).statement_timeout == 10
+    for text, seconds in (("off", 0), ("0", 0), ("1m", 60)):
+        cfg = settings.load({"OLLYGRAPH_ROLLUP_INTERVAL": text})
+        assert cfg.rollup_interval == seconds and settings.load(cfg.to_env()) == cfg
+    assert settings.load({}).rollup_interval == 15
 
 
 @pytest.mark.parametrize(

@@ -99,7 +99,8 @@ class Metric(rows.Row):
         def conditions(stmt: Any) -> list[str]:
             return metric_filters.point_conditions(stmt, kind, bounds, filter, service)
 
-        sql, params = series.statement(req, kind, list(self.row["ids"]), conditions)
+        rolled = await series.rolled_minutes(info.context.db, req, kind)
+        sql, params = series.statement(req, kind, list(self.row["ids"]), conditions, rolled)
         return series.shape(req, kind, await info.context.db.fetch(sql, *params))
 
     @strawberry.field(description="Stored points, newest first.")

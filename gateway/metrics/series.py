@@ -13,7 +13,8 @@ from typing import Any
 from gateway import errors, filters, inputs, resources, sqlparts
 from gateway.metrics import buckets, types
 from gateway.metrics import filters as metric_filters
-from ollygraph import settings
+from ollygraph import rollups, settings
+from ollygraph.sql import QUERIES as ROLLUP_SQL
 
 SQL = metric_filters.SQL
 NS = 1_000_000_000
@@ -53,9 +54,11 @@ class Request:
         self.quantile = quantile
 
 
-def statement(req: Request, kind: str, ids: list[int], conditions_of: Any) -> tuple[str, list]:
+def statement(req: Request, kind: str, ids: list[int], conditions_of: Any,
+              rolled: tuple[int, int] | None = None) -> tuple[str, list]:
     """The series SQL of a point kind and its parameters; `conditions_of(stmt)` gives the
-    point filters."""
+    point filters, `rolled` the minutes number points read from their rollups
+    (rolled_minutes)."""
     stmt = sqlparts.Statement()
     table = f"otel_metrics_data_points_{kind}"
     where = sqlparts.conjunction(conditions_of(stmt))
@@ -75,7 +78,7 @@ def statement(req: Request, kind: str, ids: list[int], conditions_of: Any) -> tu
                          ids=ids)
     slots = {"table": table, "where": where, "series": series, "labeled": labeled}
     if kind == "number":
-        slots["per_series"] = _number_steps(req, stmt, ids, where)
+        slots["per_series"] = _number_steps(req, stmt, ids, where, rolled)
     elif kind != "summary":
         slots["of_metric"] = _of_metric(stmt, ids)
         slots["temporality"] = stmt.render(SQL.point_temporality, ids=ids)
@@ -95,28 +98,55 @@ def _of_metric(stmt: sqlparts.Statement, ids: list[int]) -> str:
         stmt.render(SQL.of_metric, ids=ids)
 
 
-def _number_steps(req: Request, stmt: sqlparts.Statement, ids: list[int], where: str) -> str:
+async def rolled_minutes(db: Any, req: Request, kind: str) -> tuple[int, int] | None:
+    """The whole minutes [a, b) of the range that number points read from their per-minute
+    rollups (ollygraph.rollups), when the step is made of whole minutes."""
+    minute = rollups.MINUTE_NS
+    if kind != "number" or req.width % minute:
+        return None
+    found = await db.fetch(ROLLUP_SQL.rollup_state)
+    if not found:
+        return None
+    state = found[0]
+    a = max(state["rolled_from"], -(-req.lo // minute) * minute)
+    b = min(state["rolled"], (req.hi + 1) // minute * minute)
+    return (a, b) if a < b else None
+
+
+def _units(req: Request, stmt: sqlparts.Statement, ids: list[int], of_metric: str, where: str,
+           rolled: tuple[int, int] | None) -> str:
+    """The units the number steps are made of: rollups and points (number_rolled_units)."""
+    point_unit = SQL.number_point_unit.replace("@value@", SQL.number_value)
+    slots = {"of_metric": of_metric, "where": where, "point_unit": point_unit}
+    if rolled is None:
+        return stmt.render(SQL.number_point_units, slots, lo=req.lo, hi=req.hi)
+    return stmt.render(SQL.number_rolled_units, slots, ids=ids, lo=req.lo, hi=req.hi,
+                       a=rolled[0], b=rolled[1])
+
+
+def _number_steps(req: Request, stmt: sqlparts.Statement, ids: list[int], where: str,
+                  rolled: tuple[int, int] | None) -> str:
     """The per (series, step) rows of gauges and sums: hashed without point order, or, for
     RATE and INCREASE, through a window over each series."""
     of_metric = _of_metric(stmt, ids)
+    units = _units(req, stmt, ids, of_metric, where, rolled)
     if req.aggregation not in INCREASING:
         last = stmt.render(SQL.number_last, {"of_metric": of_metric}) \
             if req.aggregation in (Agg.SUM, Agg.LAST) else "NULL::float8"
         wanted = STEP_COLUMNS[req.aggregation]
-        columns = {name: f"{fn}({SQL.number_value})" if name in wanted else "NULL::float8"
+        columns = {name: f"{fn}(p.{name})" if name in wanted else "NULL::float8"
                    for name, fn in (("total", "sum"), ("low", "min"), ("high", "max"))}
         step_of = stmt.render(SQL.number_step_of, lo=req.lo, hi=req.hi, width=req.width)
-        return stmt.render(SQL.number_steps, {"of_metric": of_metric, "where": where,
-                                              "last": last, "step_of": step_of, **columns},
-                           lo=req.lo, hi=req.hi)
+        return stmt.render(SQL.number_steps, {"units": units, "last": last,
+                                              "step_of": step_of, **columns})
     alone = stmt.render(SQL.number_alone, lo=req.lo)
-    delta = stmt.render(SQL.number_delta, {"alone": alone})
+    delta = stmt.render(ROLLUP_SQL.point_delta, {"alone": alone})
     look_back = stmt.render(SQL.number_look_back, {
         "of_metric": of_metric, "delta": delta, "delta_alone": alone},
         lo=req.lo, look_back=max(LOOK_BACK_NS, req.width))
     return stmt.render(SQL.number_increases, {
-        "of_metric": of_metric, "where": where, "delta": delta, "look_back": look_back},
-        ids=ids, lo=req.lo, hi=req.hi, width=req.width)
+        "units": units, "delta": delta, "look_back": look_back},
+        ids=ids, width=req.width)
 
 
 def _number_value(req: Request, row: Any) -> float | None:

@@ -1,5 +1,6 @@
--- Step series of gauges and sums (otel_metrics_data_points_number). Two ways to read the
--- points into `per_series` (one row per series and step), and one way to merge them.
+-- Step series of gauges and sums. Their units are per-minute rollups and points (a point
+-- is a unit of one); two ways to read the units into `per_series` (one row per series and
+-- step), and one way to merge them.
 
 -- name: of_metric
 p.metric_id = ANY(:ids)
@@ -9,25 +10,64 @@ p.metric_id = ANY(:ids)
 p.metric_id = :id
 
 -- name: number_steps
--- AVG, MIN, MAX, COUNT, SUM and LAST need no point order: hashed per (descriptor, series,
--- step) in one pass, then merged per series and step, and the step's last value read back
--- by its time when the aggregation wants it. The step comes from joining the steps
--- (number_step_of): grouping on it, the planner estimates series x steps groups rather
--- than one per point, so it hashes in parallel workers instead of sorting every point.
--- Sums, minima and maxima not asked for are NULL (@total@, @low@, @high@).
+-- AVG, MIN, MAX, COUNT, SUM and LAST need no point order: the units (number_point_units, number_rolled_units) hashed per
+-- (descriptor, series, step) in one pass, then merged per series and step, and the step's
+-- last value read back by its time when the aggregation wants it. The step comes from
+-- joining the steps (number_step_of): grouping on it, the planner estimates series x steps
+-- groups rather than one per point, so it hashes in parallel workers instead of sorting
+-- every point. Sums, minima and maxima not asked for are NULL (@total@, @low@, @high@).
 SELECT s.*, @last@ AS last, NULL::float8 AS increase
 FROM (SELECT b.resource_id, nullif(b.scope_key, -1) AS scope_id, b.attributes_hash, b.bucket,
              sum(b.n) AS n, sum(b.total) AS total, min(b.low) AS low, max(b.high) AS high,
              max(b.pt) AS pt, bool_or(m.aggregation_temporality_id = 1) AS delta
       FROM (SELECT p.metric_id, p.resource_id, coalesce(p.scope_id, -1) AS scope_key,
-                   p.attributes_hash, step.bucket, count(*) AS n, @total@ AS total,
+                   p.attributes_hash, step.bucket, sum(p.n) AS n, @total@ AS total,
                    @low@ AS low, @high@ AS high, max(p.time_unix_nano) AS pt
-            FROM otel_metrics_data_points_number AS p
+            FROM (@units@) AS p
             JOIN @step_of@
-            WHERE @of_metric@ AND p.time_unix_nano BETWEEN :lo AND :hi AND @where@
             GROUP BY 1, 2, 3, 4, 5) AS b
       JOIN otel_metrics_dim AS m ON m.metric_id = b.metric_id
       GROUP BY 1, 2, 3, 4) AS s
+
+-- name: number_point_units
+-- The units of the step series when no rollup applies: every point of the range, a unit
+-- of one (number_point_unit).
+SELECT @point_unit@ FROM otel_metrics_data_points_number AS p
+WHERE @of_metric@ AND p.time_unix_nano BETWEEN :lo AND :hi AND @where@
+
+-- name: number_rolled_units
+-- The units of the step series over the per-minute rollups (ollygraph/sql/rollups.sql):
+-- the rollups of the whole minutes in [:a, :b) that no late point has marked, and the
+-- points of the range outside them and of the marked minutes as units of one. A rollup
+-- shows the columns the point conditions read: point_pk and time_unix_nano of
+-- its last point (the points of a series share their attributes), resource and scope.
+SELECT p.metric_id, p.resource_id, p.scope_id, p.attributes_hash, p.point_pk, p.time_unix_nano,
+       p.n, p.total, p.low, p.high, p.first_value, p.first_start_time_unix_nano,
+       p.last_value, p.last_start_time_unix_nano, p.increase
+FROM otel_metrics_number_rollups AS p
+WHERE @of_metric@ AND p.minute_unix_nano >= :a AND p.minute_unix_nano < :b AND @where@
+  AND NOT EXISTS (SELECT FROM otel_metrics_rollup_pending AS k
+                  WHERE k.metric_id = p.metric_id AND k.minute_unix_nano = p.minute_unix_nano)
+UNION ALL
+SELECT @point_unit@ FROM otel_metrics_data_points_number AS p
+WHERE @of_metric@ AND p.time_unix_nano >= :lo AND p.time_unix_nano < :a AND @where@
+UNION ALL
+SELECT @point_unit@ FROM otel_metrics_data_points_number AS p
+WHERE @of_metric@ AND p.time_unix_nano >= :b AND p.time_unix_nano <= :hi AND @where@
+UNION ALL
+SELECT @point_unit@ FROM otel_metrics_rollup_pending AS k
+JOIN otel_metrics_data_points_number AS p
+  ON p.metric_id = k.metric_id AND p.time_unix_nano >= k.minute_unix_nano
+ AND p.time_unix_nano < k.minute_unix_nano + 60000000000
+WHERE k.metric_id = ANY(:ids) AND k.minute_unix_nano >= :a AND k.minute_unix_nano < :b
+  AND @of_metric@ AND @where@
+
+-- name: number_point_unit
+-- A point p as a unit of one.
+p.metric_id, p.resource_id, p.scope_id, p.attributes_hash, p.point_pk, p.time_unix_nano,
+1::bigint AS n, @value@ AS total, @value@ AS low, @value@ AS high, @value@ AS first_value,
+p.start_time_unix_nano AS first_start_time_unix_nano, @value@ AS last_value,
+p.start_time_unix_nano AS last_start_time_unix_nano, 0::float8 AS increase
 
 -- name: number_step_of
 -- The step of a point p, as a join with the range's steps.
@@ -45,44 +85,35 @@ coalesce(p.value_double, p.value_int::float8)
    AND p.attributes_hash = s.attributes_hash AND p.scope_id IS NOT DISTINCT FROM s.scope_id
  LIMIT 1)
 
--- name: number_delta
--- What a point adds: delta points their value; cumulative points the difference to the
--- previous point of the series, or their whole value when a run starts (first point of a
--- run that began in range, a new start time, a monotonic counter going down = reset);
--- gauges the plain difference.
-CASE WHEN x.pv IS NULL OR x.temporality = 1 THEN @alone@
-     WHEN x.temporality = 2 AND x.st <> x.pst THEN x.v
-     WHEN x.temporality = 2 AND x.monotonic AND x.v < x.pv THEN x.v
-     ELSE x.v - x.pv END
-
 -- name: number_increases
--- RATE and INCREASE: what each point adds (number_delta) needs the series' previous
--- point, a window over each series in time order (the series index delivers the points
--- presorted when the metric has one descriptor). The temporality and monotonicity are read
--- once when the descriptors agree (else per point). Each series' first point in range is
--- then compared with the series' last point before the range (number_look_back).
+-- RATE and INCREASE: what each unit adds needs the series' previous unit, a window over
+-- each series in time order: the increase within the unit, plus what its first point adds
+-- to the previous unit's last (point_delta of ollygraph/sql/rollups.sql). The
+-- temporality and monotonicity are read once when the descriptors agree (else per unit).
+-- Each series' first point in range is then compared with the series' last point before
+-- the range (number_look_back).
 WITH kinds AS (
     SELECT count(DISTINCT (aggregation_temporality_id, is_monotonic)) = 1 AS uniform,
            min(aggregation_temporality_id) AS temporality, bool_or(is_monotonic) AS monotonic
     FROM otel_metrics_dim WHERE metric_id = ANY(:ids)
 ), pts AS (
     SELECT p.resource_id, coalesce(p.scope_id, -1) AS scope_key, p.attributes_hash,
-           p.time_unix_nano AS t, p.start_time_unix_nano AS st,
-           coalesce(p.value_double, p.value_int::float8) AS v,
+           p.time_unix_nano AS t, p.n, p.increase AS within,
+           p.first_start_time_unix_nano AS st, p.first_value AS v,
+           p.last_start_time_unix_nano AS lst, p.last_value AS lv,
            CASE WHEN (SELECT uniform FROM kinds) THEN (SELECT temporality FROM kinds)
                 ELSE (SELECT m.aggregation_temporality_id FROM otel_metrics_dim AS m
                       WHERE m.metric_id = p.metric_id) END AS temporality,
            CASE WHEN (SELECT uniform FROM kinds) THEN (SELECT monotonic FROM kinds)
                 ELSE (SELECT m.is_monotonic FROM otel_metrics_dim AS m
                       WHERE m.metric_id = p.metric_id) END AS monotonic
-    FROM otel_metrics_data_points_number AS p
-    WHERE @of_metric@ AND p.time_unix_nano BETWEEN :lo AND :hi AND @where@
+    FROM (@units@) AS p
 ), sums AS MATERIALIZED (
-    SELECT x.resource_id, x.scope_key, x.attributes_hash, x.bucket, count(*) AS n,
-           sum(x.d) AS increase, max(x.t) AS pt
+    SELECT x.resource_id, x.scope_key, x.attributes_hash, x.bucket, sum(x.n) AS n,
+           sum(x.d + x.within) AS increase, max(x.t) AS pt
     FROM (SELECT x.resource_id, x.scope_key, x.attributes_hash, x.t / :width * :width AS bucket,
-                 x.t, @delta@ AS d
-          FROM (SELECT pts.*, lag(pts.v) OVER w AS pv, lag(pts.st) OVER w AS pst FROM pts
+                 x.t, x.n, x.within, @delta@ AS d
+          FROM (SELECT pts.*, lag(pts.lv) OVER w AS pv, lag(pts.lst) OVER w AS pst FROM pts
                 WINDOW w AS (PARTITION BY pts.resource_id, pts.scope_key, pts.attributes_hash
                              ORDER BY pts.t)) AS x
           OFFSET 0) AS x

@@ -34,8 +34,9 @@ INSTRUMENTS = (sdk_metrics.Counter, sdk_metrics.UpDownCounter, sdk_metrics.Histo
 
 
 class MetricsStack(gateway_stack.Stack):
-    def __init__(self, ingest: receiver.Ingest, gateway_port: int) -> None:
-        super().__init__(ingest.grpc_port, gateway_port)
+    def __init__(self, ingest: receiver.Ingest, gateway_port: int, database_url: str = "",
+                 schema: str = "") -> None:
+        super().__init__(ingest.grpc_port, gateway_port, database_url, schema)
         self.otlp = ingest.grpc_target
         self.otlp_http = ingest.http_url
 
@@ -67,8 +68,10 @@ class MetricsStack(gateway_stack.Stack):
                           headers={"content-type": "application/x-protobuf"}, timeout=30)
 
 
-@pytest.fixture(scope="module")
-def metrics_stack(database_url: str) -> Iterator[MetricsStack]:
+@contextlib.contextmanager
+def running_stack(database_url: str, ingest_env: dict[str, str] | None = None,
+                  ) -> Iterator[MetricsStack]:
+    """A fresh schema with an ingest (its environment plus `ingest_env`) and a gateway."""
     schema = new_schema_name("gm")
     migrate.upgrade(database_url, schema)
     gateway_port = gateway_stack.free_port()
@@ -76,14 +79,20 @@ def metrics_stack(database_url: str) -> Iterator[MetricsStack]:
            "OLLYGRAPH_HOST": "127.0.0.1", "OLLYGRAPH_GATEWAY_PORT": str(gateway_port),
            "OLLYGRAPH_LOG_LEVEL": "WARNING"}
     try:
-        with receiver.running(database_url, schema) as ingest:
+        with receiver.running(database_url, schema, env=ingest_env) as ingest:
             gateway = subprocess.Popen([sys.executable, "-m", "ollygraph", "gateway"], env=env)
             try:
                 gateway_stack._wait(f"http://127.0.0.1:{gateway_port}/healthz", gateway,
                                     "gateway")
-                yield MetricsStack(ingest, gateway_port)
+                yield MetricsStack(ingest, gateway_port, database_url, schema)
             finally:
                 gateway.terminate()
                 gateway.wait(timeout=15)
     finally:
         drop_schema(database_url, schema)
+
+
+@pytest.fixture(scope="module")
+def metrics_stack(database_url: str) -> Iterator[MetricsStack]:
+    with running_stack(database_url) as stack:
+        yield stack

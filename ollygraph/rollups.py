@@ -29,15 +29,14 @@ def floor_minute(ns: int) -> int:
     return ns // MINUTE_NS * MINUTE_NS
 
 
-def _delta() -> str:
-    # within a minute the previous point is known; `alone` only serves delta points
-    return QUERIES.point_delta.replace("@alone@", "x.v")
+def _roll_sql(points: str) -> str:
+    # within a minute a point's previous one is known: `alone` only serves delta points
+    delta = QUERIES.point_delta.replace("@alone@", "x.v")
+    return QUERIES.roll.replace("@delta@", delta).replace("@points@", points)
 
 
-ROLL_BETWEEN = QUERIES.roll.replace("@delta@", _delta()).replace("@points@",
-                                                                 QUERIES.points_between)
-ROLL_MARKED = QUERIES.roll.replace("@delta@", _delta()).replace("@points@",
-                                                                QUERIES.points_marked)
+ROLL_BETWEEN = _roll_sql(QUERIES.points_between)
+ROLL_MARKED = _roll_sql(QUERIES.points_marked)
 
 
 async def mark_late(conn: Any, minutes: set[tuple[int, int]]) -> None:

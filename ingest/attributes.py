@@ -7,14 +7,15 @@ promoted keys. `split` appends rows `(*owner, key_id, value)` to the typed table
 
 Attributes repeat (the same key with the same value on many items), so a `Splitter`
 remembers, by a `KeyValue`'s serialized bytes, what it became: its checked JSON member
-text or its typed row values. A seen attribute costs a serialization and a lookup.
+text or its typed row values. Requests read from protobuf carry those bytes already
+(`ingest.wire`), so a seen attribute costs a lookup.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from ingest import promotion, writer
+from ingest import promotion, wire, writer
 from ollygraph import codecs
 
 # promotion value type -> AnyValue oneof field
@@ -48,19 +49,20 @@ class Splitter:
 
     def split(self, kvs: Any, owner: tuple, tables: list[list[tuple]],
               wires: list[bytes] | None = None) -> None:
-        """Append the rows of attributes `kvs` owned by `owner` to the six `tables`
-        (`wires`: the serialized `kvs`, when the caller has them already)."""
+        """Append the rows of attributes `kvs` (`KeyValue`s, or their wire bytes) owned by
+        `owner` to the six `tables` (`wires`: the serialized `kvs`, when the caller has
+        them already)."""
         if not kvs:
             return
         if wires is None:
-            wires = [kv.SerializeToString() for kv in kvs]
+            wires = kvs if kvs[0].__class__ is bytes else [kv.SerializeToString() for kv in kvs]
         known, learn = self._known, self.learn
         parts: list[str] = []
         typed: dict[int, tuple[int, tuple]] | None = None  # key_id -> (table, row): last wins
-        for kv, wire in zip(kvs, wires, strict=True):
-            found = known.get(wire)
+        for kv, encoded in zip(kvs, wires, strict=True):
+            found = known.get(encoded)
             if found is None:
-                found = learn(wire, kv)
+                found = learn(encoded, kv)
             if found.__class__ is str:
                 parts.append(found)  # JSONB keeps the last of repeated keys, as OTLP wants
             elif found:
@@ -74,9 +76,12 @@ class Splitter:
         if parts:
             tables[5].append((*owner, "{" + ",".join(parts) + "}"))
 
-    def learn(self, wire: bytes, kv: Any) -> str | tuple:
-        """What becomes of one attribute: its JSON member text, (typed table, key id,
-        value), or () when its key is dropped. Raises BadValue, remembering nothing."""
+    def learn(self, raw_kv: bytes, kv: Any) -> str | tuple:
+        """What becomes of one attribute (`kv`, a `KeyValue` or its bytes `raw_kv`): its
+        JSON member text, (typed table, key id, value), or () when its key is dropped.
+        Raises BadValue, remembering nothing."""
+        if kv.__class__ is bytes:
+            kv = wire.keyvalue(raw_kv)
         key = kv.key
         if key in self.dropped:
             found: str | tuple = ()
@@ -94,7 +99,7 @@ class Splitter:
                 found = codecs.quote_text(key) + ":" + codecs.tagged_json(value, kind)
         if len(self._known) >= MAX_KNOWN:
             self._known.clear()
-        self._known[wire] = found
+        self._known[raw_kv] = found
         return found
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from google.protobuf import message
 
-from ingest import otlpjson
+from ingest import otlpjson, wire
 
 PROTOBUF = "application/x-protobuf"
 JSON = "application/json"
@@ -36,9 +36,10 @@ def media_type(content_type: str | None) -> str | None:
 
 
 def parse(message_class: Any, payload: bytes | bytearray, media: str) -> Any:
-    """A `message_class` instance read from `payload` in the `media` encoding."""
+    """A `message_class` instance read from `payload` in the `media` encoding; for
+    protobuf, an instance of its `ingest.wire` view (item attributes as bytes)."""
     if media == PROTOBUF:
-        msg = message_class()
+        msg = wire.view(message_class)()
         try:
             msg.ParseFromString(payload)
         except (message.DecodeError, RecursionError, ValueError) as exc:

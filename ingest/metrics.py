@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from ingest import attributes, dimensions, queries, writer
+from ingest import attributes, dimensions, queries, wire, writer
 from ollygraph import codecs, rollups
 
 QUERIES = queries.QUERIES
@@ -182,10 +182,11 @@ def flatten(metrics: Any, ctx: Any, prepared: list[bytes | str | None]) -> None:
                 if time_ns > MAX_I64 or start_ns > MAX_I64 or _too_big(kind, values):
                     raise codecs.BadValue("a time or count is out of range")
                 kvs = p.attributes
-                wires = [kv.SerializeToString() for kv in kvs]
+                wires = kvs if kvs and kvs[0].__class__ is bytes \
+                    else [kv.SerializeToString() for kv in kvs]
                 fact = (pk, time_ns, start_ns, metric_id, resource_id, scope_id,
                         ATTRIBUTE_SETS(tuple(wires), lambda kvs=kvs: codecs.canonical_hash(
-                            codecs.keyvalues_to_tagged(kvs))),
+                            codecs.keyvalues_to_tagged(wire.keyvalues(kvs)))),
                         *values, p.flags, exemplars_json(getattr(p, "exemplars", ())),
                         sha256(identity + p.SerializeToString(deterministic=True)).digest())
                 split(kvs, (pk, time_ns), attrs, wires)  # appends nothing when it raises

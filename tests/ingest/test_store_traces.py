@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from opentelemetry.exporter.otlp.proto.common import trace_encoder
 from opentelemetry.proto.collector.trace.v1 import trace_service_pb2
 from opentelemetry.proto.common.v1 import common_pb2
@@ -14,7 +15,7 @@ from opentelemetry.sdk import resources, trace
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor, SpanExporter, SpanExportResult
 from opentelemetry.trace import Link, SpanKind, Status, StatusCode
 
-from ingest import errors
+from ingest import decode, errors
 from tests.ingest import storekit as kit
 
 SPAN_COLUMNS = ("start_time_unix_nano, end_time_unix_nano, trace_id, span_id, parent_span_id, "
@@ -166,7 +167,24 @@ async def test_retried_export_adds_nothing(database_url, module_schema):
                               "WHERE trace_id = %s", tid) == [(3, 3)]
 
 
-async def test_bad_spans_are_rejected_one_by_one(database_url, module_schema):
+def as_read_from_protobuf(req: trace_service_pb2.ExportTraceServiceRequest,
+                          raw_attributes: list[bytes]) -> object:
+    """`req` as the receivers parse it (the `ingest.wire` view), plus one span for each
+    of `raw_attributes`: bytes that are no valid KeyValue."""
+    view = decode.parse(type(req), req.SerializeToString(), decode.PROTOBUF)
+    spans = view.resource_spans[0].scope_spans[0].spans
+    template = spans[0]
+    for raw in raw_attributes:
+        span = spans.add()
+        span.CopyFrom(template)
+        span.span_id = kit.span_id()
+        del span.attributes[:]
+        span.attributes.append(raw)
+    return view
+
+
+@pytest.mark.parametrize("form", ["message", "protobuf"])
+async def test_bad_spans_are_rejected_one_by_one(database_url, module_schema, form):
     tid = kit.trace_id()
     good = [full_span(tid), full_span(tid)]
     deep: object = "leaf"
@@ -183,9 +201,13 @@ async def test_bad_spans_are_rejected_one_by_one(database_url, module_schema):
         full_span(tid, attributes=kit.kvs({"deep": deep})),        # absurd nesting
         full_span(tid, links=[trace_pb2.Span.Link(trace_id=b"x", span_id=kit.span_id())]),
     ]
+    req = request([bad[0], good[0], *bad[1:], good[1]])
+    raw_bad = [b"\x0a\x01\xff", b"\xff\xff", b"\x12\x03\x0a\x01"]  # bad UTF-8, garbage, cut
+    if form == "protobuf":
+        req = as_read_from_protobuf(req, raw_bad)
     async with kit.started(database_url, module_schema) as p:
-        result = await p.export("traces", request([bad[0], good[0], *bad[1:], good[1]]))
-    assert result.rejected == len(bad)
+        result = await p.export("traces", req)
+    assert result.rejected == len(bad) + (len(raw_bad) if form == "protobuf" else 0)
     assert "trace_id must be 16 bytes" in result.message
     with kit.connect(database_url, module_schema) as conn:
         stored = kit.rows(conn, "SELECT span_pk, span_id FROM otel_spans_fact WHERE trace_id = %s",

@@ -1,0 +1,94 @@
+"""Export requests read with item attributes left as their serialized bytes.
+
+An attribute is a `KeyValue` message on the wire, a length-delimited field, which reads
+as `bytes` just as well. The classes here are the OTLP export requests with the
+`attributes` of spans, span events and links, log records and metric data points
+declared `bytes`: parsing them keeps each attribute's own wire bytes, which is what
+`ingest.attributes.Splitter` looks attributes up by. Serializing every `KeyValue` again
+for that lookup was the largest single cost of ingest; now only an attribute never
+seen before is parsed (`keyvalue`). Resources, scopes and exemplars keep their
+`KeyValue` messages: they are hashed and converted whole.
+
+A request that parses as the official class parses as its view, and the two serialize
+to the same bytes (the wire format is the same).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from google.protobuf import descriptor_pb2, descriptor_pool, message, message_factory
+from opentelemetry.proto.common.v1 import common_pb2
+
+from ollygraph import codecs
+
+# message (full name) -> its field that becomes `repeated bytes`
+BYTES_FIELDS = {
+    "opentelemetry.proto.trace.v1.Span": "attributes",
+    "opentelemetry.proto.trace.v1.Span.Event": "attributes",
+    "opentelemetry.proto.trace.v1.Span.Link": "attributes",
+    "opentelemetry.proto.logs.v1.LogRecord": "attributes",
+    "opentelemetry.proto.metrics.v1.NumberDataPoint": "attributes",
+    "opentelemetry.proto.metrics.v1.HistogramDataPoint": "attributes",
+    "opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint": "attributes",
+    "opentelemetry.proto.metrics.v1.SummaryDataPoint": "attributes",
+}
+
+
+def _retyped(proto: Any, prefix: str) -> None:
+    """Declare the BYTES_FIELDS of `proto` (a DescriptorProto, nested ones too) bytes."""
+    name = f"{prefix}.{proto.name}"
+    for field in proto.field:
+        if BYTES_FIELDS.get(name) == field.name:
+            field.type = descriptor_pb2.FieldDescriptorProto.TYPE_BYTES
+            field.ClearField("type_name")
+    for nested in proto.nested_type:
+        _retyped(nested, name)
+
+
+def _build_pool(files: list[Any]) -> descriptor_pool.DescriptorPool:
+    pool = descriptor_pool.DescriptorPool()
+    added: set[str] = set()
+
+    def add(file: Any) -> None:
+        if file.name in added:
+            return
+        for dependency in file.dependencies:
+            add(dependency)
+        proto = descriptor_pb2.FileDescriptorProto()
+        file.CopyToProto(proto)
+        for message_proto in proto.message_type:
+            _retyped(message_proto, proto.package)
+        pool.Add(proto)
+        added.add(file.name)
+
+    for file in files:
+        add(file)
+    return pool
+
+
+_VIEWS: dict[Any, Any] = {}
+
+
+def view(message_class: Any) -> Any:
+    """The view class of an official Export*ServiceRequest class."""
+    found = _VIEWS.get(message_class)
+    if found is None:
+        descriptor = message_class.DESCRIPTOR
+        pool = _build_pool([descriptor.file])
+        found = message_factory.GetMessageClass(pool.FindMessageTypeByName(descriptor.full_name))
+        _VIEWS[message_class] = found
+    return found
+
+
+def keyvalue(wire: bytes) -> Any:
+    """The `KeyValue` of an attribute's wire bytes; BadValue when they are not one."""
+    try:
+        return common_pb2.KeyValue.FromString(wire)
+    except (message.DecodeError, RecursionError, ValueError) as exc:
+        raise codecs.BadValue(f"an attribute is not a valid KeyValue: {exc}") from None
+
+
+def keyvalues(items: Any) -> list[Any]:
+    """`KeyValue`s of repeated attributes, whether read as messages or as bytes."""
+    return [keyvalue(kv) if kv.__class__ is bytes else kv for kv in items]

@@ -2,12 +2,14 @@
 
     .venv/bin/python bench/ingest.py [--mode grpc|pipeline|both] [--spans 200000]
                                      [--database-url URL] [--logs N] [--points N]
+                                     [--workers N] [--repeat N]
 
 `grpc` starts `ollygraph ingest` as its own process and sends prebuilt OTLP requests
 from this one over gRPC, timing until the exports are answered and every span is
 counted in the database. `pipeline` calls `Pipeline.export` in this process. The raw
 COPY rate is the same flattened rows copied into a scratch schema with no ingest
-work around it. Prints figures only; nothing is asserted.
+work around it. With --repeat, the raw COPY and the modes run in rounds and the medians
+are printed last. Prints figures only; nothing is asserted.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import os
 import random
 import resource
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -321,6 +324,27 @@ FACT = {"traces": "otel_spans_fact", "logs": "otel_logs_fact",
 
 
 async def run_signal(args, url: str, signal: str, requests: list, items: int) -> None:
+    """`args.repeat` rounds of the raw COPY then each mode, then each mode's median rate
+    and median ratio to the raw COPY of its round (rounds pair runs that shared the
+    machine's state: the raw rate alone varies by a quarter between runs)."""
+    modes = ["pipeline", "grpc"] if args.mode == "both" else [args.mode]
+    ratios: dict[str, list[float]] = {mode: [] for mode in modes}
+    rates: dict[str, list[float]] = {mode: [] for mode in modes}
+    for _ in range(args.repeat):
+        raw = await raw_round(url, signal, requests)
+        for mode in modes:
+            rate = await mode_round(args, url, signal, requests, items, mode, raw)
+            ratios[mode].append(rate / raw)
+            rates[mode].append(rate)
+    if args.repeat > 1:
+        for mode in modes:
+            print(f"{signal}: {mode:8} median of {args.repeat} rounds "
+                  f"{statistics.median(rates[mode]):10,.0f} items/s = "
+                  f"{statistics.median(ratios[mode]):.0%} of raw COPY "
+                  f"(rounds: {', '.join(f'{r:.0%}' for r in ratios[mode])})")
+
+
+async def raw_round(url: str, signal: str, requests: list) -> float:
     scratch = settings.Settings(database_url=url, schema=f"bench_copy_{os.getpid()}")
     migrate.upgrade(url, scratch.schema)
     try:
@@ -329,37 +353,42 @@ async def run_signal(args, url: str, signal: str, requests: list, items: int) ->
         drop_schema(url, scratch.schema)
     print(f"{signal}: raw COPY of the same rows      {raw:10,.0f} items/s "
           f"(CPU per item: postgres {raw_cpu})")
-    for mode in (["pipeline", "grpc"] if args.mode == "both" else [args.mode]):
-        cfg = settings.Settings(database_url=url, schema=f"bench_{mode}_{os.getpid()}",
-                                attribute_overrides=Path("/nonexistent"))
-        migrate.upgrade(url, cfg.schema)
-        try:
-            if mode == "pipeline":
-                elapsed, cpu = await via_pipeline(cfg, requests, signal, args.concurrency,
-                                                  items)
-            else:
-                with ingest_process(cfg.replace(workers=args.workers)) as (target, pid):
-                    before = cpu_seconds(process_tree(pid))
-                    backends = {p: cpu_seconds([p]) or 0.0
-                                for p in await backend_pids(url, pid)}
-                    own = own_cpu_seconds()
-                    start = time.perf_counter()
-                    await via_grpc(target, requests, signal, args.concurrency, args.connections)
-                    while await count_rows(url, cfg.schema, FACT[signal]) < items:
-                        await asyncio.sleep(0.05)
-                    elapsed = time.perf_counter() - start
-                    postgres = backends_cpu(backends, await backend_pids(url, pid))
-                    ingest = per_item_us(before, cpu_seconds(process_tree(pid)), items)
-                    cpu = f"ingest {ingest}" if args.workers == 1 \
-                        else f"ingest {ingest} over {args.workers} workers"
-                    cpu += (f", postgres {per_item_us(0.0, postgres, items)}, "
-                            f"sender {per_item_us(own, own_cpu_seconds(), items)}")
-            rate = items / elapsed
-            print(f"{signal}: {mode:8} end to end, committed {rate:10,.0f} items/s "
-                  f"({items:,} in {elapsed:.1f}s) = {rate / raw:.0%} of raw COPY "
-                  f"(CPU per item: {cpu})")
-        finally:
-            drop_schema(url, cfg.schema)
+    return raw
+
+
+async def mode_round(args, url: str, signal: str, requests: list, items: int, mode: str,
+                     raw: float) -> float:
+    cfg = settings.Settings(database_url=url, schema=f"bench_{mode}_{os.getpid()}",
+                            attribute_overrides=Path("/nonexistent"))
+    migrate.upgrade(url, cfg.schema)
+    try:
+        if mode == "pipeline":
+            elapsed, cpu = await via_pipeline(cfg, requests, signal, args.concurrency,
+                                              items)
+        else:
+            with ingest_process(cfg.replace(workers=args.workers)) as (target, pid):
+                before = cpu_seconds(process_tree(pid))
+                backends = {p: cpu_seconds([p]) or 0.0
+                            for p in await backend_pids(url, pid)}
+                own = own_cpu_seconds()
+                start = time.perf_counter()
+                await via_grpc(target, requests, signal, args.concurrency, args.connections)
+                while await count_rows(url, cfg.schema, FACT[signal]) < items:
+                    await asyncio.sleep(0.05)
+                elapsed = time.perf_counter() - start
+                postgres = backends_cpu(backends, await backend_pids(url, pid))
+                ingest = per_item_us(before, cpu_seconds(process_tree(pid)), items)
+                cpu = f"ingest {ingest}" if args.workers == 1 \
+                    else f"ingest {ingest} over {args.workers} workers"
+                cpu += (f", postgres {per_item_us(0.0, postgres, items)}, "
+                        f"sender {per_item_us(own, own_cpu_seconds(), items)}")
+        rate = items / elapsed
+        print(f"{signal}: {mode:8} end to end, committed {rate:10,.0f} items/s "
+              f"({items:,} in {elapsed:.1f}s) = {rate / raw:.0%} of raw COPY "
+              f"(CPU per item: {cpu})")
+        return rate
+    finally:
+        drop_schema(url, cfg.schema)
 
 
 def drop_schema(url: str, schema: str) -> None:
@@ -382,6 +411,8 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=4,
                         help="gRPC connections the exports are spread over (grpc mode)")
     parser.add_argument("--workers", type=int, default=1, help="ingest processes (grpc mode)")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="rounds of raw COPY and end to end; prints their medians")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="ollygraph-bench-") as data_dir, \
             db.database(settings.Settings(database_url=args.database_url,

@@ -55,7 +55,7 @@ class Splitter:
         if not kvs:
             return
         if wires is None:
-            wires = kvs if kvs[0].__class__ is bytes else [kv.SerializeToString() for kv in kvs]
+            wires = wire.encoded(kvs)
         known, learn = self._known, self.learn
         parts: list[str] = []
         typed: dict[int, tuple[int, tuple]] | None = None  # key_id -> (table, row): last wins

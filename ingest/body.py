@@ -44,8 +44,7 @@ ENCODINGS = (*_STREAMS, *_SNAPPY)
 _CORRUPT = (zlib.error, zstd.ZstdError, RuntimeError, snappy.Error)
 
 
-class TooLarge(ValueError):
-    """The body, once decompressed, is larger than the limit."""
+TooLarge = snappy.TooLarge  # the body, once decompressed, is larger than the limit
 
 
 class UnsupportedEncoding(ValueError):
@@ -89,8 +88,6 @@ async def read(chunks: AsyncIterable[bytes], encoding: str | None, limit: int,
         if len(out) > held:
             hold(len(out) - held)
         return out
-    except snappy.TooLarge as exc:
-        raise TooLarge(str(exc)) from None
     except _CORRUPT as exc:
         raise BadEncoding(f"cannot decompress the request body ({coding}): {exc}") from None
 
@@ -140,7 +137,7 @@ class _Inflater:
             # stops short of it, the decompressor has taken all of `data`
             self.out += self.stream.decompress(data, self.limit + 1 - len(self.out))
             if len(self.out) > self.limit:
-                raise TooLarge(f"request body is over {self.limit} bytes after decompression")
+                raise TooLarge.over(self.limit)
             data = self.stream.unused_data if self.stream.eof else b""
 
     def finish(self) -> bytearray:

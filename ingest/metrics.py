@@ -182,8 +182,7 @@ def flatten(metrics: Any, ctx: Any, prepared: list[bytes | str | None]) -> None:
                 if time_ns > MAX_I64 or start_ns > MAX_I64 or _too_big(kind, values):
                     raise codecs.BadValue("a time or count is out of range")
                 kvs = p.attributes
-                wires = kvs if kvs and kvs[0].__class__ is bytes \
-                    else [kv.SerializeToString() for kv in kvs]
+                wires = wire.encoded(kvs)
                 fact = (pk, time_ns, start_ns, metric_id, resource_id, scope_id,
                         ATTRIBUTE_SETS(tuple(wires), lambda kvs=kvs: codecs.canonical_hash(
                             codecs.keyvalues_to_tagged(wire.keyvalues(kvs)))),
@@ -209,7 +208,7 @@ def make_after(pipeline: Any) -> writer.Hook:
     async def after(conn: Any, rows: writer.Rows) -> None:
         points = rows[table]
         if points:
-            minute = rollups.MINUTE_NS
-            await rollups.mark_late(conn, {(r[3], r[1] // minute * minute) for r in points})
+            floor = rollups.floor_minute
+            await rollups.mark_late(conn, {(r[3], floor(r[1])) for r in points})
 
     return after

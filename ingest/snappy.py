@@ -20,7 +20,11 @@ Error = cramjam.DecompressionError
 
 
 class TooLarge(ValueError):
-    """More than the limit once decompressed."""
+    """The body, once decompressed, is larger than the limit."""
+
+    @classmethod
+    def over(cls, limit: int) -> TooLarge:
+        return cls(f"request body is over {limit} bytes after decompression")
 
 
 class Framed:
@@ -63,7 +67,7 @@ class Framed:
             # a stream of this one chunk: cramjam checks its CRC and its 64 KiB bound
             self.out += cramjam.snappy.decompress(STREAM_IDENTIFIER + bytes(chunk))
             if len(self.out) > self.limit:
-                raise TooLarge(f"request body is over {self.limit} bytes after decompression")
+                raise TooLarge.over(self.limit)
         elif kind < 0x80 and kind != 0xFF:
             raise Error(f"reserved unskippable snappy chunk type {kind:#x}")
         # else: padding, a repeated stream identifier or a reserved skippable chunk
@@ -90,13 +94,13 @@ class Block:
     def feed(self, data: bytes) -> None:
         self.data += data
         if len(self.data) > self.max_input:
-            raise TooLarge(f"request body is over {self.limit} bytes after decompression")
+            raise TooLarge.over(self.limit)
 
     def finish(self) -> bytearray:
         if not self.data:
             return bytearray()
         if cramjam.snappy.decompress_raw_len(self.data) > self.limit:
-            raise TooLarge(f"request body is over {self.limit} bytes after decompression")
+            raise TooLarge.over(self.limit)
         return bytearray(cramjam.snappy.decompress_raw(self.data))
 
 

@@ -89,6 +89,13 @@ def keyvalue(wire: bytes) -> Any:
         raise codecs.BadValue(f"an attribute is not a valid KeyValue: {exc}") from None
 
 
+def encoded(items: Any) -> Any:
+    """The wire bytes of repeated attributes: as read by a view, else serialized."""
+    if items and items[0].__class__ is bytes:
+        return items
+    return [kv.SerializeToString() for kv in items]
+
+
 def keyvalues(items: Any) -> list[Any]:
     """`KeyValue`s of repeated attributes, whether read as messages or as bytes."""
     return [keyvalue(kv) if kv.__class__ is bytes else kv for kv in items]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,12 @@ def owned_sql(prefix: str, owner: tuple[str, ...], partition: str | None, source
               order: str, names: list[str]) -> str:
     """The rows of `source` with their attributes (see sql/attributes.sql); `:lo`/`:hi`
     bound the owners' partition key when `partition` is given. `names` numbers the binds."""
+    return _owned_sql(prefix, owner, partition, source, order, tuple(names))
+
+
+@functools.cache
+def _owned_sql(prefix: str, owner: tuple[str, ...], partition: str | None, source: str,
+               order: str, names: tuple[str, ...]) -> str:
     match = " AND ".join(f"a.{column} = src.{column}" for column in owner)
     if partition is not None:
         match += f" AND a.{partition} BETWEEN :lo AND :hi"
@@ -46,7 +53,7 @@ def owned_sql(prefix: str, owner: tuple[str, ...], partition: str | None, source
     for slot, value in (("source", source), ("prefix", prefix), ("match", match),
                         ("order", order)):
         text = text.replace(f"@{slot}@", value)
-    return sqlparts.numbered(text, names)
+    return sqlparts.numbered(text, list(names))
 
 
 def attributes_sql(prefix: str, pk: str, part: str) -> str:

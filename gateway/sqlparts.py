@@ -8,6 +8,7 @@ rendered fragment, or an identifier from a fixed table): user values never becom
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -48,9 +49,17 @@ def conjunction(conditions: list[str]) -> str:
 
 
 def numbered(fragment: str, names: list[str], slots: dict[str, str] | None = None) -> str:
-    """A static query with `:name` -> `$n` by position in `names` (for fixed statements)."""
+    """A static query with `:name` -> `$n` by position in `names` (for fixed statements).
+    Rendered once per process: loaders are made for every request."""
+    return _numbered(fragment, tuple(names), tuple(sorted(slots.items())) if slots else None)
+
+
+@functools.cache
+def _numbered(fragment: str, names: tuple[str, ...],
+              slots: tuple[tuple[str, str], ...] | None) -> str:
     positions = {name: f"${i}" for i, name in enumerate(names, 1)}
     text = _BIND.sub(lambda m: positions[m.group(1)], fragment)
     if slots is not None:
-        text = _SLOT.sub(lambda m: slots[m.group(1)], text)
+        filled = dict(slots)
+        text = _SLOT.sub(lambda m: filled[m.group(1)], text)
     return text

@@ -14,6 +14,8 @@ results and errors are the same.
 from __future__ import annotations
 
 import functools
+import inspect
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import strawberry
@@ -170,6 +172,11 @@ class DirectExecutor(StrawberryGraphQLCoreExecutionContext):
                             path)
             return self.complete_value(plan.field_def.type, field_details_list,
                                        info._raw_info, path, result, position_context)
+        if position_context is None and not any(item is None for item in result):
+            completed = self._columns(objects.type, field_details_list, result,
+                                      lambda: [path.add_key(i, None) for i in range(len(result))])
+            if completed is not None:
+                return completed
         completed: list[Any] = []
         pending: list[int] = []
         for index, item in enumerate(result):
@@ -185,8 +192,13 @@ class DirectExecutor(StrawberryGraphQLCoreExecutionContext):
                 value = self.collect_and_execute_subfields(
                     objects.type, field_details_list, item_path, item, position_context)
             except Exception as raw_error:
-                self.handle_field_error(raw_error, objects.item_type, field_details_list,
-                                        item_path)
+                try:
+                    self.handle_field_error(raw_error, objects.item_type, field_details_list,
+                                            item_path)
+                except Exception:  # the null bubbles up: earlier items still settle
+                    if pending:
+                        self.settle_in_background([completed[i] for i in pending])
+                    raise
                 completed.append(None)
                 continue
             if self.is_awaitable(value):
@@ -203,6 +215,105 @@ class DirectExecutor(StrawberryGraphQLCoreExecutionContext):
             return completed
 
         return settle()
+
+    def _columns(self, object_type: GraphQLObjectType, field_details_list: Any,
+                 items: Sequence[Any], paths: Callable[[], list[Path]]) -> list[Any] | None:
+        """`items` (objects of `object_type`, none null) completed field by field across
+        all of them: one resolver call per item and field in a comprehension, objects
+        below (a span's status, its events) completed the same way in one batch. None
+        when the per-item path must do it: a field without a plan, an awaitable, an
+        error or a null where the type forbids one (that path reports it where it
+        belongs; resolvers read loaded rows, so calling them again is harmless).
+        `paths()`: the items' paths, built only for resolvers that take an info."""
+        grouped_field_set, new_defer_usages, _ = self.collect_subfields(object_type,
+                                                                        field_details_list)
+        if new_defer_usages:
+            return None
+        names: list[str] = []
+        columns: list[list[Any]] = []
+        item_paths: list[Path] | None = None
+        for name, details, plan, _ in self._steps(object_type, grouped_field_set):
+            if plan is None or not plan.sync:
+                return None
+            function, kwargs = plan.function, plan.kwargs
+            values: list[Any] = []
+            try:
+                if function is None:
+                    values = [getattr(item, plan.name) for item in items]
+                elif plan.wants_info is None:
+                    values = ([function(item, **kwargs) for item in items] if kwargs
+                              else list(map(function, items)))
+                else:
+                    if item_paths is None:
+                        item_paths = paths()
+                    values = [function(item, **kwargs, **{plan.wants_info: LazyInfo(
+                        self, plan, object_type, details, item_path, name)})
+                        for item, item_path in zip(items, item_paths, strict=True)]
+                if plan.leaf is not None:
+                    column = _leaves(plan, values, self.is_awaitable)
+                elif plan.objects is not None:
+                    column = self._object_column(object_type, name, details, plan, values,
+                                                 paths if item_paths is None
+                                                 else lambda p=item_paths: p)
+                else:
+                    column = None
+            except Exception:
+                column = None
+            if column is None:
+                _close(values)
+                return None
+            names.append(name)
+            columns.append(column)
+        return [dict(zip(names, row)) for row in zip(*columns)]  # noqa: B905 (equal lengths)
+
+    def _object_column(self, parent_type: GraphQLObjectType, name: str, details: Any,
+                       plan: Plan, values: list[Any],
+                       paths: Callable[[], list[Path]]) -> list[Any] | None:
+        """The completed values of an object (or list of objects) field of many items."""
+        objects = plan.objects
+        typename = parent_type.name
+        if not objects.is_list:
+            if any(map(self.is_awaitable, values)):
+                return None
+            present = [v for v in values if v is not None and v is not Undefined]
+            if len(present) < len(values) and plan.non_null:
+                return None
+            completed = self._columns(objects.type, details, present, lambda: [
+                Path(p, name, typename) for p, v in zip(paths(), values, strict=True)
+                if v is not None and v is not Undefined]) if present else []
+            if completed is None:
+                return None
+            objects_of = iter(completed)
+            return [None if v is None or v is Undefined else next(objects_of) for v in values]
+        lengths: list[int | None] = []
+        flat: list[Any] = []
+        for value in values:
+            if value is None or value is Undefined:
+                if plan.non_null:
+                    return None
+                lengths.append(None)
+            elif isinstance(value, (list, tuple)):
+                lengths.append(len(value))
+                flat.extend(value)
+            else:
+                return None
+        if any(item is None or self.is_awaitable(item) for item in flat):
+            return None
+        completed = self._columns(objects.type, details, flat, lambda: [
+            Path(Path(p, name, typename), i, None)
+            for p, n in zip(paths(), lengths, strict=True) if n for i in range(n)]) \
+            if flat else []
+        if completed is None:
+            return None
+        column: list[Any] = []
+        start = 0
+        for n in lengths:
+            if n is None:
+                column.append(None)
+            else:
+                column.append(completed[start:start + n])
+                start += n
+        return column
 
     async def _objects_later(self, plan: Plan, parent_type: GraphQLObjectType,
                              field_details_list: Any, path: Any, result: Any,
@@ -276,6 +387,38 @@ class LazyInfo(strawberry.Info):
         return self._executor.build_resolve_info(
             self._plan.field_def, [d.node for d in self._details], self._parent_type,
             self.path)
+
+
+def _leaves(plan: Plan, values: list[Any], is_awaitable: Callable[[Any], bool]) -> list[Any] | None:
+    """Scalar or enum values completed as `plans.leaf` does; None on a value it would
+    reject (or an awaitable)."""
+    own, non_null, leaf = plan.own, plan.non_null, plan.leaf
+    if own and all(map(own.__contains__, map(type, values))):
+        return values
+    column: list[Any] = []
+    append = column.append
+    for value in values:
+        if type(value) in own:
+            append(value)
+        elif value is None or value is Undefined:
+            if non_null:
+                return None
+            append(None)
+        elif is_awaitable(value):
+            return None
+        else:
+            coerced = leaf.coerce_output_value(value)
+            if coerced is None or coerced is Undefined:
+                return None
+            append(coerced)
+    return column
+
+
+def _close(values: list[Any]) -> None:
+    """Close the coroutines among `values` that will not be awaited."""
+    for value in values:
+        if inspect.iscoroutine(value):
+            value.close()
 
 
 def _has_middleware(manager: Any) -> bool:

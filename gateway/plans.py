@@ -1,12 +1,13 @@
 """Plans of the direct executor (gateway.execution): how one field of one request
 resolves without Strawberry's per-field layers, or None where only the generic path is
-right (field extensions, input-object or enum arguments, root/parent parameters)."""
+right (field extensions, root/parent parameters, exception handlers). Arguments are
+converted by Strawberry's own `convert_arguments`, once per request and field."""
 
 from __future__ import annotations
 
+import inspect
 from typing import Any, NamedTuple
 
-import strawberry
 from graphql import (
     GraphQLBoolean,
     GraphQLEnumType,
@@ -19,10 +20,9 @@ from graphql import (
     Undefined,
 )
 from graphql.execution.values import get_argument_values
-from strawberry.types.base import StrawberryList, StrawberryOptional
+from strawberry.types.arguments import convert_arguments
 
 DEFINITION = "strawberry-definition"
-_PLAIN_ARGUMENT_TYPES = (str, int, float, bool)
 
 
 class Plan(NamedTuple):
@@ -38,15 +38,7 @@ class Plan(NamedTuple):
     field_def: Any  # the GraphQLField
     objects: Objects | None  # set when the executor completes an object result itself
     own: tuple[type, ...]  # result types that are their own output (str for String, ...)
-
-
-def _plain_argument(annotation: Any) -> bool:
-    while isinstance(annotation, (StrawberryOptional, StrawberryList)):
-        annotation = annotation.of_type
-    if annotation in _PLAIN_ARGUMENT_TYPES or annotation is strawberry.ID:
-        return True
-    return getattr(annotation, "_scalar_definition", None) is not None or (
-        hasattr(annotation, "__supertype__"))  # NewType scalars (JSON, BigInt, Timestamp)
+    sync: bool  # the resolver is not a coroutine function (its call awaits nothing)
 
 
 def _static_plan(field_def: Any) -> tuple[Any, ...] | None:
@@ -60,8 +52,6 @@ def _static_plan(field_def: Any) -> tuple[Any, ...] | None:
         if (resolver.self_parameter is None or resolver.root_parameter is not None
                 or resolver.parent_parameter is not None):
             return None
-        if not all(_plain_argument(a.type) for a in field.arguments):
-            return None
         info = resolver.info_parameter
         wants_info = info.name if info is not None else None
         function = resolver._unbound_wrapped_func
@@ -74,10 +64,8 @@ def _static_plan(field_def: Any) -> tuple[Any, ...] | None:
     named = return_type.of_type if non_null else return_type
     leaf = _FastEnum(named) if isinstance(named, GraphQLEnumType) else (
         named if isinstance(named, GraphQLLeafType) else None)
-    names = [(graphql_name, a.python_name)
-             for graphql_name, a in zip(field_def.args, field.arguments, strict=True)]
-    return (function, field.python_name, names, wants_info, leaf, non_null, field,
-            _objects(named))
+    return (function, field.python_name, bool(field.arguments), wants_info, leaf, non_null, field,
+            _objects(named), not inspect.iscoroutinefunction(function))
 
 
 class _FastEnum:
@@ -110,8 +98,8 @@ class _FastEnum:
 _OWN: dict[Any, tuple[type, ...]] = {GraphQLString: (str,), GraphQLID: (str,),
                                      GraphQLBoolean: (bool,)}
 
-_STATIC: dict[int, tuple[Any, tuple[Any, ...] | None]] = {}  # id(GraphQLField) ->
-
+# id(GraphQLField) -> (the field, kept alive so that its id is not reused; its static plan)
+_STATIC: dict[int, tuple[Any, tuple[Any, ...] | None]] = {}
 
 
 class Objects(NamedTuple):
@@ -147,19 +135,24 @@ def plan(executor: Any, parent_type: GraphQLObjectType, field_details_list: Any)
     static = entry[1]
     if static is None:
         return None
-    function, name, names, wants_info, leaf, non_null, field, objects = static
+    function, name, has_arguments, wants_info, leaf, non_null, field, objects, sync = static
+    strawberry_schema = executor.schema._strawberry_schema
+    if strawberry_schema.exception_handlers:
+        return None
     try:
         args = get_argument_values(
             field_def, node, executor.variable_values, details.fragment_variable_values,
-            executor.hide_suggestions) if names or node.arguments else {}
+            executor.hide_suggestions) if has_arguments or node.arguments else {}
+        kwargs = convert_arguments(
+            args, field.arguments, config=strawberry_schema.config,
+            scalar_registry=strawberry_schema.schema_converter.scalar_registry) if args else {}
     except Exception:  # graphql-core's path reports it where it belongs
         return None
     if objects is not None and any(d.name.value == "stream" for fd in field_details_list
                                    for d in fd.node.directives or ()):
         objects = None  # incremental delivery: graphql-core's list completion
-    kwargs = {py: args[gql] for gql, py in names if gql in args}
     return Plan(function, name, kwargs, wants_info, leaf, non_null, field, field_def, objects,
-                _OWN.get(leaf, ()))
+                _OWN.get(leaf, ()), sync)
 
 
 def leaf(plan: Plan, result: Any, field_details_list: Any,

@@ -32,6 +32,10 @@ class Inner:
         return "ok"
 
     @strawberry.field
+    def where(self, info: strawberry.Info) -> str:
+        return str(info.path.as_list())
+
+    @strawberry.field
     async def slow(self) -> int:
         if self.code == 2:
             raise ValueError("slow inner")
@@ -59,6 +63,14 @@ class Thing:
     @strawberry.field
     def picked(self, pick: Pick) -> str | None:
         return self.raw.get(pick.key)
+
+    @strawberry.field
+    def tinted(self, color: Color, picks: list[Pick] | None = None) -> str:
+        return f"{color.name} {self.n} {[p.key for p in picks or []]}"
+
+    @strawberry.field
+    def where(self, info: strawberry.Info) -> str:
+        return str(info.path.as_list())
 
     @strawberry.field
     def big(self) -> scalars.BigInt:
@@ -146,6 +158,12 @@ QUERIES = [
     ("query ($k: [String!]) { things { keys(keys: $k) } }", {"k": ["b"]}),
     ("query ($k: [String!]) { things { keys(keys: $k) } }", {}),
     ("{ things { picked(pick: {key: \"b\"}) } }", None),
+    ("query ($p: Pick!) { things { picked(pick: $p) } }", {"p": {"key": "a"}}),
+    ("{ things { tinted(color: BLUE, picks: [{key: \"k\"}]) } }", None),
+    ("query ($c: Color!) { things { tinted(color: $c) } }", {"c": "RED"}),
+    ("{ things { tinted(color: GREEN) } }", None),
+    ("{ things { where inner { where } inners { where } maybeInners { where } "
+     "laterInners { where } } }", None),
     ("{ things { ...F ... on Thing { n } } } fragment F on Thing { label color }", None),
     ("{ things { n broken badInt } }", None),
     ("{ things { n x: infoBroken } }", None),
@@ -182,7 +200,35 @@ async def test_same_result_as_strawberry(query: str, variables: dict | None) -> 
 def test_plain_resolvers_are_called_directly() -> None:
     fields = DIRECT._schema.type_map["Thing"].fields
     direct = {name for name, field in fields.items() if plans._static_plan(field)}
-    assert direct == {"n", "label", "double", "color", "keys", "big", "broken", "missing",
+    assert direct == {"n", "label", "double", "color", "keys", "picked", "tinted", "where",
+                      "big", "broken", "missing",
                       "later", "pathName", "inner", "badInt", "infoBroken",
                       "selected", "inners", "maybeInners", "noInner", "noInners",
                       "laterInners", "laterNone", "laterBroken"}
+
+
+async def test_lists_of_objects_are_completed_column_by_column(monkeypatch) -> None:
+    """The list and the objects below it take the column path; an error in one item
+    sends that list back to the per-item path (the parametrized cases check results)."""
+    batches: list[tuple[str, int, bool]] = []
+    columns = execution.DirectExecutor._columns
+
+    def counted(self, object_type, field_details_list, items, paths):
+        done = columns(self, object_type, field_details_list, items, paths)
+        batches.append((object_type.name, len(items), done is not None))
+        return done
+
+    monkeypatch.setattr(execution.DirectExecutor, "_columns", counted)
+    result = await DIRECT.execute("{ things { n color where inner { code where } "
+                                  "inners { code } } }")
+    assert result.errors is None
+    assert ("Thing", 3, True) in batches
+    assert ("Inner", 3, True) in batches  # one `inner` of each thing, in one batch
+    assert ("Inner", 9, True) in batches  # the 3 `inners` of each thing, in one batch
+    assert len(batches) == 3
+    assert result.data["things"][2]["inner"]["where"] == "['things', 2, 'inner', 'where']"
+
+    batches.clear()
+    result = await DIRECT.execute("{ things { n inners { code strict } } }")
+    assert [e.path for e in result.errors] == [["things", 0, "inners", 1, "strict"]]
+    assert ("Thing", 3, False) in batches

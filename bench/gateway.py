@@ -4,7 +4,9 @@
         [--keep-schema NAME [--reuse]]
 
 Loads data through the ingest Pipeline (OTLP protobuf requests, bulk) into a fresh
-schema, then measures, through the gateway's ASGI app (Strawberry + asyncpg + SQL):
+schema, then measures over HTTP against an `ollygraph gateway` process (one process, as
+it runs in production), from sending a request to the last byte of its response (the
+client parses the JSON after that):
   1. one 500-span trace with attributes and its logs (target p50 < 40 ms);
   2. trace searches with two attribute filters over --spans spans, selective and common
      ones (SEARCHES; the first has the target p95 < 50 ms);
@@ -20,6 +22,7 @@ import contextlib
 import os
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -175,6 +178,7 @@ async def timed(client: httpx.AsyncClient, query: str, variables: dict[str, Any]
         started = time.perf_counter()
         response = await client.post("/graphql", json={"query": query, "variables": variables})
         samples.append((time.perf_counter() - started) * 1000)
+        response.raise_for_status()
         body = response.json()
         if body.get("errors"):
             raise SystemExit(f"query failed: {body['errors']}")
@@ -195,12 +199,35 @@ def pct(samples: list[float], q: float) -> float:
     return statistics.quantiles(samples, n=100)[int(q) - 1] if len(samples) > 1 else samples[0]
 
 
-async def measure(url: str, schema: str, trace_id: str, n: int) -> None:
-    from gateway import app as gateway_app
+@contextlib.contextmanager
+def gateway_process(url: str, schema: str):
+    """`ollygraph gateway` on a free port; yields its base URL."""
+    from bench.ingest import free_port
+    from ollygraph import settings
 
-    app = gateway_app.create_app(url, schema)
-    async with app.router.lifespan_context(app), httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://bench") as client:
+    port = free_port()
+    cfg = settings.load(environ={}).replace(database_url=url, schema=schema, host="127.0.0.1",
+                                            gateway_port=port, log_level="WARNING")
+    proc = subprocess.Popen([sys.executable, "-m", "ollygraph", "gateway"],
+                            env={**os.environ, **cfg.to_env()})
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(f"{base}/healthz").status_code == 200:
+                    break
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit("the gateway did not start")
+            time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(30)
+
+
+async def measure(base: str, trace_id: str, n: int) -> None:
+    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
         await timed(client, BIG_TRACE, {"id": trace_id}, 3)
         samples, statements = await timed(client, BIG_TRACE, {"id": trace_id}, n)
         print(f"500-span trace + 500 logs: p50 {pct(samples, 50):.1f} ms, "
@@ -255,7 +282,8 @@ def main(argv: list[str] | None = None) -> int:
             trace_id = asyncio.run(load(cfg, args.spans))
             with psycopg_analyze(url, schema):
                 pass
-        asyncio.run(measure(url, schema, trace_id, args.iterations))
+        with gateway_process(url, schema) as base:
+            asyncio.run(measure(base, trace_id, args.iterations))
     return 0
 
 

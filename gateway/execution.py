@@ -3,12 +3,14 @@
 Strawberry wraps every resolver in layers (Info object, argument conversion, field
 extensions) that cost microseconds per field; a trace with 500 spans and their logs
 has thousands of fields. For a field with a plan (gateway.plans: no field extensions, a
-resolver that is a method of the source object or none, scalar arguments),
-`DirectExecutor` computes the argument values once per request and field, calls the
-method itself, completes scalar and enum results inline and object results (and lists
-of them) without graphql-core's generic dispatch. Everything else (middleware,
-input-object or enum arguments, abstract types, @stream) takes graphql-core's own path;
-results and errors are the same.
+resolver that is a method of the source object or none), `DirectExecutor` converts the
+argument values once per request and field, calls the method itself, completes scalar
+and enum results inline and object results (and lists of them) without graphql-core's
+generic dispatch. A list of objects is completed column by column: each field's
+resolver is called for all items in one comprehension, and the objects below them (a
+span's status, its events) in one batch per field. Everything else (middleware,
+exception handlers, abstract types, @defer/@stream, an error or an awaitable inside a
+list) takes graphql-core's own path; results and errors are the same.
 """
 
 from __future__ import annotations

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import asyncpg
 import pytest
 from graphql import GraphQLError
@@ -63,3 +65,27 @@ async def test_connections_are_read_only_with_a_timeout(database_url, module_sch
         assert await pool.fetchval("SHOW statement_timeout") == "1500ms"
     finally:
         await pool.close()
+
+
+async def test_a_repeated_query_is_validated_once_and_limits_still_hold(monkeypatch) -> None:
+    depth_rule = schema.Limits.RULES[0]
+    runs: list[int] = []
+    validate = depth_rule.__init__
+
+    def counted(self, context) -> None:
+        runs.append(1)
+        validate(self, context)
+
+    monkeypatch.setattr(depth_rule, "__init__", counted)
+    query = f"{{ t{uuid.uuid4().hex}: __typename }}"
+    for _ in range(3):
+        assert (await schema.SCHEMA.execute(query)).errors is None
+    assert len(runs) == 1
+
+    inner = "name"
+    for _ in range(schema.MAX_DEPTH):
+        inner = f"parent {{ {inner} }}"
+    deep = f"{{ t{uuid.uuid4().hex}: spans {{ nodes {{ {inner} }} }} }}"
+    for _ in range(2):
+        result = await schema.SCHEMA.execute(deep)
+        assert "exceeds maximum operation depth" in result.errors[0].message

@@ -85,9 +85,20 @@ def owner_attributes(database: gateway_db.Db, sql: str) -> KeyedLoader:
 
     def params(keys: Sequence[tuple[int, int]]) -> list[Any]:
         parts = [k[1] for k in keys]
-        return [[k[0] for k in keys], parts, min(parts), max(parts)]
+        return [[k[0] for k in keys], parts, *day_bounds(parts)]
 
     return KeyedLoader(database, sql, params, shape=attributes.merge)
+
+
+DAY_NS = 86_400 * 10**9  # the store's partitions are UTC days of Unix nanoseconds
+
+
+def day_bounds(parts: Sequence[int]) -> tuple[int, int]:
+    """The whole days (partitions) that hold the partition keys `parts`. As a bound of an
+    owner lookup it selects the partitions to read without looking selective: the exact
+    range of a trace (a millisecond of a day) made the planner expect one row where there
+    were hundreds, and join them to the attribute keys by nested loops."""
+    return min(parts) // DAY_NS * DAY_NS, (max(parts) // DAY_NS + 1) * DAY_NS - 1
 
 
 def columns(keys: Sequence[tuple[Any, ...]], width: int) -> list[list[Any]]:

@@ -38,15 +38,18 @@ class Scope(rows.Dimension):
 
 def owned_sql(prefix: str, owner: tuple[str, ...], partition: str | None, source: str,
               order: str, names: list[str]) -> str:
-    """The rows of `source` with their attributes (see sql/attributes.sql); `:lo`/`:hi`
-    bound the owners' partition key when `partition` is given. `names` numbers the binds."""
+    """The rows of `source` with their attributes (see sql/attributes.sql). With a
+    `partition` column, the owner's other columns identify it (surrogate keys, unique
+    across partitions) and `:lo`/`:hi` bound the partition key only to choose the
+    partitions read: pass whole days (`loaders.day_bounds`). `names` numbers the binds."""
     return _owned_sql(prefix, owner, partition, source, order, tuple(names))
 
 
 @functools.cache
 def _owned_sql(prefix: str, owner: tuple[str, ...], partition: str | None, source: str,
                order: str, names: tuple[str, ...]) -> str:
-    match = " AND ".join(f"a.{column} = src.{column}" for column in owner)
+    match = " AND ".join(f"a.{column} = src.{column}" for column in owner
+                         if column != partition)
     if partition is not None:
         match += f" AND a.{partition} BETWEEN :lo AND :hi"
     text = SQL.owned_attributes

@@ -1,7 +1,8 @@
 -- name: owned_attributes
 -- The rows of a source (a SELECT with a unique row number `r` and the owner columns)
 -- with their attribute maps, in one statement: every typed table joined once on the
--- owner columns (the match also bounds the partition key), aggregated per row, and the
+-- owner's key columns (the match bounds the partition key to whole days, which only
+-- chooses the partitions read), aggregated per row, and the
 -- JSONB catch-all as stored (tagged AnyValues). The gateway merges the two, promoted
 -- keys winning, as otel_<owner>_attributes_all does (gateway.attributes.merge).
 WITH src AS MATERIALIZED (

@@ -24,7 +24,7 @@ def _fixed(database: db.Db, query: str, names: list[str], params: list[Any], *,
 
 def _span_items_params(keys: Any) -> list[Any]:
     starts = [k[1] for k in keys]
-    return [[k[0] for k in keys], starts, min(starts), max(starts)]
+    return [[k[0] for k in keys], starts, *loaders.day_bounds(starts)]
 
 
 def _items(database: db.Db, prefix: str, source: str, index: str,

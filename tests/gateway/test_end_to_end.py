@@ -166,3 +166,34 @@ def test_user_errors_are_clear(stack) -> None:
     messages = stack.errors('{ traces(filter: {timeRange: {from: "yesterday"}}) '
                             '{ nodes { traceId } } }')
     assert messages and "RFC 3339" in messages[0]
+
+
+def test_a_trace_across_midnight_reads_both_days(stack) -> None:
+    """Spans, events, links and logs stored in two daily partitions come back whole."""
+    day = 86_400 * 10**9
+    midnight = time.time_ns() // day * day
+    with stack.sdk("midnight") as (tracer, logger):
+        before = tracer.start_span("before midnight", start_time=midnight - 1_000_000_000,
+                                   attributes={"http.route": "/late", "custom.side": "before"})
+        before.add_event("tick", {"step": 1}, timestamp=midnight - 500_000_000)
+        with otel_trace.use_span(before):
+            logger.info("late")
+        after = tracer.start_span(
+            "after midnight", context=otel_trace.set_span_in_context(before),
+            start_time=midnight + 1_000_000_000,
+            links=[Link(before.get_span_context(), {"link.kind": "same-trace"})],
+            attributes={"http.route": "/early", "custom.side": "after"})
+        after.add_event("tock", {"step": 2}, timestamp=midnight + 1_500_000_000)
+        after.end(end_time=midnight + 2_000_000_000)
+        before.end(end_time=midnight + 3_000_000_000)
+    trace_id = format(before.get_span_context().trace_id, "032x")
+    spans = stack.gql("query ($id: ID!) { trace(traceId: $id) { spans { name attributes "
+                      "events { name attributes } links { attributes } "
+                      "logs { body attributes } } } }", id=trace_id)["trace"]["spans"]
+    assert [(s["name"], s["attributes"]["custom.side"], s["attributes"]["http.route"])
+            for s in spans] == [("before midnight", "before", "/late"),
+                                ("after midnight", "after", "/early")]
+    assert [s["events"] for s in spans] == [[{"name": "tick", "attributes": {"step": 1}}],
+                                            [{"name": "tock", "attributes": {"step": 2}}]]
+    assert [s["links"] for s in spans] == [[], [{"attributes": {"link.kind": "same-trace"}}]]
+    assert spans[0]["logs"][0]["body"] == "late"

@@ -50,7 +50,8 @@ class Limits(AddValidationRules):
         super().__init__(list(self.RULES))
 
 
-def build() -> strawberry.Schema:
+def build(executor: type | None = execution.DirectExecutor) -> strawberry.Schema:
+    """The served schema; `executor=None` gives Strawberry's own execution (tests compare)."""
     return strawberry.Schema(
         query=merge_types("Query", QUERY_TYPES),
         extensions=[
@@ -61,7 +62,7 @@ def build() -> strawberry.Schema:
             lambda: MaskErrors(should_mask_error=errors.should_mask),
             SqlStatements,
         ],
-        execution_context_class=execution.DirectExecutor,
+        execution_context_class=executor,
     )
 
 

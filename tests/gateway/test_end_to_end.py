@@ -3,6 +3,7 @@ with what was sent."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 
@@ -10,7 +11,7 @@ import pytest
 from opentelemetry import trace as otel_trace
 from opentelemetry.trace import Link, SpanKind, Status, StatusCode
 
-from gateway import scalars
+from gateway import context, db, scalars, schema
 
 pytestmark = pytest.mark.db
 
@@ -197,3 +198,44 @@ def test_a_trace_across_midnight_reads_both_days(stack) -> None:
                                             [{"name": "tock", "attributes": {"step": 2}}]]
     assert [s["links"] for s in spans] == [[], [{"attributes": {"link.kind": "same-trace"}}]]
     assert spans[0]["logs"][0]["body"] == "late"
+
+
+DIFFERENTIAL = [
+    (TRACE_QUERY, "trace"),
+    ("""query ($id: ID!) { trace(traceId: $id) { rootSpan { name children { name kind
+        attributes(keys: ["http.route", "db.system"]) events(name: "exception") { name }
+        logs(first: 1) { body } children { name status { code } } } } } }""", "trace"),
+    ("""{ traces(filter: {service: "checkout"}, first: 5) { totalCount nodes { traceId
+        rootName status semanticTypes spans(filter: {kind: CLIENT}) { name kind http { route }
+        genAi { inputTokens } db { system } } logs(filter: {minSeverity: 17}) { body } } }
+        }""", None),
+    ("""{ spans(filter: {semanticType: AI_AGENT, attributes: [{key: "gen_ai.usage.input_tokens",
+        op: GT, value: 100}]}, first: 10) { nodes { name genAi { system requestModel }
+        trace { rootName } } } }""", None),
+    ("""{ logs(first: 20) { nodes { body severityText attributes span { name events { name } }
+        trace { spanCount } } } }""", None),
+]
+
+
+@pytest.mark.parametrize(("query", "needs_trace"), DIFFERENTIAL)
+def test_direct_execution_equals_strawberrys(stack, sent, query, needs_trace) -> None:
+    """The served schema's executor (gateway.execution) against Strawberry's own, on the
+    real schema and data: the same data and errors."""
+    plain = schema.build(executor=None)
+    variables = {"id": sent["trace_id"]} if needs_trace else {}
+
+    async def run() -> list:
+        pool = await db.create_pool(stack.database_url, stack.schema, max_size=4)
+        try:
+            results = []
+            for served in (schema.SCHEMA, plain):
+                result = await served.execute(query, variable_values=variables,
+                                              context_value=context.Context.create(pool))
+                results.append((result.data, [e.message for e in result.errors or []]))
+            return results
+        finally:
+            await pool.close()
+
+    direct, strawberrys = asyncio.run(run())
+    assert direct == strawberrys
+    assert not direct[1] and direct[0]

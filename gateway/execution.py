@@ -252,7 +252,8 @@ class DirectExecutor(StrawberryGraphQLCoreExecutionContext):
                         self, plan, object_type, details, item_path, name)})
                         for item, item_path in zip(items, item_paths, strict=True)]
                 if plan.leaf is not None:
-                    column = _leaves(plan, values, self.is_awaitable)
+                    column = _leaves(plan, values, self.is_awaitable, details,
+                                     object_type)
                 elif plan.objects is not None:
                     column = self._object_column(object_type, name, details, plan, values,
                                                  paths if item_paths is None
@@ -391,28 +392,21 @@ class LazyInfo(strawberry.Info):
             self.path)
 
 
-def _leaves(plan: Plan, values: list[Any], is_awaitable: Callable[[Any], bool]) -> list[Any] | None:
-    """Scalar or enum values completed as `plans.leaf` does; None on a value it would
-    reject (or an awaitable)."""
-    own, non_null, leaf = plan.own, plan.non_null, plan.leaf
+def _leaves(plan: Plan, values: list[Any], is_awaitable: Callable[[Any], bool],
+            field_details_list: Any, parent_type: GraphQLObjectType) -> list[Any] | None:
+    """Scalar or enum values completed by `plans.leaf` (which raises on a value it
+    rejects); None on an awaitable. Values that are their own output pass as they are."""
+    own = plan.own
     if own and all(map(own.__contains__, map(type, values))):
         return values
     column: list[Any] = []
-    append = column.append
     for value in values:
         if type(value) in own:
-            append(value)
-        elif value is None or value is Undefined:
-            if non_null:
-                return None
-            append(None)
+            column.append(value)
         elif is_awaitable(value):
             return None
         else:
-            coerced = leaf.coerce_output_value(value)
-            if coerced is None or coerced is Undefined:
-                return None
-            append(coerced)
+            column.append(plans.leaf(plan, value, field_details_list, parent_type))
     return column
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import NamedTuple, Protocol, TypeVar
+from typing import NamedTuple, Protocol, TypeVar, runtime_checkable
 
 import asyncpg
 from google.protobuf import message
@@ -97,6 +97,7 @@ Item = TypeVar("Item", bound=message.Message)  # Span, LogRecord, Metric
 Prepared = TypeVar("Prepared")  # what `prepare` found out about one item
 
 
+@runtime_checkable
 class Flow(Protocol[Request, Item, Prepared]):
     """What a signal supplies to the generic decode -> flatten -> write flow: how to open
     its envelope, how to flatten the items of one scope into the rows of its tables, and

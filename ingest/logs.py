@@ -83,7 +83,7 @@ class Logs:
                 ts = time_ns or observed_ns or now_ns
                 body = record.body
                 kind = body.WhichOneof("value")
-                fact = (
+                fact = (  # in store.LOGS column order
                     pk, ts, time_ns, observed_ns, record.severity_number,
                     check(record.severity_text, "severity_text"), BODY_TYPES[kind],
                     tagged_json(body, kind) if kind else None,

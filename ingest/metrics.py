@@ -191,6 +191,7 @@ class Metrics:
                         raise codecs.BadValue("a time or count is out of range")
                     kvs = p.attributes
                     wires = wire.encoded(kvs)
+                    # in the column order of store.POINTS[kind]
                     fact = (pk, time_ns, start_ns, metric_id, resource_id, scope_id,
                             ATTRIBUTE_SETS(tuple(wires), lambda kvs=kvs: codecs.canonical_hash(
                                 codecs.keyvalues_to_tagged(wire.keyvalues(kvs)))),

@@ -101,6 +101,7 @@ class Traces:
                     for text, what in ((trace_state, "trace_state"), (name, "name"),
                                        (message, "status message")):
                         codecs.check_text(text, what)
+                # in store.SPANS column order
                 fact = (pk, start, end, trace_id, span_id, parent or None, trace_state, span.flags,
                         name, kind, code, message, resource_id, scope_id, dropped_attributes,
                         dropped_events, dropped_links)

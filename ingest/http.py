@@ -23,10 +23,11 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from ingest import admission, body, decode, outcome, signals
+from ingest import pipeline as ingest_pipeline
 from ollygraph.settings import Settings
 
 
-def build_app(pipeline: Any, settings: Settings, readiness: Any,
+def build_app(pipeline: ingest_pipeline.Pipeline, settings: Settings, readiness: Any,
               budget: admission.Budget) -> Starlette:
     """The ASGI app; `pipeline.export(signal_name, request)` stores each request, whose
     body is held against `budget`; `readiness.ready()` (a `health.Database`) answers
@@ -46,7 +47,7 @@ def build_app(pipeline: Any, settings: Settings, readiness: Any,
                      exception_handlers={HTTPException: _http_exception})
 
 
-def _export_endpoint(signal: signals.Signal, pipeline: Any, limit: int,
+def _export_endpoint(signal: signals.Signal, pipeline: ingest_pipeline.Pipeline, limit: int,
                      budget: admission.Budget):
     async def endpoint(request: Request) -> Response:
         media = decode.media_type(request.headers.get("content-type"))

@@ -18,18 +18,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Iterator
-from typing import Any, NamedTuple
+import operator
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from typing import NamedTuple
 
 import asyncpg
 
 from ingest import errors
+from ollygraph import store
 
 log = logging.getLogger(__name__)
 
 Rows = dict[str, list[tuple]]  # table name -> rows
 MAX_WRITES = 2  # batch transactions of one signal in flight at once
-Hook = Callable[[Any, Rows], Awaitable[None]]  # (connection, rows) inside the transaction
+Hook = Callable[[asyncpg.Connection, Rows], Awaitable[None]]  # runs inside the transaction
 
 RETRYABLE = (asyncpg.DeadlockDetectedError, asyncpg.SerializationError)
 DOWN = (OSError, TimeoutError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError,
@@ -56,17 +58,36 @@ class Fact(NamedTuple):
     existing: str
 
 
+def tables(signal: store.Signal) -> list[Table]:
+    """What `signal` COPYs, in order: each fact table, then its owners' attribute tables.
+    The rows of a child fact and of attribute tables start with their fact's surrogate key."""
+    out = []
+    for table in signal.tables:
+        out.append(Table(table.name, table.column_names, table.parent))
+        root = table.parent or table.name
+        for owner in store.owner_of(table.name):
+            out += [Table(name, owner.attribute_columns(suffix), root)
+                    for suffix, name in zip(store.SUFFIXES, owner.attribute_tables, strict=True)]
+    return out
+
+
+def fact(table: store.Table, key: tuple[str, ...], existing: str) -> Fact:
+    """The `Fact` of `table` unique by the columns `key` (two or more), read from its rows
+    by position."""
+    return Fact(table.name, operator.itemgetter(*map(table.column_names.index, key)), existing)
+
+
 class Batch(NamedTuple):
     rows: Rows
     items: int  # stored items (spans, log records, points), for backpressure
 
 
-def drop(rows: Rows, tables: list[Table], fact: str, pks: set[int]) -> None:
-    """Remove the items `pks` of fact table `fact` and their child rows from `rows`."""
+def drop(rows: Rows, tables: Sequence[Table], fact_table: str, pks: set[int]) -> None:
+    """Remove the items `pks` of fact table `fact_table` and their child rows from `rows`."""
     if not pks:
         return
     for table in tables:
-        if table.name == fact or table.fact == fact:
+        if fact_table in (table.name, table.fact):
             rows[table.name] = [r for r in rows[table.name] if r[0] not in pks]
 
 
@@ -75,7 +96,7 @@ def unavailable(exc: BaseException) -> errors.Unavailable:
 
 
 class Writer:
-    def __init__(self, pool: Any, tables: list[Table], facts: list[Fact], *,
+    def __init__(self, pool: asyncpg.Pool, tables: Sequence[Table], facts: Sequence[Fact], *,
                  before: Hook | None = None, after: Hook | None = None,
                  max_rows: int = 20_000, linger_s: float = 0.005, max_writes: int = MAX_WRITES,
                  max_in_flight: int = 100_000, timeout_s: float = 30.0) -> None:

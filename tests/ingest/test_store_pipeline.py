@@ -27,7 +27,7 @@ async def test_racing_pipelines_share_one_resource(database_url, migrated_schema
                                    resource_attrs=attrs) for _ in range(8)]
         await asyncio.gather(*(p.export("traces", r)
                                for p, r in zip([a, b] * 4, requests, strict=True)))
-        assert a.dimensions["resources"].ids == b.dimensions["resources"].ids
+        assert a.dimensions.resources.ids == b.dimensions.resources.ids
     with kit.connect(database_url, migrated_schema) as conn:
         assert kit.rows(conn, "SELECT count(*) FROM otel_resources_dim") == [(1,)]
         assert kit.rows(conn, "SELECT count(*) FROM otel_scopes_dim") == [(1,)]

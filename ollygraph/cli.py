@@ -113,7 +113,10 @@ def cmd_schema(args: argparse.Namespace, cfg: settings.Settings) -> int:
 def cmd_demo(args: argparse.Namespace, cfg: settings.Settings) -> int:
     from ollygraph import demo
 
-    demo.run(cfg, endpoint=args.endpoint)
+    try:
+        demo.run(cfg, endpoint=args.endpoint)
+    except demo.NotDelivered as exc:
+        raise UserError(f"demo: {exc}") from None
     return 0
 
 

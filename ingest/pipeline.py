@@ -74,7 +74,9 @@ class Pipeline:
         if not settings.database_url:
             raise ValueError("the ingest pipeline needs settings.database_url")
         config = promotion.load(settings.attribute_overrides)
-        log.info("%s", config.describe())
+        summary, _, details = config.describe().partition("\n")
+        log.info("%s (keys listed at log level DEBUG)", summary)
+        log.debug("attribute promotion in force:\n%s", details)
         try:
             pool = await db.create_pool(settings.database_url, settings.schema,
                                         min_size=1, max_size=pool_size,

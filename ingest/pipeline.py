@@ -75,7 +75,10 @@ class Pipeline:
             raise ValueError("the ingest pipeline needs settings.database_url")
         config = promotion.load(settings.attribute_overrides)
         summary, _, details = config.describe().partition("\n")
-        log.info("%s (keys listed at log level DEBUG)", summary)
+        promoted = sum(len(keys) for s in config.signals.values() for keys in s.promoted.values())
+        dropped = sum(len(s.dropped) for s in config.signals.values())
+        log.info("%s: %d keys promoted, %d dropped (listed at log level DEBUG)", summary,
+                 promoted, dropped)
         log.debug("attribute promotion in force:\n%s", details)
         try:
             pool = await db.create_pool(settings.database_url, settings.schema,

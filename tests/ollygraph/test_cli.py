@@ -136,7 +136,8 @@ def test_migrate_upgrade_current_check_downgrade(database_url, empty_schema):
 
 @pytest.mark.parametrize("command", ["ingest", "gateway"])
 def test_services_refuse_to_start_on_an_unmigrated_schema(database_url, empty_schema, command):
-    result = run(command, "--database-url", database_url, "--schema", empty_schema)
+    result = run(command, "--database-url", database_url, "--schema", empty_schema,
+                 *free_ports(command))
     assert result.returncode == 2
     assert result.stderr == (
         f'ollygraph: the database schema "{empty_schema}" is not migrated, but this ollygraph '
@@ -147,7 +148,8 @@ def test_services_refuse_to_start_on_an_unmigrated_schema(database_url, empty_sc
 @pytest.mark.parametrize("command", ["ingest", "gateway"])
 def test_services_refuse_to_start_on_an_old_revision(database_url, migrated_schema, sql, command):
     sql.execute(f'UPDATE "{migrated_schema}".alembic_version SET version_num = %s', ("0000",))
-    result = run(command, "--database-url", database_url, "--schema", migrated_schema)
+    result = run(command, "--database-url", database_url, "--schema", migrated_schema,
+                 *free_ports(command))
     assert result.returncode == 2
     assert "is at revision 0000" in result.stderr and "run `ollygraph migrate`" in result.stderr
 

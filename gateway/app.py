@@ -1,5 +1,6 @@
-"""The gateway's ASGI app: /graphql (GraphiQL from shipped files on GET in a browser),
-/static (GraphiQL's assets), /healthz; `run(settings)` serves it with uvicorn."""
+"""The gateway's ASGI app: /graphql (GraphiQL from shipped files on GET in a browser,
+prefilled from `?q=` or `?query=`), /static (GraphiQL's assets), /favicon.ico, /healthz;
+`run(settings)` serves it with uvicorn."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import FileResponse, JSONResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from strawberry.asgi import GraphQL
@@ -41,6 +42,12 @@ class GraphQLApp(GraphQL):
             return orjson.dumps(data)
         except TypeError:
             return super().encode_json(data)
+
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        """A browser's GET (it accepts text/html) gets GraphiQL, with `?query=` prefilled
+        rather than run; other clients' GETs with `?query=` run it and get JSON."""
+        return super().should_render_graphql_ide(request) or (
+            request.method == "GET" and "text/html" in request.headers.get("accept", ""))
 
     async def get_context(self, request: Any, response: Any) -> context.Context:
         return context.Context.create(self.state["pool"], request, response)
@@ -73,11 +80,15 @@ def create_app(database_url: str, db_schema: str, *, pool_size: int = 10,
                                 status_code=503)
         return JSONResponse({"status": "ok"})
 
+    async def favicon(request: Request) -> FileResponse:
+        return FileResponse(STATIC / "favicon.ico", media_type="image/x-icon")
+
     graphql = GraphQLApp(state)
     return Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/healthz", healthz),
+            Route("/favicon.ico", favicon),
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
         ],
         middleware=[Middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)],

@@ -75,7 +75,12 @@ class Pipeline:
         if not settings.database_url:
             raise ValueError("the ingest pipeline needs settings.database_url")
         config = promotion.load(settings.attribute_overrides)
-        log.info("%s", config.describe())
+        summary, _, details = config.describe().partition("\n")
+        promoted = sum(len(keys) for s in config.signals.values() for keys in s.promoted.values())
+        dropped = sum(len(s.dropped) for s in config.signals.values())
+        log.info("%s: %d keys promoted, %d dropped (listed at log level DEBUG)", summary,
+                 promoted, dropped)
+        log.debug("attribute promotion in force:\n%s", details)
         try:
             pool = await db.create_pool(settings.database_url, settings.schema,
                                         min_size=1, max_size=pool_size,

@@ -186,7 +186,7 @@ def _histogram_point(req: Request, kind: str, row: Any) -> types.MetricPoint:
     count, total = float(row["count"] or 0), row["sum"]
     agg = req.aggregation
     if req.quantile is not None:
-        value = buckets.quantile(found, req.quantile)
+        value = buckets.quantile(found, req.quantile, low, high)
     elif agg is Agg.AVG:
         value = total / count if count and total is not None else None
     elif agg is Agg.RATE:

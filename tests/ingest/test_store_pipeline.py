@@ -159,5 +159,11 @@ async def test_start_logs_the_promotion_config_in_force(database_url, module_sch
     caplog.set_level(logging.INFO, logger="ingest.pipeline")
     async with kit.started(database_url, module_schema, overrides):
         pass
-    assert "attribute promotion" in caplog.text and str(overrides) in caplog.text
-    assert "secret.token" in caplog.text and "service.name" in caplog.text
+    (summary,) = [r.getMessage() for r in caplog.records if "attribute promotion" in r.getMessage()]
+    assert str(overrides) in summary and "1 dropped" in summary  # one line at INFO
+    assert "\n" not in summary and "service.name" not in summary
+    caplog.clear()
+    caplog.set_level(logging.DEBUG, logger="ingest.pipeline")
+    async with kit.started(database_url, module_schema, overrides):
+        pass
+    assert "secret.token" in caplog.text and "service.name" in caplog.text  # keys at DEBUG

@@ -1,6 +1,6 @@
 """examples/explore.ipynb runs cell by cell in a real kernel (nbclient) against real ingest
 and gateway processes holding `ollygraph demo` data, and its tables agree with the same
-figures read with plain GraphQL."""
+figures read with plain GraphQL; the README's client example runs on the same data."""
 
 from __future__ import annotations
 
@@ -12,11 +12,10 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from ollygraph import demo, settings
-from tests.gateway.conftest import Stack, stack  # noqa: F401  (the module-scoped fixture)
+from tests.gateway.conftest import Stack
 
-NOTEBOOK = Path(__file__).parents[2] / "examples" / "explore.ipynb"
-ITERATIONS = 6            # 6 requests (one fails), 3 agent workflows
+ROOT = Path(__file__).parents[2]
+NOTEBOOK = ROOT / "examples" / "explore.ipynb"
 
 # appended to the notebook: its results as JSON on stdout
 REPORT = """
@@ -40,7 +39,7 @@ def test_the_committed_notebook_is_clean():
     assert code and all(cell.outputs == [] and cell.execution_count is None for cell in code)
 
 
-def expected(stack: Stack) -> dict:   # noqa: F811
+def expected(stack: Stack) -> dict:
     """The figures the notebook shows, read with GraphQL and counted in plain Python."""
     spans = stack.gql("""{ spans(filter: {timeRange: {last: "24h"}}, first: 100) {
         nodes { kind status { code } attributes(keys: ["http.method", "http.route"])
@@ -61,10 +60,9 @@ def expected(stack: Stack) -> dict:   # noqa: F811
     return {"requests": requests, "errors": errors, "usage": usage}
 
 
-def test_the_notebook_runs_on_demo_data(stack: Stack, monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+def test_the_notebook_runs_on_demo_data(demo_stack: Stack, monkeypatch: pytest.MonkeyPatch,
                                         tmp_path: Path):
-    demo.run(settings.load({}), endpoint=stack.otlp, iterations=ITERATIONS)
-    monkeypatch.setenv("OLLYGRAPH_URL", stack.url + "/graphql")
+    monkeypatch.setenv("OLLYGRAPH_URL", demo_stack.url + "/graphql")
     notebook = nbformat.read(NOTEBOOK, as_version=4)
     notebook.cells.append(nbformat.v4.new_code_cell(REPORT))
     # a failing cell raises CellExecutionError with its traceback
@@ -75,7 +73,7 @@ def test_the_notebook_runs_on_demo_data(stack: Stack, monkeypatch: pytest.Monkey
     assert not [output for output in outputs if output.output_type == "error"]
     assert any("image/png" in output.get("data", {}) for output in outputs)
     report = json.loads(notebook.cells[-1].outputs[0].text)
-    want = expected(stack)
+    want = expected(demo_stack)
 
     assert {(row["attr.http.route"], row["attr.http.method"]): row["requests"]
             for row in report["latency"]} == want["requests"]
@@ -96,3 +94,18 @@ def test_the_notebook_runs_on_demo_data(stack: Stack, monkeypatch: pytest.Monkey
     assert report["workflow"] == ["support.workflow", "node classify", "chat gpt-4o-mini",
                                   "node answer", "chat gpt-4o", "execute_tool search_docs"]
     assert report["failed"] == ["ERROR", "UNSET"]
+
+
+def test_the_readme_client_example_runs(demo_stack: Stack):
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("## From a notebook", 1)[1]
+    example = section.split("```python", 1)[1].split("```", 1)[0]
+    names: dict = {}
+    exec(example.replace("http://localhost:8000/graphql", demo_stack.url + "/graphql"), names)
+    usage = names["usage"]
+    assert sorted(usage.index) == ["gpt-4o", "gpt-4o-mini"]
+    assert usage["attr.gen_ai.usage.input_tokens"].dtype == "Int64"
+    assert (usage["attr.gen_ai.usage.cost"] > 0).all()
+    assert names["spans"]["traceId"].nunique() == 1
+    assert sorted(s["name"] for s in names["services"]["services"]) == [
+        "order-worker", "support-agent", "web-shop"]

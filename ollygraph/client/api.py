@@ -27,10 +27,11 @@ Filter = Mapping[str, Any]
 
 
 class GraphQLError(Exception):
-    """The gateway answered with errors; `errors` holds them as the server sent them."""
+    """The gateway answered with errors; `errors` holds them as the server sent them and
+    `data` whatever part of the result it still computed."""
 
-    def __init__(self, errors: list[dict[str, Any]]) -> None:
-        self.errors = errors
+    def __init__(self, errors: list[dict[str, Any]], data: Any = None) -> None:
+        self.errors, self.data = errors, data
         self.messages = [_describe(error) for error in errors]
         super().__init__("; ".join(self.messages))
 
@@ -97,7 +98,7 @@ class Client:
             response.raise_for_status()
             raise GraphQLError([{"message": f"not a GraphQL answer: {response.text[:200]!r}"}])
         if answer.get("errors"):
-            raise GraphQLError(answer["errors"])
+            raise GraphQLError(answer["errors"], answer.get("data"))
         return answer["data"]
 
     def paginate(self, graphql: str, variables: Mapping[str, Any] | None = None,

@@ -253,6 +253,10 @@ def test_errors_are_clear(client: Client, sent: Sent):
         client.query('{ spans(after: "bad") { nodes { name } } }')
     with pytest.raises(GraphQLError, match=r"`first` must not be negative \(at traces\)"):
         client.query("{ traces(first: -1) { nodes { traceId } } }")
+    with pytest.raises(GraphQLError) as error:    # what the server still answered is kept
+        client.query('{ services { name } trace(traceId: "zz") { spanCount } }')
+    assert str(error.value) == "traceId must be 32 hex digits, got 'zz' (at trace)"
+    assert error.value.data == {"services": [{"name": "checkout"}], "trace": None}
     with pytest.raises(GraphQLError):   # a variable of the wrong shape (masked by the server)
         client.traces({"colour": "red"})
     with pytest.raises(LookupError, match="no trace"):

@@ -6,8 +6,9 @@
 - argument values, literal or from variables (`check_arguments`, called by gateway.cost
   for every field of the query): at most `MAX_ATTRIBUTE_FILTERS` attribute filters in a
   list, `MAX_IN_VALUES` values of an IN / NOT_IN filter, `MAX_LIST_ITEMS` items in any
-  other list, strings of at most `MAX_STRING_CHARS` characters without NUL, JSON values
-  nested at most `MAX_JSON_DEPTH` deep, `timeRange.last` a duration of at most 100 years.
+  other list, no negative `first`, strings of at most `MAX_STRING_CHARS` characters
+  without NUL, JSON values nested at most `MAX_JSON_DEPTH` deep, `timeRange.last` a
+  duration of at most 100 years.
 
 The query text itself is bounded by the token limit of gateway.schema.
 """
@@ -48,6 +49,8 @@ def _too_many(where: str, count: int, cap: int, what: str) -> errors.UserError:
 def check_arguments(field_def: Any, args: dict[str, Any], where: str) -> None:
     """A UserError for the first argument value over a cap (see the module doc)."""
     for name, value in args.items():
+        if name == "first" and isinstance(value, int) and value < 0:
+            raise errors.UserError(f"{where}: `first` must not be negative")
         arg = field_def.args.get(name)
         if arg is not None:
             _check(value, arg.type, f"{where}({name})")
@@ -185,7 +188,7 @@ def _json_problem(data: bytes) -> str | None:
     try:
         value = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
-        if "recursion" in str(exc):
+        if "depth" in str(exc) or "recursion" in str(exc):
             return f"the request's JSON is nested more than {MAX_BODY_DEPTH} levels deep"
         return f"the request body is not valid JSON: {exc}"
     try:

@@ -12,7 +12,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -163,12 +163,20 @@ def gateway(database_url: str, schema: str, **settings: Any) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def spans_locked(database_url: str, schema: str) -> Iterator[None]:
+def spans_locked(database_url: str, schema: str) -> Iterator[Callable[[], int]]:
     """Statements reading spans wait while this holds an exclusive lock on the span table:
-    each holds its connection as a slow REGEX filter would."""
-    with psycopg.connect(migrate.libpq_url(database_url)) as conn:
+    each holds its connection as a slow REGEX filter would. Yields a function that counts
+    the statements waiting for the lock."""
+    url = migrate.libpq_url(database_url)
+    with psycopg.connect(url) as conn, psycopg.connect(url, autocommit=True) as watch:
         conn.execute(f'LOCK TABLE "{schema}".otel_spans_fact IN ACCESS EXCLUSIVE MODE')
-        yield
+
+        def waiting() -> int:
+            return watch.execute(
+                "SELECT count(DISTINCT pid) FROM pg_locks WHERE NOT granted AND relation = "
+                "%s::regclass", (f'"{schema}".otel_spans_fact',)).fetchone()[0]
+
+        yield waiting
         conn.rollback()
 
 

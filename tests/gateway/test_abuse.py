@@ -145,9 +145,13 @@ def test_one_client_cannot_hold_the_pool(stack, big_trace) -> None:
         other = httpx.Client(base_url=url, timeout=60,
                              transport=httpx.HTTPTransport(local_address="127.0.0.2"))
         with concurrent.futures.ThreadPoolExecutor(12) as pool:
-            with abuse.spans_locked(stack.database_url, stack.schema):
+            with abuse.spans_locked(stack.database_url, stack.schema) as waiting:
                 futures = [pool.submit(first.post, "/graphql", json={"query": query})
                            for _ in range(12)]
+                deadline = time.monotonic() + 30
+                while waiting() < 4 and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                assert waiting() == 4      # the client's share of connections, no more
                 assert first.get("/healthz").status_code == 200
                 assert first.get("/readyz").status_code == 200
                 answer = other.post("/graphql", json={

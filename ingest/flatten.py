@@ -14,7 +14,7 @@ import asyncio
 import time
 from typing import Any
 
-from ingest import dimensions, writer
+from ingest import dimensions, offload, writer
 from ollygraph import codecs
 
 MAX_MESSAGES = 3
@@ -151,6 +151,9 @@ async def walk(pipeline: Any, module: Any, request: Any) -> tuple[writer.Batch, 
         ctx.resource_hash, ctx.resource_id = resource_hash, ctx.id_of("resources", resource_hash)
         for scope_hash, items, prepared in scopes:
             ctx.scope_hash, ctx.scope_id = scope_hash, ctx.id_of("scopes", scope_hash)
+            if offload.large():  # CPU work of a large request: in a worker thread
+                await asyncio.to_thread(module.flatten, items, ctx, prepared)
+                continue
             if len(items) <= CHUNK:
                 module.flatten(items, ctx, prepared)
                 continue

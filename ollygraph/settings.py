@@ -171,8 +171,9 @@ FIELDS: tuple[Field, ...] = (
         ("OLLYGRAPH_MAX_IN_FLIGHT_BYTES",),
         _positive_int,
         256 * 1024 * 1024,
-        "bytes of request bodies (after decompression) an ingest process holds at once; "
-        "more get 429 / RESOURCE_EXHAUSTED with a retry hint",
+        "estimated memory of the requests an ingest process holds at once (8 x each body's "
+        "size after decompression: decoded and flattened); more get 429 / "
+        "RESOURCE_EXHAUSTED with a retry hint",
     ),
     Field(
         "statement_timeout",

@@ -130,10 +130,25 @@ class Proxy:
                 sink.shutdown(socket.SHUT_WR)
 
 
+class Gateway(str):
+    """The base URL of a gateway process, with its `pid`."""
+
+    pid: int
+
+
+def rss_mib(pid: int) -> float:
+    """A process's resident memory now."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
 @contextlib.contextmanager
-def gateway(database_url: str, schema: str, **settings: Any) -> Iterator[str]:
+def gateway(database_url: str, schema: str, **settings: Any) -> Iterator[Gateway]:
     """An `ollygraph gateway` process on a free port with OLLYGRAPH_<NAME> `settings`;
-    yields its base URL."""
+    yields its base URL (with its pid)."""
     port = free_port()
     env = {**os.environ, "OLLYGRAPH_DATABASE_URL": database_url, "OLLYGRAPH_SCHEMA": schema,
            "OLLYGRAPH_HOST": "127.0.0.1", "OLLYGRAPH_GATEWAY_PORT": str(port),
@@ -141,7 +156,8 @@ def gateway(database_url: str, schema: str, **settings: Any) -> Iterator[str]:
            **{f"OLLYGRAPH_{k.upper()}": str(v) for k, v in settings.items()}}
     proc = subprocess.Popen([sys.executable, "-m", "ollygraph", "gateway"], env=env,
                             stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
+    url = Gateway(f"http://127.0.0.1:{port}")
+    url.pid = proc.pid
     try:
         deadline = time.monotonic() + 60
         while True:

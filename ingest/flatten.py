@@ -21,7 +21,7 @@ from google.protobuf import message
 from opentelemetry.proto.common.v1 import common_pb2
 from opentelemetry.proto.resource.v1 import resource_pb2
 
-from ingest import attributes, dimensions, writer
+from ingest import attributes, dimensions, offload, writer
 from ollygraph import codecs, store
 
 MAX_MESSAGES = 3
@@ -223,6 +223,9 @@ async def walk(flow: Flow[Request, Item, Prepared], request: Request,
         ctx.resource_hash, ctx.resource_id = resource_hash, ctx.id_of(resources, resource_hash)
         for scope_hash, items, prepared in scopes:
             ctx.scope_hash, ctx.scope_id = scope_hash, ctx.id_of(scopes_dim, scope_hash)
+            if offload.large():  # CPU work of a large request: in a worker thread
+                await asyncio.to_thread(flow.flatten, items, ctx, prepared)
+                continue
             if len(items) <= CHUNK:
                 flow.flatten(items, ctx, prepared)
                 continue

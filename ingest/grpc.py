@@ -16,7 +16,7 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_status import rpc_status
 
-from ingest import admission, decode, outcome, signals
+from ingest import admission, decode, offload, outcome, signals
 from ingest import pipeline as ingest_pipeline
 from ollygraph.settings import Settings
 
@@ -74,9 +74,11 @@ def _export_handler(signal: signals.Signal, pipeline: ingest_pipeline.Pipeline,
         try:
             with budget.ticket() as ticket:
                 ticket.grow(len(raw))
-                message = decode.parse(signal.request, raw, decode.PROTOBUF)
-                del raw
-                result = await pipeline.export(signal.name, message)
+                with offload.request_of(len(raw)):
+                    message = await offload.run(decode.parse, signal.request, raw,
+                                                decode.PROTOBUF)
+                    del raw
+                    result = await pipeline.export(signal.name, message)
         except Exception as exc:
             fail = outcome.failure(exc)
         else:

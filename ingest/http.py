@@ -22,7 +22,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from ingest import admission, body, decode, outcome, signals
+from ingest import admission, body, decode, offload, outcome, signals
 from ingest import pipeline as ingest_pipeline
 from ollygraph.settings import Settings
 
@@ -58,10 +58,13 @@ def _export_endpoint(signal: signals.Signal, pipeline: ingest_pipeline.Pipeline,
         try:
             with budget.ticket() as ticket:
                 encoding = request.headers.get("content-encoding")
+                if not encoding:        # the whole body's share at once, before reading
+                    ticket.reserve(_content_length(request, limit))
                 payload = await body.read(stream, encoding, limit, ticket.grow)
-                message = decode.parse(signal.request, payload, media)
-                del payload
-                result = await pipeline.export(signal.name, message)
+                with offload.request_of(len(payload)):
+                    message = await offload.run(decode.parse, signal.request, payload, media)
+                    del payload
+                    result = await pipeline.export(signal.name, message)
         except ClientDisconnect:
             return Response(status_code=400)
         except Exception as exc:
@@ -72,6 +75,12 @@ def _export_endpoint(signal: signals.Signal, pipeline: ingest_pipeline.Pipeline,
         return Response(decode.encode(reply, media), 200, media_type=media)
 
     return endpoint
+
+
+def _content_length(request: Request, limit: int) -> int:
+    """The declared body size (at most `limit`: a larger body is refused as it is read)."""
+    declared = request.headers.get("content-length", "")
+    return min(int(declared), limit) if declared.isdigit() else 0
 
 
 class _Stream:

@@ -3,7 +3,8 @@
 A `Writer` serves one signal. `submit(batch)` queues the rows of one export and returns
 once they are committed (or raises). A single task takes everything queued, waits a
 few milliseconds for more while the batch is small, then COPYs every table in one
-transaction and runs the signal's `after` hook (e.g. the trace summary) in it. Up to
+transaction (a table of more than COPY_ROWS rows in several COPY statements) and runs the
+signal's `after` hook (e.g. the trace summary) in it. Up to
 `max_writes` such transactions run at once, on connections of their own: PostgreSQL
 works on one batch while the round trips of another wait on this process.
 
@@ -39,6 +40,7 @@ DOWN = (OSError, TimeoutError, asyncpg.PostgresConnectionError, asyncpg.Interfac
         asyncpg.AdminShutdownError, asyncpg.QueryCanceledError,
         asyncpg.InternalClientError)  # e.g. a connection the server has terminated
 MAX_ATTEMPTS = 5
+COPY_ROWS = 20_000  # rows of one COPY statement; a larger table takes several in one transaction
 
 
 class Table(NamedTuple):
@@ -207,10 +209,7 @@ class Writer:
                     if self.before:
                         await self.before(conn, rows)
                     for table in self.tables:
-                        if rows[table.name]:
-                            await conn.copy_records_to_table(
-                                table.name, records=rows[table.name], columns=table.columns,
-                                timeout=self.timeout_s)
+                        await self._copy(conn, table, rows[table.name])
                     if self.after:
                         await self.after(conn, rows)
                 return
@@ -221,6 +220,17 @@ class Writer:
             except DOWN as exc:
                 raise unavailable(exc) from exc
         raise errors.Unavailable("the batch kept conflicting with concurrent writers")
+
+    async def _copy(self, conn: asyncpg.Connection, table: Table, records: list[tuple]) -> None:
+        """COPY `records` into `table` in statements of at most COPY_ROWS rows, each with
+        the write timeout: a large request's rows are encoded a part at a time, with the
+        event loop free between the parts, and no single COPY outlasts the timeout."""
+        for start in range(0, len(records), COPY_ROWS):
+            if start:
+                await asyncio.sleep(0)
+            part = records if len(records) <= COPY_ROWS else records[start:start + COPY_ROWS]
+            await conn.copy_records_to_table(table.name, records=part, columns=table.columns,
+                                             timeout=self.timeout_s)
 
     async def _drop_stored(self, rows: Rows) -> None:
         """Drop duplicates within `rows` and the items already stored."""

@@ -16,9 +16,10 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from gateway import enums, errors, sqlparts
+from ollygraph import store
 from ollygraph.sql import Queries
 
-TYPED = ("string", "int", "double", "bool", "bytes")
+TYPED = tuple(t.name for t in store.VALUE_TYPES)  # the typed tables, by suffix
 COMPARE = {enums.AttributeOp.GT: ">", enums.AttributeOp.GTE: ">=",
            enums.AttributeOp.LT: "<", enums.AttributeOp.LTE: "<="}
 KeyIds = Mapping[str, int]      # attribute key -> key_id (gateway.filters.key_ids)
@@ -28,12 +29,39 @@ _JSON_SLOTS = {"x": "json_value", "num": "json_number", "str": "json_string"}
 
 
 class Target(NamedTuple):
-    """Where one scope's attributes live, and how they join to the filtered row."""
+    """Where one scope's attributes live (an owner of `ollygraph.store`), and the columns
+    that join them to the filtered row."""
 
-    prefix: str                 # otel_<owner>_attrs
-    outer: str                  # owner columns of the filtered row ({a} = its alias)
-    inner: str                  # the same columns in the attribute tables
-    partition: str | None       # partition column of the attribute tables
+    owner: store.Owner
+    columns: tuple[str, ...]    # the owner's key columns that the filtered row also has
+
+    @property
+    def partition(self) -> str | None:
+        """Partition column of the attribute tables (None: a dimension's)."""
+        return self.owner.partition
+
+    def table(self, suffix: str) -> str:
+        return self.owner.attribute_table(suffix)
+
+    @property
+    def inner(self) -> str:
+        """The joining columns in the attribute tables (alias a)."""
+        return self.outer("a")
+
+    def outer(self, alias: str) -> str:
+        """The joining columns of the filtered row (alias `alias`)."""
+        return ", ".join(f"{alias}.{column}" for column in self.columns)
+
+
+def target(owner: store.Owner, row: store.Table) -> Target | None:
+    """How the attributes of `owner` filter the rows of fact table `row`: its own rows'
+    (spans, logs, points), its children's (a span's events), its dimensions' (resource,
+    scope); None when they do not apply to it."""
+    parents = {t.name: t.parent for s in store.SIGNALS for t in s.tables}
+    related = (owner.partition is None or owner.table == row.name
+               or parents.get(owner.table) == row.name)
+    columns = tuple(c for c in owner.key_names if c in row.column_names)
+    return Target(owner, columns) if related and columns else None
 
 
 class Sets:
@@ -69,7 +97,7 @@ class Sets:
             return
         pred_sql = self.stmt.render(self.sql[pred], {"op": op}, **binds)
         self.parts.append(self.stmt.render(self.sql.attr_typed_set, {
-            "inner": self.target.inner, "table": f"{self.target.prefix}_{kind}",
+            "inner": self.target.inner, "table": self.target.table(kind),
             "key_id": key_id, "bounds": self.bounds_sql(), "pred": pred_sql,
             "match": _MATCH}))
 
@@ -84,13 +112,13 @@ class Sets:
             self.indexed = False
             pred_sql = self.stmt.render(self.sql.json_has_key, {"pred": pred_sql}, key=self.key)
         self.parts.append(self.stmt.render(self.sql.attr_other_set, {
-            "inner": self.target.inner, "table": f"{self.target.prefix}_other",
+            "inner": self.target.inner, "table": self.target.table(store.OTHER),
             "bounds": self.bounds_sql(), "pred": pred_sql, "match": _MATCH}))
 
     def _union(self, match: str) -> str:
         if not self.parts:
             return "SELECT NULL WHERE false"
-        return " UNION ALL ".join(part.replace(_MATCH, match) for part in self.parts)
+        return " UNION ALL ".join(sqlparts.fill(part, {"match": match}) for part in self.parts)
 
     def rows(self) -> str:
         """SELECT ... UNION ALL SELECT ...: the owner columns of every matching owner."""
@@ -102,12 +130,12 @@ class Sets:
         if negate:
             return self.probe(alias, negate=True)
         return self.stmt.render(self.sql.owner_in, {
-            "outer": self.target.outer.format(a=alias), "sets": self.rows()})
+            "outer": self.target.outer(alias), "sets": self.rows()})
 
     def probe(self, alias: str, negate: bool = False) -> str:
         """A correlated [NOT] EXISTS: per row, one primary-key lookup per part."""
         match = self.stmt.render(self.sql.owner_match, {
-            "inner": self.target.inner, "outer": self.target.outer.format(a=alias)})
+            "inner": self.target.inner, "outer": self.target.outer(alias)})
         fragment = self.sql.owner_not_exists if negate else self.sql.owner_exists
         return self.stmt.render(fragment, {"sets": self._union(match)})
 

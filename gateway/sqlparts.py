@@ -1,9 +1,13 @@
-"""Composing SQL from whitelisted fragments with bind parameters.
+"""Composing SQL from named fragments, one way: `:bind` parameters and `@slot@` text.
 
 Fragments are named blocks of `.sql` files (`ollygraph.sql.Queries`). In a fragment,
 `:name` is a bind parameter (rendered as `$n`, its value appended to the statement's
 parameters) and `@name@` is a piece of SQL text that only the gateway chooses (another
-rendered fragment, or an identifier from a fixed table): user values never become text.
+rendered fragment, or an identifier of `ollygraph.store`): user values never become text.
+
+A block of conditions (`Statement.conditions`) lists one condition per field of a
+filter, each ending with `-- when <field>`: the conditions of the fields given are
+rendered, in the block's order.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from typing import Any
 
 _BIND = re.compile(r"(?<![:\w]):([a-z_][a-z0-9_]*)")
 _SLOT = re.compile(r"@([a-z_]+)@")
+_WHEN = re.compile(r"\s*--\s*when\s+([a-z_][a-z0-9_]*)\s*$")
 
 
 class Statement:
@@ -39,9 +44,37 @@ class Statement:
             return numbers[name]
 
         text = _BIND.sub(bind, fragment)
-        if slots is not None:
-            text = _SLOT.sub(lambda m: slots[m.group(1)], text)
-        return text
+        return fill(text, slots) if slots is not None else text
+
+    def conditions(self, block: str, **values: Any) -> list[str]:
+        """The conditions of `block` whose field has a value (not None, not False), each
+        rendered with its binds from `values`."""
+        return [self.render(sql, **values) for sql, field in _condition_lines(block)
+                if values.get(field) is not None and values[field] is not False]
+
+
+@functools.cache
+def _condition_lines(block: str) -> tuple[tuple[str, str], ...]:
+    """(condition, field) of each `... -- when field` of a block; a condition may span
+    lines (the marker ends its last one); comment lines are skipped."""
+    out, pending = [], []
+    for line in block.splitlines():
+        when = _WHEN.search(line)
+        if when is None:
+            if line.strip() and not line.lstrip().startswith("--"):
+                pending.append(line.rstrip())
+            continue
+        pending.append(line[:when.start()].rstrip())
+        out.append(("\n".join(pending).strip(), when.group(1)))
+        pending = []
+    if pending:
+        raise ValueError(f"condition without `-- when <field>`: {pending}")
+    return tuple(out)
+
+
+def fill(fragment: str, slots: dict[str, str]) -> str:
+    """`fragment` with its `@slot@`s filled (SQL text the gateway chose, no values)."""
+    return _SLOT.sub(lambda m: slots[m.group(1)], fragment)
 
 
 def conjunction(conditions: list[str]) -> str:
@@ -59,7 +92,4 @@ def _numbered(fragment: str, names: tuple[str, ...],
               slots: tuple[tuple[str, str], ...] | None) -> str:
     positions = {name: f"${i}" for i, name in enumerate(names, 1)}
     text = _BIND.sub(lambda m: positions[m.group(1)], fragment)
-    if slots is not None:
-        filled = dict(slots)
-        text = _SLOT.sub(lambda m: filled[m.group(1)], text)
-    return text
+    return fill(text, dict(slots)) if slots is not None else text

@@ -148,8 +148,7 @@ LISTINGS = {kind: listing(kind) for kind in set(types.KINDS.values())}
 async def page(info: strawberry.Info, kind: str, ids: list[int], bounds: tuple[int, int] | None,
                first: int | None, after: str | None) -> pagination.Connection[MetricDataPoint]:
     stmt = sqlparts.Statement()
-    conditions = [stmt.render(SQL.point_of_metric, v=ids)]
-    if bounds is not None:
-        conditions += [stmt.render(SQL.point_time_from, v=bounds[0]),
-                       stmt.render(SQL.point_time_to, v=bounds[1])]
+    time_from, time_to = bounds or (None, None)
+    conditions = stmt.conditions(SQL.point_filter, ids=ids, time_from=time_from,
+                                 time_to=time_to)
     return await search.page(info, LISTINGS[kind], stmt, conditions, first, after, "DESC")

@@ -10,10 +10,10 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from gateway import errors, filters, inputs, resources, sqlparts
+from gateway import attrsql, errors, filters, inputs, sqlparts
 from gateway.metrics import buckets, types
 from gateway.metrics import filters as metric_filters
-from ollygraph import rollups, settings
+from ollygraph import rollups, settings, store
 from ollygraph.sql import QUERIES as ROLLUP_SQL
 
 SQL = metric_filters.SQL
@@ -60,10 +60,11 @@ def statement(req: Request, kind: str, ids: list[int], conditions_of: Any,
     point filters, `rolled` the minutes number points read from their rollups
     (rolled_minutes)."""
     stmt = sqlparts.Statement()
-    table = f"otel_metrics_data_points_{kind}"
+    point_kind = store.POINT_KIND[kind]
+    table = point_kind.table
     where = sqlparts.conjunction(conditions_of(stmt))
-    owned = resources.owned_sql(f"otel_metric_{kind}_attrs", ("point_pk", "time_unix_nano"),
-                                None, SQL.series_owners, "src.r", [])
+    owned = attrsql.owned_sql(store.OWNER[point_kind.owner], SQL.series_owners, "src.r", [],
+                              bounded=False)
     if req.group_by is None:
         label_slots = {"labels": SQL.labels_all, "gkey": SQL.gkey_series, "res": SQL.res_series,
                        "rattrs": "NULL::jsonb"}
@@ -116,8 +117,7 @@ async def rolled_minutes(db: Any, req: Request, kind: str) -> tuple[int, int] | 
 def _units(req: Request, stmt: sqlparts.Statement, ids: list[int], of_metric: str, where: str,
            rolled: tuple[int, int] | None) -> str:
     """The units the number steps are made of: rollups and points (number_rolled_units)."""
-    point_unit = SQL.number_point_unit.replace("@value@", SQL.number_value)
-    slots = {"of_metric": of_metric, "where": where, "point_unit": point_unit}
+    slots = {"of_metric": of_metric, "where": where, "point_unit": SQL.number_point_unit}
     if rolled is None:
         return stmt.render(SQL.number_point_units, slots, lo=req.lo, hi=req.hi)
     return stmt.render(SQL.number_rolled_units, slots, ids=ids, lo=req.lo, hi=req.hi,

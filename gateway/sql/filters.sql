@@ -119,6 +119,3 @@ SELECT @inner@ FROM @table@ AS a
 WHERE EXISTS (SELECT 1 FROM jsonb_object_keys(a.attributes) AS j, unnest(:prefixes::text[]) AS p
               WHERE starts_with(j, p))
   AND @match@ AND @bounds@
-
--- name: resource_of_service
-@column@ IN (SELECT resource_id FROM otel_resources_dim WHERE service_name = :v)

@@ -15,7 +15,7 @@ p.metric_id = :id
 -- last value read back by its time when the aggregation wants it. The step comes from
 -- joining the steps (number_step_of): grouping on it, the planner estimates series x steps
 -- groups rather than one per point, so it hashes in parallel workers instead of sorting
--- every point. Sums, minima and maxima not asked for are NULL (@total@, @low@, @high@).
+-- every point. Sums, minima and maxima not asked for are NULL (the total, low and high slots).
 SELECT s.*, @last@ AS last, NULL::float8 AS increase
 FROM (SELECT b.resource_id, nullif(b.scope_key, -1) AS scope_id, b.attributes_hash, b.bucket,
              sum(b.n) AS n, sum(b.total) AS total, min(b.low) AS low, max(b.high) AS high,
@@ -65,8 +65,12 @@ WHERE k.metric_id = ANY(:ids) AND k.minute_unix_nano >= :a AND k.minute_unix_nan
 -- name: number_point_unit
 -- A point p as a unit of one.
 p.metric_id, p.resource_id, p.scope_id, p.attributes_hash, p.point_pk, p.time_unix_nano,
-1::bigint AS n, @value@ AS total, @value@ AS low, @value@ AS high, @value@ AS first_value,
-p.start_time_unix_nano AS first_start_time_unix_nano, @value@ AS last_value,
+1::bigint AS n, coalesce(p.value_double, p.value_int::float8) AS total,
+coalesce(p.value_double, p.value_int::float8) AS low,
+coalesce(p.value_double, p.value_int::float8) AS high,
+coalesce(p.value_double, p.value_int::float8) AS first_value,
+p.start_time_unix_nano AS first_start_time_unix_nano,
+coalesce(p.value_double, p.value_int::float8) AS last_value,
 p.start_time_unix_nano AS last_start_time_unix_nano, 0::float8 AS increase
 
 -- name: number_step_of
@@ -74,9 +78,6 @@ p.start_time_unix_nano AS last_start_time_unix_nano, 0::float8 AS increase
 generate_series(:lo::bigint / :width::bigint * :width, :hi::bigint / :width * :width,
                 :width) AS step(bucket)
     ON step.bucket = p.time_unix_nano / :width * :width
-
--- name: number_value
-coalesce(p.value_double, p.value_int::float8)
 
 -- name: number_last
 (SELECT coalesce(p.value_double, p.value_int::float8)

@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: up test lint install schema snapshot bench clean
+.PHONY: up test lint install schema snapshot snapshot-sql bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ schema: $(STAMP)
 ## rewrite the committed snapshot of the migrated database schema
 snapshot: $(STAMP)
 	$(BIN)/python -m tests.migrations.snapshot --write
+
+## rewrite the committed SQL each GraphQL query runs (tests/gateway/snapshots/*.sql)
+snapshot-sql: $(STAMP)
+	OLLYGRAPH_UPDATE_SNAPSHOTS=1 $(BIN)/python -m pytest tests/gateway/test_sql_snapshots.py -q
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ollygraph

@@ -17,7 +17,6 @@ from typing import Any, NamedTuple
 
 from gateway import enums, errors, sqlparts
 from ollygraph import store
-from ollygraph.sql import Queries
 
 TYPED = tuple(t.name for t in store.VALUE_TYPES)  # the typed tables, by suffix
 COMPARE = {enums.AttributeOp.GT: ">", enums.AttributeOp.GTE: ">=",
@@ -70,7 +69,7 @@ class Sets:
     With `keys` (resolved first), a key missing from it has no typed rows and its typed
     tables are skipped; without, the typed sets look the key id up themselves."""
 
-    def __init__(self, sql: Queries, stmt: sqlparts.Statement, target: Target, key: str,
+    def __init__(self, sql: sqlparts.Queries, stmt: sqlparts.Statement, target: Target, key: str,
                  bounds: tuple[int, int] | None, keys: KeyIds | None = None) -> None:
         self.sql, self.stmt, self.target, self.key, self.bounds = sql, stmt, target, key, bounds
         self.keys = keys
@@ -118,7 +117,7 @@ class Sets:
     def _union(self, match: str) -> str:
         if not self.parts:
             return "SELECT NULL WHERE false"
-        return " UNION ALL ".join(sqlparts.fill(part, {"match": match}) for part in self.parts)
+        return "\nUNION ALL ".join(sqlparts.fill(part, {"match": match}) for part in self.parts)
 
     def rows(self) -> str:
         """SELECT ... UNION ALL SELECT ...: the owner columns of every matching owner."""

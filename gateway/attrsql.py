@@ -12,9 +12,8 @@ from pathlib import Path
 
 from gateway import sqlparts
 from ollygraph import store
-from ollygraph.sql import Queries
 
-SQL = Queries(Path(__file__).with_name("sql"))
+SQL = sqlparts.Queries(Path(__file__).with_name("sql"))
 
 
 def value_json(value_type: store.ValueType) -> str:
@@ -41,7 +40,7 @@ def _owned_sql(owner: store.Owner, source: str, order: str, names: tuple[str, ..
                          if column != partition)
     if partition is not None:
         match += f" AND a.{partition} BETWEEN :lo AND :hi"
-    typed = "\n    UNION ALL ".join(
+    typed = "\nUNION ALL ".join(
         sqlparts.fill(SQL.owned_typed, {"json": value_json(value_type), "match": match,
                                         "table": owner.attribute_table(value_type.name)})
         for value_type in store.VALUE_TYPES)

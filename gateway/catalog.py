@@ -56,7 +56,7 @@ class Query:
         db = info.context.db
         keys: dict[str, bool] = {}
         for owner in OWNERS[scope]:
-            key_ids = " UNION ".join(
+            key_ids = "\nUNION ".join(
                 sqlparts.fill(SQL.typed_key_ids, {"table": owner.attribute_table(t.name)})
                 for t in store.VALUE_TYPES)
             promoted = await db.fetch(sqlparts.numbered(
@@ -93,7 +93,7 @@ class Query:
                 for t in LISTED if key_id is not None and (t.sql_type == "text" or not prefix)]
             parts.append(stmt.render(SQL.other_values, _other_slots(owner),
                                      key=key, sample=SAMPLE_ROWS))
-            sql = stmt.render(SQL.attribute_values, {"parts": " UNION ".join(parts)},
+            sql = stmt.render(SQL.attribute_values, {"parts": "\nUNION ".join(parts)},
                               prefix=prefix or "", limit=limit)
             rows = await db.fetch(sql, *stmt.params)
             values += [r["v"] for r in rows if r["v"] not in values]

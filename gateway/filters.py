@@ -15,9 +15,8 @@ from typing import Any, NamedTuple
 
 from gateway import attrsets, enums, errors, inputs, semantic, sqlparts
 from ollygraph import settings, store
-from ollygraph.sql import Queries
 
-SQL = Queries(Path(__file__).with_name("sql"))
+SQL = sqlparts.Queries(Path(__file__).with_name("sql"))
 MAX_NS = 2**63 - 1
 Scope = enums.AttributeScope
 Op = enums.AttributeOp

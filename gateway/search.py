@@ -12,7 +12,6 @@ from typing import Any, NamedTuple
 import strawberry
 
 from gateway import pagination, sqlparts
-from ollygraph.sql import Queries
 
 _CMP = {"DESC": "<", "ASC": ">"}
 
@@ -21,7 +20,7 @@ class Listing(NamedTuple):
     """What differs between signals' lists."""
 
     kind: str               # cursor tag
-    queries: Queries
+    queries: Any            # named fragments (sqlparts.Queries, or a dict of them)
     search: str             # named query of a page
     count: str              # named query of the count
     after: str              # keyset condition fragment

@@ -1,6 +1,6 @@
 """Composing SQL from named fragments, one way: `:bind` parameters and `@slot@` text.
 
-Fragments are named blocks of `.sql` files (`ollygraph.sql.Queries`). In a fragment,
+Fragments are named blocks of `.sql` files (`Queries`). In a fragment,
 `:name` is a bind parameter (rendered as `$n`, its value appended to the statement's
 parameters) and `@name@` is a piece of SQL text that only the gateway chooses (another
 rendered fragment, or an identifier of `ollygraph.store`): user values never become text.
@@ -14,11 +14,30 @@ from __future__ import annotations
 
 import functools
 import re
+from pathlib import Path
 from typing import Any
+
+from ollygraph import sql
 
 _BIND = re.compile(r"(?<![:\w]):([a-z_][a-z0-9_]*)")
 _SLOT = re.compile(r"@([a-z_]+)@")
 _WHEN = re.compile(r"\s*--\s*when\s+([a-z_][a-z0-9_]*)\s*$")
+
+
+class Queries(sql.Queries):
+    """The named fragments of a directory's `.sql` files, without their comment lines:
+    those document the files, and a composed statement is read whole in its snapshot
+    (tests/gateway/snapshots)."""
+
+    def __init__(self, directory: Path) -> None:
+        super().__init__(directory)
+        self._queries = {name: uncommented(body) for name, body in self._queries.items()}
+
+
+def uncommented(fragment: str) -> str:
+    """`fragment` without its comment lines (but the `-- when` lines of conditions)."""
+    return "\n".join(line for line in fragment.splitlines()
+                     if not line.lstrip().startswith("--") or _WHEN.match(line))
 
 
 class Statement:
@@ -73,12 +92,21 @@ def _condition_lines(block: str) -> tuple[tuple[str, str], ...]:
 
 
 def fill(fragment: str, slots: dict[str, str]) -> str:
-    """`fragment` with its `@slot@`s filled (SQL text the gateway chose, no values)."""
-    return _SLOT.sub(lambda m: slots[m.group(1)], fragment)
+    """`fragment` with its `@slot@`s filled (SQL text the gateway chose, no values); the
+    lines of a filled text are indented as the slot's line, so the statement reads whole."""
+
+    def text(match: re.Match[str]) -> str:
+        value = slots[match.group(1)]
+        if "\n" not in value:
+            return value
+        line = fragment[fragment.rfind("\n", 0, match.start()) + 1:match.start()]
+        return value.replace("\n", "\n" + line[:len(line) - len(line.lstrip())])
+
+    return _SLOT.sub(text, fragment)
 
 
 def conjunction(conditions: list[str]) -> str:
-    return " AND ".join(f"({c})" for c in conditions) if conditions else "true"
+    return "\nAND ".join(f"({c})" for c in conditions) if conditions else "true"
 
 
 def numbered(fragment: str, names: list[str], slots: dict[str, str] | None = None) -> str:

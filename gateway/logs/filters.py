@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from gateway import filters, ids, inputs, sqlparts, starting
-from ollygraph.sql import Queries
 
-SQL = Queries(Path(__file__).with_name("sql"))
+SQL = sqlparts.Queries(Path(__file__).with_name("sql"))
 
 
 def log_conditions(stmt: sqlparts.Statement, flt: inputs.LogFilter | None,

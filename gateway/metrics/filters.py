@@ -10,9 +10,8 @@ from pathlib import Path
 
 from gateway import errors, filters, inputs, sqlparts
 from ollygraph import store
-from ollygraph.sql import Queries
 
-SQL = Queries(Path(__file__).with_name("sql"))
+SQL = sqlparts.Queries(Path(__file__).with_name("sql"))
 POINT_KINDS = tuple(kind.name for kind in store.POINT_KINDS)
 
 

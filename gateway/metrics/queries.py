@@ -17,7 +17,7 @@ METRICS = search.Listing(
 
 
 # a service's metrics: those with points from its resources, in any point table
-METRIC_FILTER = sqlparts.fill(SQL.metric_filter, {"resources_of_points": " UNION ALL ".join(
+METRIC_FILTER = sqlparts.fill(SQL.metric_filter, {"resources_of_points": "\nUNION ALL ".join(
     sqlparts.fill(SQL.metric_resources, {"table": kind.table}) for kind in store.POINT_KINDS)})
 
 

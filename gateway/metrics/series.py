@@ -27,6 +27,9 @@ INCREASING = {Agg.RATE, Agg.INCREASE}
 STEP_COLUMNS = {Agg.AVG: {"total"}, Agg.SUM: {"total"}, Agg.MIN: {"low"}, Agg.MAX: {"high"},
                 Agg.COUNT: set(), Agg.LAST: set()}
 LOOK_BACK_NS = 24 * 3600 * NS  # how far before the range a series' previous point is sought
+# shared with the rollup job (ollygraph/sql/rollups.sql)
+ROLLUP_STATE = sqlparts.uncommented(ROLLUP_SQL.rollup_state)
+POINT_DELTA = sqlparts.uncommented(ROLLUP_SQL.point_delta)
 
 
 class Request:
@@ -105,7 +108,7 @@ async def rolled_minutes(db: Any, req: Request, kind: str) -> tuple[int, int] | 
     minute = rollups.MINUTE_NS
     if kind != "number" or req.width % minute:
         return None
-    found = await db.fetch(ROLLUP_SQL.rollup_state)
+    found = await db.fetch(ROLLUP_STATE)
     if not found:
         return None
     state = found[0]
@@ -140,7 +143,7 @@ def _number_steps(req: Request, stmt: sqlparts.Statement, ids: list[int], where:
         return stmt.render(SQL.number_steps, {"units": units, "last": last,
                                               "step_of": step_of, **columns})
     alone = stmt.render(SQL.number_alone, lo=req.lo)
-    delta = stmt.render(ROLLUP_SQL.point_delta, {"alone": alone})
+    delta = stmt.render(POINT_DELTA, {"alone": alone})
     look_back = stmt.render(SQL.number_look_back, {
         "of_metric": of_metric, "delta": delta, "delta_alone": alone},
         lo=req.lo, look_back=max(LOOK_BACK_NS, req.width))

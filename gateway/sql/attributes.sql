@@ -21,7 +21,8 @@ ORDER BY @order@
 
 -- name: owned_typed
 -- The promoted attributes of the source's rows in one typed table, as JSON.
-SELECT src.r, a.key_id, @json@ AS v FROM src JOIN @table@ AS a ON @match@
+SELECT src.r, a.key_id, @json@ AS v
+FROM src JOIN @table@ AS a ON @match@
 
 -- name: owner_keys
 -- The source of an owner's attributes by its keys (key column, partition column).

@@ -7,9 +7,8 @@ from typing import Any
 
 from gateway import enums, filters, ids, inputs, sqlparts, starting
 from gateway.traces import matching
-from ollygraph.sql import Queries
 
-SQL = Queries(Path(__file__).with_name("sql"))
+SQL = sqlparts.Queries(Path(__file__).with_name("sql"))
 
 
 def span_conditions(stmt: sqlparts.Statement, flt: inputs.SpanFilter | None,

@@ -25,7 +25,7 @@ def _fixed(database: db.Db, query: str, names: list[str], params: list[Any], *,
 
 
 _SPAN_KEY_TABLES = {
-    "typed_keys": "\n          UNION ALL ".join(
+    "typed_keys": "\nUNION ALL ".join(
         sqlparts.fill(SQL.span_key_ids, {"table": SPAN.attribute_table(t.name)})
         for t in store.VALUE_TYPES),
     "other": SPAN.attribute_table(store.OTHER)}

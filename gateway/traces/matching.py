@@ -15,9 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from gateway import enums, filters, inputs, sqlparts, starting
-from ollygraph.sql import Queries
 
-SQL = Queries(Path(__file__).with_name("sql"))
+SQL = sqlparts.Queries(Path(__file__).with_name("sql"))
 
 
 def span_bounds(bounds: tuple[int, int] | None) -> tuple[int, int] | None:

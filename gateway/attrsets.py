@@ -78,10 +78,11 @@ class Sets:
 
     def _key_id(self) -> str | None:
         if self.keys is None:
-            return self.stmt.render(self.sql.key_id_lookup, key=self.key)
+            return self.stmt.render(sqlparts.choose(self.sql.key_id, "key"), key=self.key)
         if self.key not in self.keys:
             return None
-        return self.stmt.render(self.sql.key_id_bind, key_id=self.keys[self.key])
+        return self.stmt.render(sqlparts.choose(self.sql.key_id, "key_id"),
+                                key_id=self.keys[self.key])
 
     def bounds_sql(self) -> str:
         if self.bounds is None or self.target.partition is None:
@@ -90,24 +91,27 @@ class Sets:
                                 lo=self.bounds[0], hi=self.bounds[1])
 
     def typed(self, kind: str, pred: str, op: str = "=", **binds: Any) -> None:
-        self.indexed &= pred == "pred_in"
+        """A set of the typed table of value type `kind`: the typed_predicate `pred`."""
+        self.indexed &= pred == "in"
         key_id = self._key_id()
         if key_id is None:
             return
-        pred_sql = self.stmt.render(self.sql[pred], {"op": op}, **binds)
+        pred_sql = self.stmt.render(sqlparts.choose(self.sql.typed_predicate, pred),
+                                    {"op": op}, **binds)
         self.parts.append(self.stmt.render(self.sql.attr_typed_set, {
             "inner": self.target.inner, "table": self.target.table(kind),
             "key_id": key_id, "bounds": self.bounds_sql(), "pred": pred_sql,
             "match": _MATCH}))
 
     def other(self, pred: str, op: str = "=", **binds: Any) -> None:
-        text = self.sql[pred]
+        """The set of the JSONB catch-all: the json_predicate `pred`."""
+        text = sqlparts.choose(self.sql.json_predicate, pred)
         slots = {name: self.stmt.render(self.sql[fragment], key=self.key) if f"@{name}@" in text
                  else "" for name, fragment in _JSON_SLOTS.items()}
         if ":key" in text:
             binds["key"] = self.key
         pred_sql = self.stmt.render(text, {"op": op, **slots}, **binds)
-        if pred != "json_contained":    # the only one that implies the key and uses the index
+        if pred != "contained":    # the only one that implies the key and uses the index
             self.indexed = False
             pred_sql = self.stmt.render(self.sql.json_has_key, {"pred": pred_sql}, key=self.key)
         self.parts.append(self.stmt.render(self.sql.attr_other_set, {
@@ -116,7 +120,7 @@ class Sets:
 
     def _union(self, match: str) -> str:
         if not self.parts:
-            return "SELECT NULL WHERE false"
+            return self.sql.no_owners
         return "\nUNION ALL ".join(sqlparts.fill(part, {"match": match}) for part in self.parts)
 
     def rows(self) -> str:
@@ -141,8 +145,8 @@ class Sets:
 
 def exists(sets: Sets) -> Sets:
     for kind in TYPED:
-        sets.typed(kind, "pred_true")
-    sets.other("pred_true")
+        sets.typed(kind, "exists")
+    sets.other("exists")
     return sets
 
 
@@ -152,13 +156,13 @@ def membership(sets: Sets, values: list[Any]) -> Sets:
         for kind, typed in _typed_values(value):
             by_kind.setdefault(kind, []).append(typed)
     for kind, typed in by_kind.items():
-        sets.typed(kind, "pred_in", v=typed)
+        sets.typed(kind, "in", v=typed)
     forms = [_tagged_forms(value) for value in values]
     if all(forms):
         contained = [{sets.key: form} for group in forms for form in group]
-        sets.other("json_contained", c=contained)
+        sets.other("contained", c=contained)
     else:
-        sets.other("json_in", v=list(values))
+        sets.other("in", v=list(values))
     return sets
 
 
@@ -167,28 +171,28 @@ def compare(sets: Sets, op: enums.AttributeOp, value: Any) -> Sets:
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         raise errors.UserError(f"attribute filter {op.name} needs a number or a string value")
     if isinstance(value, str):
-        sets.typed("string", "pred_compare", symbol, v=value)
-        sets.other("json_compare_string", symbol, v=value)
+        sets.typed("string", "compare", symbol, v=value)
+        sets.other("compare_string", symbol, v=value)
     else:
         number = decimal.Decimal(str(value))
-        sets.typed("int", "pred_compare_numeric", symbol, v=number)
-        sets.typed("double", "pred_compare", symbol, v=float(value))
-        sets.other("json_compare_number", symbol, v=number)
+        sets.typed("int", "compare_numeric", symbol, v=number)
+        sets.typed("double", "compare", symbol, v=float(value))
+        sets.other("compare_number", symbol, v=number)
     return sets
 
 
 def contains(sets: Sets, value: Any) -> Sets:
     if isinstance(value, str):
-        sets.typed("string", "pred_contains", v=value)
-    sets.other("json_contains", v=value, s=value if isinstance(value, str) else None)
+        sets.typed("string", "contains", v=value)
+    sets.other("contains", v=value, s=value if isinstance(value, str) else None)
     return sets
 
 
 def regex(sets: Sets, value: Any) -> Sets:
     if not isinstance(value, str):
         raise errors.UserError("attribute filter REGEX needs a string value")
-    sets.typed("string", "pred_regex", v=value)
-    sets.other("json_regex", v=value)
+    sets.typed("string", "regex", v=value)
+    sets.other("regex", v=value)
     return sets
 
 

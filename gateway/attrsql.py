@@ -18,8 +18,7 @@ SQL = sqlparts.Queries(Path(__file__).with_name("sql"))
 
 def value_json(value_type: store.ValueType) -> str:
     """SQL turning a.value of `value_type`'s table into plain JSON."""
-    name = f"json_of_{value_type.name}"
-    return getattr(SQL, name, SQL.value_json)
+    return sqlparts.choose(SQL.value_json, value_type.name, "any")
 
 
 def owned_sql(owner: store.Owner, source: str, order: str, names: list[str], *,

@@ -5,9 +5,10 @@ Fragments are named blocks of `.sql` files (`Queries`). In a fragment,
 parameters) and `@name@` is a piece of SQL text that only the gateway chooses (another
 rendered fragment, or an identifier of `ollygraph.store`): user values never become text.
 
-A block of conditions (`Statement.conditions`) lists one condition per field of a
-filter, each ending with `-- when <field>`: the conditions of the fields given are
-rendered, in the block's order.
+A block of conditions lists one condition per field of a filter, each ending with
+`-- when <field>`: `Statement.conditions` renders those of the fields given, in the
+block's order; `choose` takes the one of a field (the alternatives of one choice, such as
+the predicate of an attribute filter's op, are a block too).
 """
 
 from __future__ import annotations
@@ -17,14 +18,14 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ollygraph import sql
+from ollygraph import sql as named_sql
 
 _BIND = re.compile(r"(?<![:\w]):([a-z_][a-z0-9_]*)")
 _SLOT = re.compile(r"@([a-z_]+)@")
 _WHEN = re.compile(r"\s*--\s*when\s+([a-z_][a-z0-9_]*)\s*$")
 
 
-class Queries(sql.Queries):
+class Queries(named_sql.Queries):
     """The named fragments of a directory's `.sql` files, without their comment lines:
     those document the files, and a composed statement is read whole in its snapshot
     (tests/gateway/snapshots)."""
@@ -72,6 +73,12 @@ class Statement:
                 if values.get(field) is not None and values[field] is not False]
 
 
+def choose(block: str, field: str, default: str | None = None) -> str:
+    """The condition of `field` in `block`, else of `default` (KeyError without both)."""
+    found = {name: sql for sql, name in reversed(_condition_lines(block))}
+    return found[field] if field in found or default is None else found[default]
+
+
 @functools.cache
 def _condition_lines(block: str) -> tuple[tuple[str, str], ...]:
     """(condition, field) of each `... -- when field` of a block; a condition may span
@@ -91,11 +98,14 @@ def _condition_lines(block: str) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
-def fill(fragment: str, slots: dict[str, str]) -> str:
-    """`fragment` with its `@slot@`s filled (SQL text the gateway chose, no values); the
-    lines of a filled text are indented as the slot's line, so the statement reads whole."""
+def fill(fragment: str, slots: dict[str, str], *, partial: bool = False) -> str:
+    """`fragment` with its `@slot@`s filled (SQL text the gateway chose, no values), or
+    with `partial` those of `slots` (the others stay open); the lines of a filled text are
+    indented as the slot's line, so the statement reads whole."""
 
     def text(match: re.Match[str]) -> str:
+        if partial and match.group(1) not in slots:
+            return match.group(0)
         value = slots[match.group(1)]
         if "\n" not in value:
             return value

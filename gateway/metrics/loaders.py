@@ -24,7 +24,7 @@ class Loaders:
             self.attributes[kind.name] = loaders.KeyedLoader(
                 database, sqlparts.numbered(SQL.point_attributes, ["pks", "times"], slots),
                 loaders.with_keys([_K(0), _K(1)]), shape=lambda row: row["attributes"])
-            source = sqlparts.fill(SQL.catalog_series, slots)
+            source = sqlparts.fill(SQL.catalog_series, {"table": kind.table})
             self.series[kind.name] = loaders.KeyedLoader(
                 database, attrsql.owned_sql(store.OWNER[kind.owner], source, "src.r",
                                             ["names", "cap"], bounded=False),

@@ -133,11 +133,11 @@ class MetricDataPoint:
 def listing(kind: str) -> search.Listing:
     """The keyset listing of one point table (newest first, then point_pk)."""
     table = f"otel_metrics_data_points_{kind}"
-    queries = {name: SQL[name].replace("@table@", table)
-               for name in ("search_points", "count_points", "point_after")}
+    queries = {name: sqlparts.fill(SQL[name], {"table": table}, partial=True)
+               for name in ("search_points", "count_points", "point_filter")}
     return search.Listing(
         kind=f"mp{kind}", queries=queries, search="search_points", count="count_points",
-        after="point_after", columns=SQL.point_columns, time_column="time_unix_nano",
+        filter="point_filter", columns=SQL.point_columns, time_column="time_unix_nano",
         id_column="point_pk", default_first=100,
         shape=lambda row: MetricDataPoint(row=row, kind=kind))
 

@@ -11,7 +11,7 @@ from ollygraph import store
 SQL = filters.SQL
 
 METRICS = search.Listing(
-    kind="m", queries=SQL, search="search_metrics", count="count_metrics", after="metric_after",
+    kind="m", queries=SQL, search="search_metrics", count="count_metrics", filter="metric_filter",
     columns=SQL.metric_columns, time_column="zero", id_column="name_key", default_first=100,
     shape=metric.Metric.from_row)
 

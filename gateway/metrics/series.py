@@ -69,15 +69,10 @@ def statement(req: Request, kind: str, ids: list[int], conditions_of: Any,
     owned = attrsql.owned_sql(store.OWNER[point_kind.owner], SQL.series_owners, "src.r", [],
                               bounded=False)
     if req.group_by is None:
-        label_slots = {"labels": SQL.labels_all, "gkey": SQL.gkey_series, "res": SQL.res_series,
-                       "rattrs": "NULL::jsonb"}
+        labeled = stmt.render(SQL.labeled_series, {"owned": owned})
     else:
-        labels = stmt.render(SQL.labels_grouped, group_by=req.group_by)
-        label_slots = {"labels": labels, "gkey": SQL.gkey_labels, "res": SQL.res_grouped,
-                       "rattrs": SQL.resource_attributes_once}
-    labeled = stmt.render(SQL.labeled_series, {**label_slots, "owned": owned})
-    source = {"number": "per_series", "histogram": "(SELECT *, t AS pt FROM cells) AS src"}.get(
-        kind, "(SELECT resource_id, scope_id, attributes_hash, t AS pt FROM steps) AS src")
+        labeled = stmt.render(SQL.labeled_groups, {"owned": owned}, group_by=req.group_by)
+    source = sqlparts.choose(SQL.series_source, kind, "other")
     series = stmt.render(SQL.series_representatives, {"table": table, "source": source},
                          ids=ids)
     slots = {"table": table, "where": where, "series": series, "labeled": labeled}
@@ -98,8 +93,9 @@ def statement(req: Request, kind: str, ids: list[int], conditions_of: Any,
 def _of_metric(stmt: sqlparts.Statement, ids: list[int]) -> str:
     """The points of the descriptors: an equality for one (the series index then returns
     them presorted), else a list."""
-    return stmt.render(SQL.of_one_metric, id=ids[0]) if len(ids) == 1 else \
-        stmt.render(SQL.of_metric, ids=ids)
+    if len(ids) == 1:
+        return stmt.render(sqlparts.choose(SQL.of_metric, "id"), id=ids[0])
+    return stmt.render(sqlparts.choose(SQL.of_metric, "ids"), ids=ids)
 
 
 async def rolled_minutes(db: Any, req: Request, kind: str) -> tuple[int, int] | None:
@@ -135,10 +131,10 @@ def _number_steps(req: Request, stmt: sqlparts.Statement, ids: list[int], where:
     units = _units(req, stmt, ids, of_metric, where, rolled)
     if req.aggregation not in INCREASING:
         last = stmt.render(SQL.number_last, {"of_metric": of_metric}) \
-            if req.aggregation in (Agg.SUM, Agg.LAST) else "NULL::float8"
+            if req.aggregation in (Agg.SUM, Agg.LAST) else sqlparts.choose(SQL.step_column, "none")
         wanted = STEP_COLUMNS[req.aggregation]
-        columns = {name: f"{fn}(p.{name})" if name in wanted else "NULL::float8"
-                   for name, fn in (("total", "sum"), ("low", "min"), ("high", "max"))}
+        columns = {name: sqlparts.choose(SQL.step_column, name if name in wanted else "none")
+                   for name in ("total", "low", "high")}
         step_of = stmt.render(SQL.number_step_of, lo=req.lo, hi=req.hi, width=req.width)
         return stmt.render(SQL.number_steps, {"units": units, "last": last,
                                               "step_of": step_of, **columns})

@@ -30,13 +30,8 @@ SELECT k.i AS k, k.i AS r, k.pk AS @pk@, k.part AS @part@
 FROM unnest(:pks::bigint[], :parts::bigint[]) WITH ORDINALITY AS k(pk, part, i)
 
 -- name: value_json
--- A typed table's value a.value as JSON, where json_of_<value type> does not say
--- otherwise: doubles with NaN and the infinities as OTLP/JSON's strings, bytes as base64
--- text.
-to_jsonb(a.value)
-
--- name: json_of_double
-otel_double_to_json(a.value)
-
--- name: json_of_bytes
-to_jsonb(encode(a.value, 'base64'))
+-- A typed table's value a.value as JSON, by value type (any other: to_jsonb): doubles
+-- with NaN and the infinities as OTLP/JSON's strings, bytes as base64 text.
+otel_double_to_json(a.value)                                  -- when double
+to_jsonb(encode(a.value, 'base64'))                           -- when bytes
+to_jsonb(a.value)                                             -- when any

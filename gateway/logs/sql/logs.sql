@@ -15,12 +15,10 @@ LIMIT :limit
 -- name: count_logs
 SELECT count(*) FROM otel_logs_fact AS l WHERE @where@
 
--- name: log_after
-(l.ts_unix_nano, l.log_pk) @cmp@ (:time, :id)
-
 -- name: log_filter
 -- The conditions of a LogFilter on the record l, each when its field is given (`pks`: the
--- records a search starts from, see gateway.starting); the attribute probes follow.
+-- records a search starts from, see gateway.starting); the attribute probes follow. A
+-- page continues after its cursor's row (after_desc, after_asc: in that order).
 l.ts_unix_nano >= :time_from                                        -- when time_from
 l.ts_unix_nano <= :time_to                                          -- when time_to
 l.trace_id = :trace_id                                              -- when trace_id
@@ -32,6 +30,8 @@ l.severity_text = :severity_text                                    -- when seve
 strpos(otel_anyvalue_to_json(l.body) #>> '{}', :body_contains) > 0  -- when body_contains
 (l.log_pk, l.ts_unix_nano) IN (SELECT * FROM unnest(:pks::bigint[], :parts::bigint[]))
                                                                     -- when pks
+(l.ts_unix_nano, l.log_pk) < (:after_time, :after_id)               -- when after_desc
+(l.ts_unix_nano, l.log_pk) > (:after_time, :after_id)               -- when after_asc
 
 -- name: logs_of_spans
 SELECT * FROM (

@@ -18,13 +18,11 @@ LIMIT :limit
 -- name: count_metrics
 SELECT count(DISTINCT m.name) FROM otel_metrics_dim AS m WHERE @where@
 
--- name: metric_after
-convert_to(m.name, 'UTF8') > :id
-
 -- name: metric_filter
 -- The conditions of a MetricFilter on the descriptors m, each when its field is given; a
 -- service: some point of the metric comes from a resource of the service
--- (resources_of_points: metric_resources over every point table).
+-- (resources_of_points: metric_resources over every point table). A page continues
+-- after its cursor's name (after_asc).
 starts_with(m.name, :name_prefix)                  -- when name_prefix
 m.metric_type_id = :type                           -- when type
 EXISTS (SELECT 1 FROM otel_metrics_dim AS d
@@ -33,6 +31,7 @@ EXISTS (SELECT 1 FROM otel_metrics_dim AS d
           AND p.resource_id IN (SELECT resource_id FROM otel_resources_dim
                                 WHERE service_name = :service))
                                                    -- when service
+convert_to(m.name, 'UTF8') > :after_id             -- when after_asc
 
 -- name: metric_resources
 SELECT resource_id FROM @table@ WHERE metric_id = d.metric_id

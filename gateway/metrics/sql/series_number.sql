@@ -3,11 +3,10 @@
 -- step), and one way to merge them.
 
 -- name: of_metric
-p.metric_id = ANY(:ids)
-
--- name: of_one_metric
--- One descriptor: an equality, so that the series index returns the points presorted.
-p.metric_id = :id
+-- The points p of the metric's descriptors; of one descriptor: an equality, so that the
+-- series index returns the points presorted.
+p.metric_id = :id                                  -- when id
+p.metric_id = ANY(:ids)                            -- when ids
 
 -- name: number_steps
 -- AVG, MIN, MAX, COUNT, SUM and LAST need no point order: the units (number_point_units, number_rolled_units) hashed per
@@ -172,3 +171,10 @@ JOIN labeled AS l ON l.resource_id = s.resource_id AND l.scope_key = coalesce(s.
                  AND l.attributes_hash = s.attributes_hash
 GROUP BY l.gkey, l.labels, l.res_id, s.bucket
 ORDER BY l.gkey, s.bucket
+
+-- name: step_column
+-- A statistic of number_steps' units p, or NULL when the aggregation does not read it.
+sum(p.total)                                       -- when total
+min(p.low)                                         -- when low
+max(p.high)                                        -- when high
+NULL::float8                                       -- when none

@@ -21,9 +21,6 @@ LIMIT :limit
 -- name: count_traces
 SELECT count(*) FROM otel_trace_summary AS t WHERE @where@
 
--- name: trace_after
-(t.start_time_unix_nano, t.trace_id) @cmp@ (:time, :id)
-
 -- name: trace_has_span
 -- walks the traces (in page order) and probes their spans
 EXISTS (SELECT 1 FROM otel_spans_fact AS s
@@ -43,7 +40,8 @@ t.trace_id = ANY(ARRAY(
 
 -- name: trace_filter
 -- The conditions of a TraceFilter on the trace summary t, each when its field is given;
--- the span-level ones follow (trace_has_span or trace_of_spans).
+-- the span-level ones follow (trace_has_span or trace_of_spans). A page continues after
+-- its cursor's row (after_desc, after_asc: in that order).
 t.start_time_unix_nano >= :time_from                                -- when time_from
 t.start_time_unix_nano <= :time_to                                  -- when time_to
 t.service_names @> ARRAY[:service::text]                            -- when service
@@ -53,6 +51,8 @@ t.error_count > 0                                                   -- when has_
 t.error_count = 0                                                   -- when no_error
 t.end_time_unix_nano - t.start_time_unix_nano >= :min_duration      -- when min_duration
 t.end_time_unix_nano - t.start_time_unix_nano <= :max_duration      -- when max_duration
+(t.start_time_unix_nano, t.trace_id) < (:after_time, :after_id)     -- when after_desc
+(t.start_time_unix_nano, t.trace_id) > (:after_time, :after_id)     -- when after_asc
 
 -- name: search_spans
 SELECT @columns@ FROM otel_spans_fact AS s
@@ -63,14 +63,12 @@ LIMIT :limit
 -- name: count_spans
 SELECT count(*) FROM otel_spans_fact AS s WHERE @where@
 
--- name: span_after
-(s.start_time_unix_nano, s.span_pk) @cmp@ (:time, :id)
-
 -- name: span_filter
 -- The conditions of a SpanFilter on the span s, each when its field is given (a trace's
 -- spans also lie in its time window; `pks`: the spans a search starts from, see
 -- gateway.starting); the semantic type and attribute probes follow. The span-level
--- conditions of a TraceFilter are its name and kind.
+-- conditions of a TraceFilter are its name and kind. A page continues after its cursor's
+-- row (after_desc, after_asc: in that order).
 s.start_time_unix_nano >= :time_from                                -- when time_from
 s.start_time_unix_nano <= :time_to                                  -- when time_to
 s.trace_id = :trace_id                                              -- when trace_id
@@ -88,6 +86,8 @@ s.status_code_id = :status                                          -- when stat
 s.parent_span_id IS NULL                                            -- when root_only
 s.end_time_unix_nano - s.start_time_unix_nano >= :min_duration      -- when min_duration
 s.end_time_unix_nano - s.start_time_unix_nano <= :max_duration      -- when max_duration
+(s.start_time_unix_nano, s.span_pk) < (:after_time, :after_id)      -- when after_desc
+(s.start_time_unix_nano, s.span_pk) > (:after_time, :after_id)      -- when after_asc
 
 -- name: traces_by_id
 SELECT k.i AS k, @columns@

@@ -185,10 +185,11 @@ FROM (SELECT s.resource_id, coalesce(s.scope_id, -1) AS scope_key, s.scope_id, s
                               FILTER (WHERE s.attrs ? g.key OR s.rattrs ? g.key), '{}'::jsonb)
               FROM unnest($1::text[]) AS g(key)) AS labels, NULL::bigint AS res_id
       FROM (SELECT a.*, coalesce(otel_attributes_to_json(a.other_attributes), '{}'::jsonb)
-                        || coalesce(a.typed_attributes, '{}'::jsonb) AS attrs, (SELECT r.attrs FROM (SELECT DISTINCT ON (resource_id) resource_id,
-                                                     otel_resource_attributes_all(resource_id) AS attrs
-                                              FROM series) AS r
-                         WHERE r.resource_id = a.resource_id) AS rattrs
+                        || coalesce(a.typed_attributes, '{}'::jsonb) AS attrs,
+                   (SELECT r.attrs FROM (SELECT DISTINCT ON (resource_id) resource_id,
+                                                otel_resource_attributes_all(resource_id) AS attrs
+                                         FROM series) AS r
+                    WHERE r.resource_id = a.resource_id) AS rattrs
             FROM (WITH src AS MATERIALIZED (
                 SELECT row_number() OVER () AS r, s.*, s.pk AS point_pk, s.pt AS time_unix_nano FROM series AS s
             ), typed AS (

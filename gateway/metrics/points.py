@@ -7,10 +7,13 @@ from typing import Any
 
 import strawberry
 
-from gateway import attributes, pagination, resources, scalars, search, sqlparts
+from gateway import attributes, items, pagination, resources, scalars, search, sqlparts
 from gateway.metrics import filters, types
+from ollygraph import store
 
 SQL = filters.SQL
+# a point's key as its attribute owner's (point_pk, time_unix_nano)
+OWNER_KEYS = {kind.name: items.owner_key(store.OWNER[kind.owner]) for kind in store.POINT_KINDS}
 
 
 def _float(value: Any) -> float | None:
@@ -118,7 +121,7 @@ class MetricDataPoint:
     async def attributes(self, info: strawberry.Info,
                          keys: list[str] | None = None) -> scalars.JSON:
         loader = info.context.metrics.attributes[self.kind]
-        found = await loader.load((self.row["point_pk"], self.row["time_unix_nano"]))
+        found = await loader.load(OWNER_KEYS[self.kind](self.row))
         return attributes.select(found, keys)
 
     @strawberry.field

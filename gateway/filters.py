@@ -24,7 +24,6 @@ KeyIds = attrsets.KeyIds
 Target = attrsets.Target
 
 
-
 def _targets() -> dict[str, dict[enums.AttributeScope, Target]]:
     """For the rows of each fact owner (by owner name: "span", "log", "metric_number", ...)
     the attribute scopes that filter them, from the store's declaration."""

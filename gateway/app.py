@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,8 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from strawberry.asgi import GraphQL
 
-from gateway import context, db, schema
+from gateway import context, db, schema, selfmetrics
+from ollygraph import logs, telemetry
 from ollygraph.settings import Settings
 
 STATIC = Path(__file__).with_name("static")
@@ -50,11 +52,16 @@ def create_app(database_url: str, db_schema: str, *, pool_size: int = 10,
                statement_timeout_ms: int = db.STATEMENT_TIMEOUT_MS) -> Starlette:
     """The app; its pool opens at startup and closes at shutdown."""
     state: dict[str, Any] = {}
+    # selfmetrics.Observe logs each GraphQL error once, at the level of its kind; Strawberry
+    # would log every one (a typo included) at ERROR again
+    logging.getLogger("strawberry.execution").disabled = True
+    selfmetrics.prepare()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         state["pool"] = await db.create_pool(database_url, db_schema, max_size=pool_size,
                                              statement_timeout_ms=statement_timeout_ms)
+        selfmetrics.watch_pool(state["pool"])
         # What exists now (modules, the schema, the pool) lives as long as the process:
         # out of the collector's generations, it is not rescanned by every full collection
         # that a large response's many short-lived objects trigger.
@@ -62,6 +69,7 @@ def create_app(database_url: str, db_schema: str, *, pool_size: int = 10,
         try:
             yield
         finally:
+            selfmetrics.forget_pool(state["pool"])
             await state.pop("pool").close()
 
     async def healthz(request: Request) -> JSONResponse:
@@ -78,9 +86,11 @@ def create_app(database_url: str, db_schema: str, *, pool_size: int = 10,
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/healthz", healthz),
+            Route("/metrics", telemetry.metrics_endpoint),
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
         ],
-        middleware=[Middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)],
+        middleware=[Middleware(logs.AccessLog),
+                    Middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)],
         lifespan=lifespan,
     )
 
@@ -91,5 +101,6 @@ def run(settings: Settings) -> None:
 
     app = create_app(settings.database_url, settings.schema,
                      statement_timeout_ms=settings.statement_timeout * 1000)
-    uvicorn.run(app, host=settings.host, port=settings.gateway_port,
+    # log_config=None: uvicorn's records go through logs.configure's handler (one format)
+    uvicorn.run(app, host=settings.host, port=settings.gateway_port, log_config=None,
                 log_level=settings.log_level.lower(), access_log=False)

@@ -8,6 +8,7 @@ number of SQL statements a GraphQL request ran (reported in the response's
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import asyncpg
@@ -60,9 +61,11 @@ class Db:
     def __init__(self, pool: asyncpg.Pool) -> None:
         self.pool = pool
         self.statements = 0
+        self.sql_seconds = 0.0  # the statements' durations added up (they may overlap)
 
     async def fetch(self, sql: str, *args: Any) -> list[asyncpg.Record]:
         self.statements += 1
+        start = time.perf_counter()
         try:
             return await self.pool.fetch(sql, *args)
         except asyncpg.QueryCanceledError:
@@ -71,6 +74,8 @@ class Db:
                 "(OLLYGRAPH_STATEMENT_TIMEOUT); narrow the time range or the filter") from None
         except asyncpg.InvalidRegularExpressionError as exc:
             raise errors.UserError(f"invalid regular expression: {exc}") from None
+        finally:
+            self.sql_seconds += time.perf_counter() - start
 
     async def fetchval(self, sql: str, *args: Any) -> Any:
         rows = await self.fetch(sql, *args)

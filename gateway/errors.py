@@ -2,7 +2,7 @@
 
 `UserError` messages reach the client verbatim (a bad cursor, id or filter value, a
 statement timeout); any other exception raised while resolving is masked as
-"Unexpected error." by `strawberry.extensions.MaskErrors` with `should_mask`.
+"Unexpected error." (`selfmetrics.Observe` asks `should_mask`).
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -23,8 +24,8 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from strawberry.asgi import GraphQL
 
-from gateway import clients, context, cost, db, errors, limits, schema
-from ollygraph import migrate
+from gateway import clients, context, cost, db, errors, limits, schema, selfmetrics
+from ollygraph import logs, migrate, telemetry
 from ollygraph.settings import Settings
 
 STATIC = Path(__file__).with_name("static")
@@ -79,11 +80,16 @@ def create_app(database_url: str, db_schema: str, *, pool_size: int = 10,
                client_concurrency: int = 4, queue_timeout: float = 5.0) -> Starlette:
     """The app; its pool opens at startup and closes at shutdown."""
     state: dict[str, Any] = {"clients": clients.Clients(client_concurrency, queue_timeout)}
+    # selfmetrics.Observe logs each GraphQL error once, at the level of its kind; Strawberry
+    # would log every one (a typo included) at ERROR again
+    logging.getLogger("strawberry.execution").disabled = True
+    selfmetrics.prepare()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         state["pool"] = await db.create_pool(database_url, db_schema, max_size=pool_size,
                                              statement_timeout_ms=statement_timeout_ms)
+        selfmetrics.watch_pool(state["pool"])
         # What exists now (modules, the schema, the pool) lives as long as the process:
         # out of the collector's generations, it is not rescanned by every full collection
         # that a large response's many short-lived objects trigger.
@@ -91,6 +97,7 @@ def create_app(database_url: str, db_schema: str, *, pool_size: int = 10,
         try:
             yield
         finally:
+            selfmetrics.forget_pool(state["pool"])
             await state.pop("pool").close()
 
     async def healthz(request: Request) -> JSONResponse:
@@ -123,9 +130,11 @@ def create_app(database_url: str, db_schema: str, *, pool_size: int = 10,
             Route("/healthz", healthz),
             Route("/favicon.ico", favicon),
             Route("/readyz", readyz),
+            Route("/metrics", telemetry.metrics_endpoint),
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
         ],
-        middleware=[Middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)],
+        middleware=[Middleware(logs.AccessLog),
+                    Middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)],
         lifespan=lifespan,
     )
 
@@ -140,5 +149,6 @@ def run(settings: Settings) -> None:
                      max_body_bytes=settings.max_body_bytes,
                      client_concurrency=settings.client_concurrency,
                      queue_timeout=settings.queue_timeout)
-    uvicorn.run(app, host=settings.host, port=settings.gateway_port,
+    # log_config=None: uvicorn's records go through logs.configure's handler (one format)
+    uvicorn.run(app, host=settings.host, port=settings.gateway_port, log_config=None,
                 log_level=settings.log_level.lower(), access_log=False)

@@ -12,6 +12,7 @@ DATABASE_UNAVAILABLE, a value PostgreSQL rejects as BAD_USER_INPUT.
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import asyncpg
@@ -73,13 +74,18 @@ class Db:
                  client: str = "local") -> None:
         self.pool, self.slots, self.client = pool, slots, client
         self.statements = 0
+        self.sql_seconds = 0.0  # the statements' durations added up (they may overlap)
 
     async def fetch(self, sql: str, *args: Any) -> list[asyncpg.Record]:
         self.statements += 1
         async with self.slots.turn(self.client):
             try:
                 async with self.pool.acquire(timeout=self.slots.timeout) as conn:
-                    return await conn.fetch(sql, *args)
+                    start = time.perf_counter()
+                    try:
+                        return await conn.fetch(sql, *args)
+                    finally:
+                        self.sql_seconds += time.perf_counter() - start
             except asyncpg.QueryCanceledError:
                 raise errors.StatementTimeout(
                     "a statement took longer than the gateway's statement timeout "

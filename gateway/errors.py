@@ -2,8 +2,8 @@
 
 `UserError` messages reach the client verbatim (a bad cursor, id or filter value, a
 statement timeout) with a machine-readable `extensions.code`; any other exception raised
-while resolving is masked as "Unexpected error." by `strawberry.extensions.MaskErrors`
-with `should_mask`.
+while resolving is masked as "Unexpected error." (`selfmetrics.Observe` asks
+`should_mask`), with a correlation id that the gateway's log line also carries.
 
 Codes (`extensions.code`):
 

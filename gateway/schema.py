@@ -5,7 +5,6 @@ from __future__ import annotations
 import strawberry
 from strawberry.extensions import (
     AddValidationRules,
-    MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -15,7 +14,7 @@ from strawberry.extensions import (
 )
 from strawberry.tools import merge_types
 
-from gateway import catalog, cost, errors, execution
+from gateway import catalog, cost, execution, selfmetrics
 from gateway.logs import queries as log_queries
 from gateway.metrics import queries as metric_queries
 from gateway.traces import queries as trace_queries
@@ -62,7 +61,7 @@ def build(executor: type | None = execution.DirectExecutor,
             lambda: ParserCache(maxsize=CACHED_DOCUMENTS),
             lambda: ValidationCache(maxsize=CACHED_DOCUMENTS),
             cost.limited(max_cost),
-            lambda: MaskErrors(should_mask_error=errors.should_mask),
+            selfmetrics.Observe,  # masks errors (errors.should_mask), logs and counts
             SqlStatements,
         ],
         execution_context_class=executor,

@@ -16,7 +16,7 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_status import rpc_status
 
-from ingest import admission, decode, offload, outcome, signals
+from ingest import admission, decode, offload, outcome, selfmetrics, signals
 from ingest import pipeline as ingest_pipeline
 from ollygraph.settings import Settings
 
@@ -71,6 +71,7 @@ def _state(serving: bool) -> Any:
 def _export_handler(signal: signals.Signal, pipeline: ingest_pipeline.Pipeline,
                     budget: admission.Budget):
     async def export(raw: bytes, context: grpc.aio.ServicerContext) -> bytes:
+        seen = selfmetrics.Export(signal, "grpc")
         try:
             with budget.ticket() as ticket:
                 ticket.grow(len(raw))
@@ -78,10 +79,13 @@ def _export_handler(signal: signals.Signal, pipeline: ingest_pipeline.Pipeline,
                     message = await offload.run(decode.parse, signal.request, raw,
                                                 decode.PROTOBUF)
                     del raw
+                    seen.decoded(message)
                     result = await pipeline.export(signal.name, message)
         except Exception as exc:
             fail = outcome.failure(exc)
+            seen.failed(fail)
         else:
+            seen.answered(result.rejected)
             return outcome.response(signal, result.rejected, result.message).SerializeToString()
         status = rpc_status.to_status(outcome.status(fail))
         metadata = tuple(status.trailing_metadata)

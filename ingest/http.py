@@ -22,8 +22,9 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from ingest import admission, body, decode, offload, outcome, signals
+from ingest import admission, body, decode, offload, outcome, selfmetrics, signals
 from ingest import pipeline as ingest_pipeline
+from ollygraph import logs, telemetry
 from ollygraph.settings import Settings
 
 
@@ -38,7 +39,8 @@ def build_app(pipeline: ingest_pipeline.Pipeline, settings: Settings, readiness:
               for s in signals.SIGNALS]
     routes.append(Route("/healthz", _healthz(readiness), methods=["GET", "HEAD"]))
     routes.append(Route("/livez", _livez, methods=["GET", "HEAD"]))
-    middleware = []
+    routes.append(Route("/metrics", telemetry.metrics_endpoint, methods=["GET"]))
+    middleware = [Middleware(logs.AccessLog)]
     if settings.cors_origins:
         middleware.append(Middleware(
             CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["POST"],
@@ -50,8 +52,10 @@ def build_app(pipeline: ingest_pipeline.Pipeline, settings: Settings, readiness:
 def _export_endpoint(signal: signals.Signal, pipeline: ingest_pipeline.Pipeline, limit: int,
                      budget: admission.Budget):
     async def endpoint(request: Request) -> Response:
+        seen = selfmetrics.Export(signal, "http")
         media = decode.media_type(request.headers.get("content-type"))
         if media is None:
+            seen.unsupported()
             return _status_response(outcome.simple_status(
                 415, "Content-Type must be application/x-protobuf or application/json"), 415, None)
         stream = _Stream(request)
@@ -64,13 +68,18 @@ def _export_endpoint(signal: signals.Signal, pipeline: ingest_pipeline.Pipeline,
                 with offload.request_of(len(payload)):
                     message = await offload.run(decode.parse, signal.request, payload, media)
                     del payload
+                    seen.decoded(message)
                     result = await pipeline.export(signal.name, message)
         except ClientDisconnect:
+            seen.disconnected()
             return Response(status_code=400)
         except Exception as exc:
             if not stream.done:
                 await _drain(stream, limit)
-            return _failure_response(outcome.failure(exc), media)
+            fail = outcome.failure(exc)
+            seen.failed(fail)
+            return _failure_response(fail, media)
+        seen.answered(result.rejected)
         reply = outcome.response(signal, result.rejected, result.message)
         return Response(decode.encode(reply, media), 200, media_type=media)
 

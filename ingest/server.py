@@ -28,9 +28,10 @@ import time
 
 import uvicorn
 
-from ingest import admission, health, pipeline
 from ingest import grpc as grpc_receiver
+from ingest import health, pipeline, selfmetrics
 from ingest import http as http_receiver
+from ollygraph import logs, telemetry
 from ollygraph.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -40,7 +41,6 @@ BACKOFF_S = 0.5  # first restart delay of a dead worker, doubled at each early e
 MAX_BACKOFF_S = 30.0
 STABLE_S = 60.0  # a worker that ran this long starts its backoff afresh when it dies
 RESTARTS_AT_START = 8  # early exits in a row after which the whole process fails
-LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 def run(settings: Settings) -> None:
@@ -58,9 +58,11 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
     if threading.current_thread() is threading.main_thread():
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, stop.set)
+    selfmetrics.prepare()
     pipe = await pipeline.Pipeline.start(settings, max_in_flight=settings.max_in_flight)
+    selfmetrics.name_writers(pipe)
     readiness = health.Database(settings)
-    budget = admission.Budget(settings.max_in_flight_bytes)
+    budget = selfmetrics.Budget(settings.max_in_flight_bytes)
     watch: asyncio.Task[None] | None = None
     try:
         grpc_server, grpc_health = grpc_receiver.build_server(pipe, settings, budget)
@@ -70,8 +72,12 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
             access_log=False, log_config=None, timeout_graceful_shutdown=int(GRACE_S)))
         await grpc_server.start()
         await grpc_receiver.mark_serving(grpc_health, True)
-        watch = asyncio.create_task(readiness.watch(
-            lambda ready: grpc_receiver.mark_ready(grpc_health, ready)))
+
+        async def on_readiness(ready: bool) -> None:
+            await selfmetrics.database_up(ready)
+            await grpc_receiver.mark_ready(grpc_health, ready)
+
+        watch = asyncio.create_task(readiness.watch(on_readiness))
         http_task = asyncio.create_task(http_server.serve(sockets=[http_socket]))
         log.info("OTLP/gRPC on %s:%d, OTLP/HTTP on %s:%d", settings.host, settings.grpc_port,
                  settings.host, settings.http_port)
@@ -117,7 +123,7 @@ def _http_socket(settings: Settings) -> socket.socket:
 
 
 def _worker(settings: Settings) -> None:
-    logging.basicConfig(level=settings.log_level, format=LOG_FORMAT)
+    logs.configure(settings.log_level, settings.log_format)
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve(settings))
 
@@ -133,6 +139,7 @@ def _run_workers(settings: Settings) -> None:
     signal.signal(signal.SIGINT, stop)
     slots = [_Slot(f"ingest-worker-{i}", settings) for i in range(settings.workers)]
     failed = False
+    shared = telemetry.share_between_processes()  # before the workers start: they inherit it
     try:
         for slot in slots:
             slot.start()
@@ -147,6 +154,7 @@ def _run_workers(settings: Settings) -> None:
             slot.terminate()
         for slot in slots:
             slot.join(deadline)
+        telemetry.remove(shared)
     if failed:
         sys.exit(1)
 
@@ -176,6 +184,7 @@ class _Slot:
         """Restart the worker when it is due; True when it must not be restarted."""
         now = time.monotonic()
         if self.proc is not None and self.proc.exitcode is not None:
+            telemetry.process_gone(self.proc.pid)
             code, self.proc = self.proc.exitcode, None
             ran = now - self.started_at
             self.early_exits = self.early_exits + 1 if ran < STABLE_S else 1

@@ -20,12 +20,13 @@ import asyncio
 import contextlib
 import logging
 import operator
+import time
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from typing import NamedTuple
 
 import asyncpg
 
-from ingest import errors
+from ingest import errors, selfmetrics
 from ollygraph import store
 
 log = logging.getLogger(__name__)
@@ -107,6 +108,7 @@ class Writer:
         self.max_rows, self.linger_s = max_rows, linger_s
         self.max_in_flight, self.timeout_s = max_in_flight, timeout_s
         self.in_flight = 0
+        self.name = ""  # the signal, as the metrics label it (selfmetrics.name_writers)
         self._writes = asyncio.Semaphore(max_writes)
         self._writing: set[asyncio.Task] = set()
         self._queue: asyncio.Queue[tuple[Batch, asyncio.Future] | None] = asyncio.Queue()
@@ -203,6 +205,7 @@ class Writer:
         rows: Rows = {t.name: [r for b in batches for r in b.rows.get(t.name, ())]
                       for t in self.tables}
         for attempt in range(1, MAX_ATTEMPTS + 1):
+            started = time.perf_counter()
             try:
                 async with self.pool.acquire(timeout=self.timeout_s) as conn, \
                         conn.transaction():
@@ -212,10 +215,14 @@ class Writer:
                         await self._copy(conn, table, rows[table.name])
                     if self.after:
                         await self.after(conn, rows)
+                selfmetrics.WRITE_SECONDS.labels(self.name).observe(time.perf_counter() - started)
+                selfmetrics.WRITE_ROWS.labels(self.name).observe(sum(map(len, rows.values())))
                 return
             except asyncpg.UniqueViolationError:
+                selfmetrics.WRITE_RETRIES.labels(self.name, "duplicates").inc()
                 await self._drop_stored(rows)
             except RETRYABLE as exc:
+                selfmetrics.WRITE_RETRIES.labels(self.name, "conflict").inc()
                 log.info("retrying a batch after %s (attempt %d)", type(exc).__name__, attempt)
             except DOWN as exc:
                 raise unavailable(exc) from exc

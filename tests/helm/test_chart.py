@@ -183,6 +183,43 @@ def test_services_expose_the_ports_and_select_the_pods(render):
         assert deployment["spec"]["selector"]["matchLabels"].items() <= pod_labels.items()
 
 
+def test_pods_are_annotated_for_scraping_their_metrics_port(render):
+    manifests = render({"ingest": {"httpPort": 14318, "podAnnotations": {"team": "obs"}}})
+    for app, port in (("ingest", 14318), ("gateway", 8000)):
+        deployment = manifests.get("Deployment", f"ollygraph-{app}")
+        annotations = deployment["spec"]["template"]["metadata"]["annotations"]
+        assert annotations["prometheus.io/scrape"] == "true"
+        assert annotations["prometheus.io/path"] == "/metrics"
+        ports = {p["containerPort"] for p in container(deployment, app)["ports"]}
+        assert int(annotations["prometheus.io/port"]) == port and port in ports
+    ingest = manifests.get("Deployment", "ollygraph-ingest")
+    assert ingest["spec"]["template"]["metadata"]["annotations"]["team"] == "obs"
+    off = render({"metrics": {"podAnnotations": False}})
+    gateway = off.get("Deployment", "ollygraph-gateway")
+    assert "annotations" not in gateway["spec"]["template"]["metadata"]
+    assert not off.of_kind("ServiceMonitor")  # off by default
+
+
+def test_service_monitors_scrape_each_service_on_its_metrics_port(render):
+    manifests = render({"metrics": {"serviceMonitor": {"enabled": True,
+                                                       "labels": {"release": "prom"}}}})
+    monitors = manifests.of_kind("ServiceMonitor")
+    assert len(monitors) == 2
+    for app, port in (("ingest", "otlp-http"), ("gateway", "http")):
+        monitor = manifests.get("ServiceMonitor", f"ollygraph-{app}")
+        assert monitor["apiVersion"] == "monitoring.coreos.com/v1"
+        assert monitor["metadata"]["labels"]["release"] == "prom"
+        service = manifests.get("Service", f"ollygraph-{app}")
+        selector = monitor["spec"]["selector"]["matchLabels"]
+        assert selector.items() <= service["metadata"]["labels"].items()
+        assert [e["port"] for e in monitor["spec"]["endpoints"]] == [port]
+        assert monitor["spec"]["endpoints"][0]["path"] == "/metrics"
+        assert port in {p["name"] for p in service["spec"]["ports"]}
+        other = manifests.get("Service", "ollygraph-" + ("gateway" if app == "ingest"
+                                                         else "ingest"))
+        assert not selector.items() <= other["metadata"]["labels"].items()
+
+
 def test_the_containers_run_commands_the_cli_accepts(render):
     """Every command line in the chart parses with ollygraph's own argument parser."""
     parser = cli.build_parser()

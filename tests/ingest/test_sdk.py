@@ -37,6 +37,7 @@ from opentelemetry.sdk.trace.export import in_memory_span_exporter
 from opentelemetry.trace import SpanKind, StatusCode
 
 from ollygraph import embedded, migrate
+from tests import scrape
 from tests.ingest import payloads, receiver
 
 TRANSPORTS = ("grpc", "http")
@@ -143,6 +144,14 @@ def test_no_span_is_lost_or_doubled_while_postgresql_restarts(tmp_path, caplog):
         migrate.upgrade(url, "otel")
         with receiver.running(url, "otel") as ingest:
             _send_through_an_outage(server, ingest, caplog)
+            # the retryable answers are counted: both exporters got at least one
+            counted = scrape.scrape(ingest.http_url + "/metrics")
+            for transport in TRANSPORTS:
+                assert counted.get_value("ollygraph_ingest_retryable_responses_total",
+                                         signal="traces", transport=transport,
+                                         reason="unavailable") >= 1
+            assert counted.get_value("ollygraph_ingest_items_rejected_total", signal="traces",
+                                     reason="unavailable") >= 2
             with receiver.psycopg_connection(url) as sql:
                 assert receiver.query(sql, "otel", "SELECT count(*), count(DISTINCT span_id) "
                                       "FROM otel_spans_fact WHERE name LIKE 'outage-%%'") \

@@ -52,9 +52,12 @@ def wait_for_workers(ingest: receiver.Ingest, count: int, timeout: float = 60) -
 
 
 def wait_until_gone(ingest: receiver.Ingest, pid: int, timeout: float = 60) -> None:
-    """Until `pid` is no longer a live worker (the restart may already have replaced it)."""
+    """Until `pid` is no longer a live worker (the restart may already have replaced it)
+    and no longer holds its listening socket: an exiting process loses its command line
+    before its files are closed, and a connection the kernel gives that socket meanwhile
+    is reset."""
     deadline = time.monotonic() + timeout
-    while pid in receiver.worker_pids(ingest):
+    while pid in receiver.worker_pids(ingest) or listens(pid, ingest.http_port):
         if time.monotonic() > deadline:
             raise AssertionError(f"worker {pid} still alive:\n{ingest.log()}")
         time.sleep(0.05)

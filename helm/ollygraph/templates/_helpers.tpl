@@ -110,6 +110,8 @@ CloudNativePG `-ro` service when the cluster has replicas, or the external read-
   value: {{ $v.schema | quote }}
 - name: OLLYGRAPH_LOG_LEVEL
   value: {{ $v.logLevel | quote }}
+- name: OLLYGRAPH_LOG_FORMAT
+  value: {{ $v.logFormat | quote }}
 - name: OLLYGRAPH_DATA_DIR
   value: /tmp/ollygraph
 {{- with $v.extraEnv }}
@@ -181,4 +183,18 @@ affinity:
 topologySpreadConstraints:
   {{- toYaml . | nindent 2 }}
 {{- end }}
+{{- end -}}
+
+{{/*
+Pod annotations of an app: its podAnnotations, plus the scrape annotations when
+metrics.podAnnotations is on; call with (dict "ctx" $ "annotations" $c.podAnnotations "port" 4318).
+*/}}
+{{- define "ollygraph.scrapeAnnotations" -}}
+{{- $annotations := deepCopy .annotations -}}
+{{- if .ctx.Values.metrics.podAnnotations }}
+{{- $_ := set $annotations "prometheus.io/scrape" "true" }}
+{{- $_ := set $annotations "prometheus.io/port" (toString .port) }}
+{{- $_ := set $annotations "prometheus.io/path" "/metrics" }}
+{{- end }}
+{{- toYaml $annotations -}}
 {{- end -}}

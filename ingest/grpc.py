@@ -79,7 +79,7 @@ def _export_handler(signal: signals.Signal, pipeline: ingest_pipeline.Pipeline,
                     message = await offload.run(decode.parse, signal.request, raw,
                                                 decode.PROTOBUF)
                     del raw
-                    seen.decoded(message)
+                    seen.decoded(pipeline.flows[signal.name], message)
                     result = await pipeline.export(signal.name, message)
         except Exception as exc:
             fail = outcome.failure(exc)

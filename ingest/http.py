@@ -68,7 +68,7 @@ def _export_endpoint(signal: signals.Signal, pipeline: ingest_pipeline.Pipeline,
                 with offload.request_of(len(payload)):
                     message = await offload.run(decode.parse, signal.request, payload, media)
                     del payload
-                    seen.decoded(message)
+                    seen.decoded(pipeline.flows[signal.name], message)
                     result = await pipeline.export(signal.name, message)
         except ClientDisconnect:
             seen.disconnected()

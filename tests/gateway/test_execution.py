@@ -136,6 +136,18 @@ class Thing:
     def bad_int(self) -> int | None:
         return "not a number"  # type: ignore[return-value]
 
+    @strawberry.field
+    def info_last(self, prefix: str, info: strawberry.Info) -> str:
+        return f"{prefix}{info.path.as_list()}"
+
+    @strawberry.field
+    def info_first(self, info: strawberry.Info, tag: str = "t") -> str:
+        return f"{tag}{info.path.key}{self.n}"
+
+    @strawberry.field
+    def info_only(self, *, info: strawberry.Info) -> int:
+        return len(info.field_name) + self.n
+
 
 @strawberry.type
 class Query:
@@ -149,8 +161,15 @@ class Query:
         return [Thing(n=1, label=None, raw={})]
 
 
-DIRECT = strawberry.Schema(Query, execution_context_class=execution.DirectExecutor)
-PLAIN = strawberry.Schema(Query)
+@strawberry.type
+class Mutation:
+    @strawberry.mutation
+    def touch(self, n: int) -> Thing:
+        return Thing(n=n, label="touched", raw={"a": n})
+
+
+DIRECT = strawberry.Schema(Query, Mutation, execution_context_class=execution.DirectExecutor)
+PLAIN = strawberry.Schema(Query, Mutation)
 
 QUERIES = [
     ("{ things { n label double color big later pathName inner { code } } }", None),
@@ -185,6 +204,12 @@ QUERIES = [
     ("{ things { n missing } }", None),
     ("{ strict { n missing } }", None),
     ("query ($s: Boolean!) { things { n label @skip(if: $s) } }", {"s": True}),
+    ("{ things { infoLast(prefix: \"p\") infoFirst infoFirst2: infoFirst(tag: \"x\") "
+     "infoOnly } }", None),
+    ("{ things { inners { code } } strict { n infoLast(prefix: \"s\") infoFirst infoOnly "
+     "later } }", None),
+    ("mutation { a: touch(n: 2) { n label inners { code where } infoLast(prefix: \"m\") } "
+     "b: touch(n: 3) { missing } }", None),
 ]
 
 
@@ -204,7 +229,8 @@ def test_plain_resolvers_are_called_directly() -> None:
                       "big", "broken", "missing",
                       "later", "pathName", "inner", "badInt", "infoBroken",
                       "selected", "inners", "maybeInners", "noInner", "noInners",
-                      "laterInners", "laterNone", "laterBroken"}
+                      "laterInners", "laterNone", "laterBroken", "infoLast", "infoFirst",
+                      "infoOnly"}
 
 
 async def test_lists_of_objects_are_completed_column_by_column(monkeypatch) -> None:
@@ -232,3 +258,4 @@ async def test_lists_of_objects_are_completed_column_by_column(monkeypatch) -> N
     result = await DIRECT.execute("{ things { n inners { code strict } } }")
     assert [e.path for e in result.errors] == [["things", 0, "inners", 1, "strict"]]
     assert ("Thing", 3, False) in batches
+

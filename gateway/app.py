@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+import strawberry
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
@@ -30,8 +31,8 @@ class GraphQLApp(GraphQL):
 
     graphql_ide_html = (STATIC / "graphiql.html").read_text()
 
-    def __init__(self, state: dict[str, Any]) -> None:
-        super().__init__(schema.SCHEMA, graphql_ide="graphiql", allow_queries_via_get=True)
+    def __init__(self, state: dict[str, Any], served: strawberry.Schema) -> None:
+        super().__init__(served, graphql_ide="graphiql", allow_queries_via_get=True)
         self.state = state
 
     def encode_json(self, data: object) -> str | bytes:
@@ -47,8 +48,10 @@ class GraphQLApp(GraphQL):
 
 
 def create_app(database_url: str, db_schema: str, *, pool_size: int = 10,
-               statement_timeout_ms: int = db.STATEMENT_TIMEOUT_MS) -> Starlette:
-    """The app; its pool opens at startup and closes at shutdown."""
+               statement_timeout_ms: int = db.STATEMENT_TIMEOUT_MS,
+               executor: str = "direct") -> Starlette:
+    """The app; its pool opens at startup and closes at shutdown. `executor`: a name of
+    schema.EXECUTORS (OLLYGRAPH_GATEWAY_EXECUTOR)."""
     state: dict[str, Any] = {}
 
     @contextlib.asynccontextmanager
@@ -73,7 +76,7 @@ def create_app(database_url: str, db_schema: str, *, pool_size: int = 10,
                                 status_code=503)
         return JSONResponse({"status": "ok"})
 
-    graphql = GraphQLApp(state)
+    graphql = GraphQLApp(state, schema.served(executor))
     return Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
@@ -90,6 +93,7 @@ def run(settings: Settings) -> None:
     import uvicorn
 
     app = create_app(settings.database_url, settings.schema,
-                     statement_timeout_ms=settings.statement_timeout * 1000)
+                     statement_timeout_ms=settings.statement_timeout * 1000,
+                     executor=settings.gateway_executor)
     uvicorn.run(app, host=settings.host, port=settings.gateway_port,
                 log_level=settings.log_level.lower(), access_log=False)

@@ -68,6 +68,17 @@ def build(executor: type | None = execution.DirectExecutor) -> strawberry.Schema
 
 SCHEMA = build()
 
+# OLLYGRAPH_GATEWAY_EXECUTOR: the executor of each name (None: Strawberry's own)
+EXECUTORS: dict[str, type | None] = {"direct": execution.DirectExecutor, "strawberry": None}
+
+
+def served(executor: str = "direct") -> strawberry.Schema:
+    """The schema the gateway serves with the named executor (SCHEMA for the default);
+    `strawberry` is the way back when a library upgrade breaks the direct executor."""
+    if EXECUTORS[executor] is execution.DirectExecutor:
+        return SCHEMA
+    return build(EXECUTORS[executor])
+
 
 def printed() -> str:
     """The SDL of the served schema (what `schema.graphql` holds)."""

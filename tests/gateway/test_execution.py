@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import enum
+import threading
+import time
 
+import httpx
 import pytest
 import strawberry
+import uvicorn
 
-from gateway import execution, plans, scalars
+from gateway import app as gateway_app
+from gateway import execution, plans, scalars, schema
+from ollygraph import settings
+from tests.gateway.conftest import free_port
 
 
 @strawberry.enum
@@ -259,3 +266,38 @@ async def test_lists_of_objects_are_completed_column_by_column(monkeypatch) -> N
     assert [e.path for e in result.errors] == [["things", 0, "inners", 1, "strict"]]
     assert ("Thing", 3, False) in batches
 
+
+@pytest.mark.parametrize("name", settings.GATEWAY_EXECUTORS)
+def test_the_setting_selects_the_executor(monkeypatch, database_url, module_schema,
+                                          name) -> None:
+    """OLLYGRAPH_GATEWAY_EXECUTOR=strawberry serves with Strawberry's own executor: the
+    direct executor's execute_fields (every selection it executes) is never entered."""
+    assert set(schema.EXECUTORS) == set(settings.GATEWAY_EXECUTORS)
+    entered: list[str] = []
+    execute_fields = execution.DirectExecutor.execute_fields
+
+    def counted(self, parent_type, *args):
+        entered.append(parent_type.name)
+        return execute_fields(self, parent_type, *args)
+
+    monkeypatch.setattr(execution.DirectExecutor, "execute_fields", counted)
+    cfg = settings.load({"OLLYGRAPH_GATEWAY_EXECUTOR": name})
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(
+        gateway_app.create_app(database_url, module_schema, executor=cfg.gateway_executor),
+        host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 30
+        while not server.started and thread.is_alive() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        response = httpx.post(f"http://127.0.0.1:{port}/graphql", json={
+            "query": "{ traces(first: 1) { totalCount nodes { traceId spans { name } } } "
+                     "services { name } }"})
+    finally:
+        server.should_exit = True
+        thread.join()
+    assert response.json()["data"] == {"traces": {"totalCount": 0, "nodes": []},
+                                       "services": []}
+    assert entered == (["Query", "TraceConnection"] if name == "direct" else [])

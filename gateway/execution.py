@@ -48,6 +48,16 @@ class DirectExecutor(StrawberryGraphQLCoreExecutionContext):
         self._plans[id(field_details_list)] = (field_details_list, plan)
         return plan
 
+    def build_response(self, data: Any) -> Any:
+        """graphql-core's, then the executor's reference cycle (async_helpers holds its
+        bound methods) broken once no work is left: without that, the request's context,
+        loaders, rows and objects stayed garbage for the collector (~6,000 objects per
+        500-span trace) instead of being freed as the request ends."""
+        response = super().build_response(data)
+        if not self.background_futures:
+            self.async_helpers = None
+        return response
+
     def _steps(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> list[Any]:
         """(response name, field details, plan) for each field of a selection."""
         cached = self._steps_of.get(id(grouped_field_set))

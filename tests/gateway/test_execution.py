@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import gc
 import threading
 import time
 
@@ -10,6 +11,7 @@ import httpx
 import pytest
 import strawberry
 import uvicorn
+from strawberry.extensions import ParserCache, ValidationCache
 
 from gateway import app as gateway_app
 from gateway import execution, plans, scalars, schema
@@ -301,3 +303,22 @@ def test_the_setting_selects_the_executor(monkeypatch, database_url, module_sche
     assert response.json()["data"] == {"traces": {"totalCount": 0, "nodes": []},
                                        "services": []}
     assert entered == (["Query", "TraceConnection"] if name == "direct" else [])
+
+
+async def test_a_request_leaves_no_garbage_for_the_collector() -> None:
+    """Once its response is built, a request's executor and everything it held (the
+    context, the resolved objects) are freed by reference counting: graphql-core's
+    executor refers to itself, and the direct executor breaks that cycle."""
+    served = strawberry.Schema(Query, execution_context_class=execution.DirectExecutor,
+                               extensions=[ParserCache, ValidationCache])  # as the gateway's
+    query = "{ things { n color where inner { code } laterInners { code where } later } }"
+    await served.execute(query)
+    gc.collect()
+    gc.disable()
+    try:
+        result = await served.execute(query)
+        unreachable = gc.collect()
+    finally:
+        gc.enable()
+    assert result.errors is None
+    assert unreachable == 0

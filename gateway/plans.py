@@ -1,11 +1,16 @@
 """Plans of the direct executor (gateway.execution): how one field of one request
 resolves without Strawberry's per-field layers, or None where only the generic path is
 right (field extensions, root/parent parameters, exception handlers). Arguments are
-converted by Strawberry's own `convert_arguments`, once per request and field."""
+converted by Strawberry's own `convert_arguments`, once per request and field. The
+resolver call (`Plan.resolve`, made by `resolver`) and the non-null error
+(`non_null_error`) are written here once for every path of the executor."""
 
 from __future__ import annotations
 
+import functools
 import inspect
+import operator
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from graphql import (
@@ -28,10 +33,8 @@ DEFINITION = "strawberry-definition"
 class Plan(NamedTuple):
     """How to resolve one field of one request directly."""
 
-    function: Any  # resolver function (called with the source first), or None
-    name: str  # attribute name when `function` is None
-    kwargs: dict[str, Any]
-    wants_info: str | None  # name of the resolver's info parameter
+    resolve: Callable[..., Any]  # resolve(source), or resolve(source, info): see `resolver`
+    wants_info: bool  # the resolver takes an info
     leaf: GraphQLLeafType | None  # the named leaf type, when the result is a scalar/enum
     non_null: bool
     field: Any  # the StrawberryField
@@ -47,13 +50,17 @@ def _static_plan(field_def: Any) -> tuple[Any, ...] | None:
     if field is None or field.extensions:
         return None
     resolver = field.base_resolver
-    wants_info = None
+    info_name, info_second = None, False
     if resolver is not None:
         if (resolver.self_parameter is None or resolver.root_parameter is not None
                 or resolver.parent_parameter is not None):
             return None
         info = resolver.info_parameter
-        wants_info = info.name if info is not None else None
+        if info is not None:
+            info_name = info.name
+            parameters = list(resolver.signature.parameters.values())
+            info_second = (len(parameters) > 1 and parameters[1].name == info_name
+                           and info.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD)
         function = resolver._unbound_wrapped_func
         if not callable(function):
             return None
@@ -64,8 +71,27 @@ def _static_plan(field_def: Any) -> tuple[Any, ...] | None:
     named = return_type.of_type if non_null else return_type
     leaf = _FastEnum(named) if isinstance(named, GraphQLEnumType) else (
         named if isinstance(named, GraphQLLeafType) else None)
-    return (function, field.python_name, bool(field.arguments), wants_info, leaf, non_null, field,
-            _objects(named), not inspect.iscoroutinefunction(function))
+    return (function, field.python_name, bool(field.arguments), info_name, info_second, leaf,
+            non_null, field, _objects(named), not inspect.iscoroutinefunction(function))
+
+
+def resolver(function: Any, name: str, kwargs: dict[str, Any], info_name: str | None,
+             info_second: bool) -> Callable[..., Any]:
+    """The one call of a field's resolver, made once per request and field:
+    `resolve(source)`, or `resolve(source, info)` when the resolver takes an info. A C
+    callable (attrgetter, the function itself, a partial with the arguments) wherever
+    the signature allows, because the column path maps it over every item: no frame of
+    ours between the executor and the resolver. Only an info parameter that is not the
+    second one (after self) costs a closure."""
+    if function is None:
+        return operator.attrgetter(name)
+    if info_name is None or info_second:
+        return functools.partial(function, **kwargs) if kwargs else function
+
+    def resolve(source: Any, info: Any) -> Any:
+        return function(source, **kwargs, **{info_name: info})
+
+    return resolve
 
 
 class _FastEnum:
@@ -135,7 +161,8 @@ def plan(executor: Any, parent_type: GraphQLObjectType, field_details_list: Any)
     static = entry[1]
     if static is None:
         return None
-    function, name, has_arguments, wants_info, leaf, non_null, field, objects, sync = static
+    (function, name, has_arguments, info_name, info_second, leaf, non_null, field, objects,
+     sync) = static
     strawberry_schema = executor.schema._strawberry_schema
     if strawberry_schema.exception_handlers:
         return None
@@ -151,8 +178,15 @@ def plan(executor: Any, parent_type: GraphQLObjectType, field_details_list: Any)
     if objects is not None and any(d.name.value == "stream" for fd in field_details_list
                                    for d in fd.node.directives or ()):
         objects = None  # incremental delivery: graphql-core's list completion
-    return Plan(function, name, kwargs, wants_info, leaf, non_null, field, field_def, objects,
-                _OWN.get(leaf, ()), sync)
+    return Plan(resolver(function, name, kwargs, info_name, info_second), info_name is not None,
+                leaf, non_null, field, field_def, objects, _OWN.get(leaf, ()), sync)
+
+
+def non_null_error(parent_type: GraphQLObjectType, field_details_list: Any) -> TypeError:
+    """graphql-core's error for a null where the field's type (or its list's item type)
+    forbids one."""
+    return TypeError("Cannot return null for non-nullable field"
+                     f" {parent_type.name}.{field_details_list[0].node.name.value}.")
 
 
 def leaf(plan: Plan, result: Any, field_details_list: Any,
@@ -160,8 +194,7 @@ def leaf(plan: Plan, result: Any, field_details_list: Any,
     """A scalar or enum result completed as graphql-core does (errors raised)."""
     if result is None or result is Undefined:
         if plan.non_null:
-            raise TypeError("Cannot return null for non-nullable field"
-                            f" {parent_type.name}.{field_details_list[0].node.name.value}.")
+            raise non_null_error(parent_type, field_details_list)
         return None
     coerced = plan.leaf.coerce_output_value(result)
     if coerced is Undefined or coerced is None:

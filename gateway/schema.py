@@ -70,6 +70,18 @@ def build(executor: type | None = execution.DirectExecutor,
 
 SCHEMA = build()
 
+# OLLYGRAPH_GATEWAY_EXECUTOR: the executor of each name (None: Strawberry's own)
+EXECUTORS: dict[str, type | None] = {"direct": execution.DirectExecutor, "strawberry": None}
+
+
+def served(executor: str = "direct", max_cost: int = cost.DEFAULT_LIMIT) -> strawberry.Schema:
+    """The schema the gateway serves with the named executor and cost limit (SCHEMA for the
+    defaults); `strawberry` is the way back when a library upgrade breaks the direct
+    executor."""
+    if EXECUTORS[executor] is execution.DirectExecutor and max_cost == cost.DEFAULT_LIMIT:
+        return SCHEMA
+    return build(EXECUTORS[executor], max_cost)
+
 
 def printed() -> str:
     """The SDL of the served schema (what `schema.graphql` holds)."""

@@ -94,6 +94,16 @@ def _retention(text: str) -> int | None:
     return parse_duration(text) if text.strip() else None
 
 
+GATEWAY_EXECUTORS = ("direct", "strawberry")
+
+
+def _gateway_executor(text: str) -> str:
+    name = text.strip().lower()
+    if name not in GATEWAY_EXECUTORS:
+        raise ValueError(f"{text!r} is not one of {', '.join(GATEWAY_EXECUTORS)}")
+    return name
+
+
 @dataclasses.dataclass(frozen=True)
 class Field:
     name: str
@@ -222,6 +232,15 @@ FIELDS: tuple[Field, ...] = (
         "then the query answers TOO_MANY_REQUESTS (429) or DATABASE_UNAVAILABLE (503)",
     ),
     Field(
+        "gateway_executor",
+        ("OLLYGRAPH_GATEWAY_EXECUTOR",),
+        _gateway_executor,
+        "direct",
+        "how the gateway executes GraphQL: direct (plain resolvers called without "
+        "Strawberry's per-field layers) or strawberry (Strawberry's own executor; the "
+        "same results, slower)",
+    ),
+    Field(
         "rollup_interval",
         ("OLLYGRAPH_ROLLUP_INTERVAL",),
         _seconds_or_off,
@@ -269,6 +288,7 @@ class Settings:
     max_body_bytes: int = 1024 * 1024
     client_concurrency: int = 4
     queue_timeout: float = 5.0
+    gateway_executor: str = "direct"
     rollup_interval: int = 15
     cors_origins: tuple[str, ...] = ()
     log_level: str = "INFO"

@@ -1,6 +1,7 @@
 """The real stack for gateway tests: a migrated schema, `ollygraph ingest` and
 `ollygraph gateway` as processes on free ports, the OpenTelemetry SDK's OTLP exporters
-pointed at ingest, and GraphQL over HTTP with httpx."""
+pointed at ingest, and GraphQL over HTTP with httpx. Every test that uses the stack runs
+once per gateway executor (OLLYGRAPH_GATEWAY_EXECUTOR): the same assertions hold for both."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SimpleSpanProcessor
 
+from ollygraph import settings
 from tests.conftest import drop_schema, new_schema_name
 
 
@@ -99,14 +101,20 @@ def _wait(url: str, proc: subprocess.Popen[bytes], what: str, timeout: float = 6
     raise RuntimeError(f"{what} did not come up at {url}")
 
 
+@pytest.fixture(scope="module", params=settings.GATEWAY_EXECUTORS)
+def gateway_executor(request: pytest.FixtureRequest) -> str:
+    """The OLLYGRAPH_GATEWAY_EXECUTOR of the gateway process: each one in turn."""
+    return request.param
+
+
 @pytest.fixture(scope="module")
-def stack(database_url: str) -> Iterator[Stack]:
+def stack(database_url: str, gateway_executor: str) -> Iterator[Stack]:
     schema = new_schema_name("gw")
     grpc_port, http_port, gateway_port = free_port(), free_port(), free_port()
     env = {**os.environ, "OLLYGRAPH_DATABASE_URL": database_url, "OLLYGRAPH_SCHEMA": schema,
            "OLLYGRAPH_HOST": "127.0.0.1", "OLLYGRAPH_GRPC_PORT": str(grpc_port),
            "OLLYGRAPH_HTTP_PORT": str(http_port), "OLLYGRAPH_GATEWAY_PORT": str(gateway_port),
-           "OLLYGRAPH_LOG_LEVEL": "WARNING"}
+           "OLLYGRAPH_LOG_LEVEL": "WARNING", "OLLYGRAPH_GATEWAY_EXECUTOR": gateway_executor}
     subprocess.run([sys.executable, "-m", "ollygraph", "migrate"], env=env, check=True,
                    stdout=subprocess.DEVNULL)
     procs = [subprocess.Popen([sys.executable, "-m", "ollygraph", name], env=env)

@@ -220,7 +220,8 @@ DIFFERENTIAL = [
 @pytest.mark.parametrize(("query", "needs_trace"), DIFFERENTIAL)
 def test_direct_execution_equals_strawberrys(stack, sent, query, needs_trace) -> None:
     """The served schema's executor (gateway.execution) against Strawberry's own, on the
-    real schema and data: the same data and errors."""
+    real schema and data: the same data and errors, in this process and from the gateway
+    process (which runs the stack's executor) over HTTP."""
     plain = schema.build(executor=None)
     variables = {"id": sent["trace_id"]} if needs_trace else {}
 
@@ -239,3 +240,5 @@ def test_direct_execution_equals_strawberrys(stack, sent, query, needs_trace) ->
     direct, strawberrys = asyncio.run(run())
     assert direct == strawberrys
     assert not direct[1] and direct[0]
+    body = stack.post(query, variables)
+    assert (body.get("data"), [e["message"] for e in body.get("errors") or []]) == strawberrys

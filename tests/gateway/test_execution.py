@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import enum
+import gc
+import threading
+import time
 
+import httpx
 import pytest
 import strawberry
+import uvicorn
+from strawberry.extensions import ParserCache, ValidationCache
 
-from gateway import execution, plans, scalars
+from gateway import app as gateway_app
+from gateway import execution, plans, scalars, schema
+from ollygraph import settings
+from tests.gateway.conftest import free_port
 
 
 @strawberry.enum
@@ -136,6 +145,18 @@ class Thing:
     def bad_int(self) -> int | None:
         return "not a number"  # type: ignore[return-value]
 
+    @strawberry.field
+    def info_last(self, prefix: str, info: strawberry.Info) -> str:
+        return f"{prefix}{info.path.as_list()}"
+
+    @strawberry.field
+    def info_first(self, info: strawberry.Info, tag: str = "t") -> str:
+        return f"{tag}{info.path.key}{self.n}"
+
+    @strawberry.field
+    def info_only(self, *, info: strawberry.Info) -> int:
+        return len(info.field_name) + self.n
+
 
 @strawberry.type
 class Query:
@@ -149,8 +170,15 @@ class Query:
         return [Thing(n=1, label=None, raw={})]
 
 
-DIRECT = strawberry.Schema(Query, execution_context_class=execution.DirectExecutor)
-PLAIN = strawberry.Schema(Query)
+@strawberry.type
+class Mutation:
+    @strawberry.mutation
+    def touch(self, n: int) -> Thing:
+        return Thing(n=n, label="touched", raw={"a": n})
+
+
+DIRECT = strawberry.Schema(Query, Mutation, execution_context_class=execution.DirectExecutor)
+PLAIN = strawberry.Schema(Query, Mutation)
 
 QUERIES = [
     ("{ things { n label double color big later pathName inner { code } } }", None),
@@ -185,6 +213,12 @@ QUERIES = [
     ("{ things { n missing } }", None),
     ("{ strict { n missing } }", None),
     ("query ($s: Boolean!) { things { n label @skip(if: $s) } }", {"s": True}),
+    ("{ things { infoLast(prefix: \"p\") infoFirst infoFirst2: infoFirst(tag: \"x\") "
+     "infoOnly } }", None),
+    ("{ things { inners { code } } strict { n infoLast(prefix: \"s\") infoFirst infoOnly "
+     "later } }", None),
+    ("mutation { a: touch(n: 2) { n label inners { code where } infoLast(prefix: \"m\") } "
+     "b: touch(n: 3) { missing } }", None),
 ]
 
 
@@ -204,7 +238,8 @@ def test_plain_resolvers_are_called_directly() -> None:
                       "big", "broken", "missing",
                       "later", "pathName", "inner", "badInt", "infoBroken",
                       "selected", "inners", "maybeInners", "noInner", "noInners",
-                      "laterInners", "laterNone", "laterBroken"}
+                      "laterInners", "laterNone", "laterBroken", "infoLast", "infoFirst",
+                      "infoOnly"}
 
 
 async def test_lists_of_objects_are_completed_column_by_column(monkeypatch) -> None:
@@ -232,3 +267,58 @@ async def test_lists_of_objects_are_completed_column_by_column(monkeypatch) -> N
     result = await DIRECT.execute("{ things { n inners { code strict } } }")
     assert [e.path for e in result.errors] == [["things", 0, "inners", 1, "strict"]]
     assert ("Thing", 3, False) in batches
+
+
+@pytest.mark.parametrize("name", settings.GATEWAY_EXECUTORS)
+def test_the_setting_selects_the_executor(monkeypatch, database_url, module_schema,
+                                          name) -> None:
+    """OLLYGRAPH_GATEWAY_EXECUTOR=strawberry serves with Strawberry's own executor: the
+    direct executor's execute_fields (every selection it executes) is never entered."""
+    assert set(schema.EXECUTORS) == set(settings.GATEWAY_EXECUTORS)
+    entered: list[str] = []
+    execute_fields = execution.DirectExecutor.execute_fields
+
+    def counted(self, parent_type, *args):
+        entered.append(parent_type.name)
+        return execute_fields(self, parent_type, *args)
+
+    monkeypatch.setattr(execution.DirectExecutor, "execute_fields", counted)
+    cfg = settings.load({"OLLYGRAPH_GATEWAY_EXECUTOR": name})
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(
+        gateway_app.create_app(database_url, module_schema, executor=cfg.gateway_executor),
+        host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 30
+        while not server.started and thread.is_alive() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        response = httpx.post(f"http://127.0.0.1:{port}/graphql", json={
+            "query": "{ traces(first: 1) { totalCount nodes { traceId spans { name } } } "
+                     "services { name } }"})
+    finally:
+        server.should_exit = True
+        thread.join()
+    assert response.json()["data"] == {"traces": {"totalCount": 0, "nodes": []},
+                                       "services": []}
+    assert entered == (["Query", "TraceConnection"] if name == "direct" else [])
+
+
+async def test_a_request_leaves_no_garbage_for_the_collector() -> None:
+    """Once its response is built, a request's executor and everything it held (the
+    context, the resolved objects) are freed by reference counting: graphql-core's
+    executor refers to itself, and the direct executor breaks that cycle."""
+    served = strawberry.Schema(Query, execution_context_class=execution.DirectExecutor,
+                               extensions=[ParserCache, ValidationCache])  # as the gateway's
+    query = "{ things { n color where inner { code } laterInners { code where } later } }"
+    await served.execute(query)
+    gc.collect()
+    gc.disable()
+    try:
+        result = await served.execute(query)
+        unreachable = gc.collect()
+    finally:
+        gc.enable()
+    assert result.errors is None
+    assert unreachable == 0

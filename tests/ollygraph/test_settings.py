@@ -57,6 +57,10 @@ def test_to_env_round_trips():
             {"OLLYGRAPH_RETENTION": "7 fortnights"},
             "OLLYGRAPH_RETENTION: '7 fortnights' is not a duration",
         ),
+        (
+            {"OLLYGRAPH_GATEWAY_EXECUTOR": "fast"},
+            "OLLYGRAPH_GATEWAY_EXECUTOR: 'fast' is not one of direct, strawberry",
+        ),
     ],
 )
 def test_bad_settings_name_the_variable(env, message):

@@ -70,14 +70,15 @@ class MetricsStack(gateway_stack.Stack):
 
 @contextlib.contextmanager
 def running_stack(database_url: str, ingest_env: dict[str, str] | None = None,
-                  ) -> Iterator[MetricsStack]:
-    """A fresh schema with an ingest (its environment plus `ingest_env`) and a gateway."""
+                  executor: str = "direct") -> Iterator[MetricsStack]:
+    """A fresh schema with an ingest (its environment plus `ingest_env`) and a gateway
+    (with the named OLLYGRAPH_GATEWAY_EXECUTOR)."""
     schema = new_schema_name("gm")
     migrate.upgrade(database_url, schema)
     gateway_port = gateway_stack.free_port()
     env = {**os.environ, "OLLYGRAPH_DATABASE_URL": database_url, "OLLYGRAPH_SCHEMA": schema,
            "OLLYGRAPH_HOST": "127.0.0.1", "OLLYGRAPH_GATEWAY_PORT": str(gateway_port),
-           "OLLYGRAPH_LOG_LEVEL": "WARNING"}
+           "OLLYGRAPH_LOG_LEVEL": "WARNING", "OLLYGRAPH_GATEWAY_EXECUTOR": executor}
     try:
         with receiver.running(database_url, schema, env=ingest_env) as ingest:
             gateway = subprocess.Popen([sys.executable, "-m", "ollygraph", "gateway"], env=env)
@@ -93,6 +94,6 @@ def running_stack(database_url: str, ingest_env: dict[str, str] | None = None,
 
 
 @pytest.fixture(scope="module")
-def metrics_stack(database_url: str) -> Iterator[MetricsStack]:
-    with running_stack(database_url) as stack:
+def metrics_stack(database_url: str, gateway_executor: str) -> Iterator[MetricsStack]:
+    with running_stack(database_url, executor=gateway_executor) as stack:
         yield stack

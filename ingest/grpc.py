@@ -16,7 +16,7 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_status import rpc_status
 
-from ingest import admission, decode, offload, outcome, selfmetrics, signals
+from ingest import admission, decode, flatten, offload, outcome, selfmetrics, signals
 from ingest import pipeline as ingest_pipeline
 from ollygraph.settings import Settings
 
@@ -79,7 +79,7 @@ def _export_handler(signal: signals.Signal, pipeline: ingest_pipeline.Pipeline,
                     message = await offload.run(decode.parse, signal.request, raw,
                                                 decode.PROTOBUF)
                     del raw
-                    seen.decoded(pipeline.flows[signal.name], message)
+                    seen.decoded(flatten.count(pipeline.flows[signal.name], message))
                     result = await pipeline.export(signal.name, message)
         except Exception as exc:
             fail = outcome.failure(exc)

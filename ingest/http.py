@@ -22,7 +22,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from ingest import admission, body, decode, offload, outcome, selfmetrics, signals
+from ingest import admission, body, decode, flatten, offload, outcome, selfmetrics, signals
 from ingest import pipeline as ingest_pipeline
 from ollygraph import logs, telemetry
 from ollygraph.settings import Settings
@@ -68,7 +68,7 @@ def _export_endpoint(signal: signals.Signal, pipeline: ingest_pipeline.Pipeline,
                 with offload.request_of(len(payload)):
                     message = await offload.run(decode.parse, signal.request, payload, media)
                     del payload
-                    seen.decoded(pipeline.flows[signal.name], message)
+                    seen.decoded(flatten.count(pipeline.flows[signal.name], message))
                     result = await pipeline.export(signal.name, message)
         except ClientDisconnect:
             seen.disconnected()

@@ -14,12 +14,16 @@ With several workers the gauges add up over the live workers (`livesum`), except
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING
 
 from prometheus_client import Counter, Gauge, Histogram
 
-from ingest import admission, flatten, outcome, signals
-from ollygraph import logs
+from ingest import admission
+from ollygraph import logs, store
+
+if TYPE_CHECKING:  # the writer reports here, and the signals' modules import the writer
+    from ingest import outcome, signals
+    from ingest.pipeline import Pipeline
 
 ITEM_BUCKETS = (1, 10, 50, 100, 500, 1000, 5000, 10_000, 50_000, 100_000)
 
@@ -58,7 +62,7 @@ RETRY_REASONS = ("overloaded", "unavailable")
 
 def prepare() -> None:
     """Make every labelled series exist at zero, so a rate is defined before the first event."""
-    for signal in signals.SIGNALS:
+    for signal in store.SIGNALS:
         ACCEPTED.labels(signal.name)
         for reason in ("invalid", *RETRY_REASONS, "internal"):
             REJECTED.labels(signal.name, reason)
@@ -77,11 +81,10 @@ class Export:
         self.start = time.perf_counter()
         self.items = 0
 
-    def decoded(self, flow: flatten.Flow, request: Any) -> None:
-        """The request is parsed: its items (as `flow` counts them) are in flight until the
-        answer."""
+    def decoded(self, items: int) -> None:
+        """The request is parsed: its `items` are in flight until the answer."""
         name = self.signal.name
-        self.items = flatten.count(flow, request)
+        self.items = items
         REQUEST_ITEMS.labels(name).observe(self.items)
         IN_FLIGHT_ITEMS.labels(name).inc(self.items)
 
@@ -133,7 +136,7 @@ class Budget(admission.Budget):
         self._used = value
 
 
-def name_writers(pipeline: Any) -> None:
+def name_writers(pipeline: Pipeline) -> None:
     """Label each signal's writer, for the COPY metrics."""
     for name, writer in pipeline.writers.items():
         writer.name = name

@@ -8,6 +8,12 @@ import pytest
 from ollygraph import demo, settings
 from tests.gateway.conftest import Stack, stack  # noqa: F401  (the module-scoped fixture)
 
+
+@pytest.fixture(scope="module")
+def gateway_executor() -> str:
+    """The gateway's default executor: both are compared in tests/gateway."""
+    return "direct"
+
 ITERATIONS = 6            # 6 requests (one fails), 3 agent workflows
 
 

@@ -12,6 +12,12 @@ from tests.gateway.conftest import Stack, stack  # noqa: F401  (the module-scope
 
 
 @pytest.fixture(scope="module")
+def gateway_executor() -> str:
+    """The gateway's default executor: both are compared in tests/gateway."""
+    return "direct"
+
+
+@pytest.fixture(scope="module")
 def client(stack: Stack) -> Iterator[Client]:  # noqa: F811
     with Client(stack.url + "/graphql") as c:
         yield c

@@ -251,7 +251,7 @@ def test_errors_are_clear(client: Client, sent: Sent):
     assert error.value.errors[0]["locations"] == [{"line": 1, "column": 19}]
     with pytest.raises(GraphQLError, match=r"invalid cursor 'bad'.* \(at spans\)"):
         client.query('{ spans(after: "bad") { nodes { name } } }')
-    with pytest.raises(GraphQLError, match=r"`first` must not be negative \(at traces\)"):
+    with pytest.raises(GraphQLError, match=r"Query.traces: `first` must not be negative"):
         client.query("{ traces(first: -1) { nodes { traceId } } }")
     with pytest.raises(GraphQLError) as error:    # what the server still answered is kept
         client.query('{ services { name } trace(traceId: "zz") { spanCount } }')

@@ -17,6 +17,6 @@ class UserError(Exception):
 def should_mask(error: GraphQLError) -> bool:
     """Mask resolver failures except our own `UserError` (validation errors pass)."""
     original = error.original_error
-    if original is None:
+    if original is None or isinstance(original, GraphQLError):  # e.g. a bad variable value
         return False
     return not isinstance(original, UserError)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from gateway import enums, ids, inputs, pagination, search, sqlparts, starting
-from gateway.traces import filters, types
+from gateway.traces import filters, ordering, types
 
 SQL = filters.SQL
 
@@ -28,8 +28,9 @@ class Query:
                      ) -> pagination.Connection[types.Trace]:
         stmt = sqlparts.Statement()
         conditions = await filters.search_conditions(info.context.db, stmt, filter)
-        direction = (order_by or enums.TraceOrder.START_TIME_DESC).value
-        return await search.page(info, TRACES, stmt, conditions, first, after, direction)
+        listing, direction = ordering.choose(order_by or enums.TraceOrder.START_TIME_DESC,
+                                             TRACES, ordering.TRACES)
+        return await search.page(info, listing, stmt, conditions, first, after, direction)
 
     @strawberry.field
     async def trace(self, info: strawberry.Info, trace_id: strawberry.ID) -> types.Trace | None:
@@ -43,8 +44,9 @@ class Query:
         stmt = sqlparts.Statement()
         conditions = await starting.conditions(info.context.db, stmt, filter, "span",
                                                 filters.span_conditions)
-        direction = (order_by or enums.SpanOrder.START_TIME_DESC).value
-        return await search.page(info, SPANS, stmt, conditions, first, after, direction)
+        listing, direction = ordering.choose(order_by or enums.SpanOrder.START_TIME_DESC,
+                                             SPANS, ordering.SPANS)
+        return await search.page(info, listing, stmt, conditions, first, after, direction)
 
     @strawberry.field
     async def span(self, info: strawberry.Info, trace_id: strawberry.ID,

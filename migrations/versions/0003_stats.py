@@ -1,0 +1,27 @@
+"""Aggregations, orderings and the catalog: the trace summary's duration index.
+
+Revision ID: 0003
+Revises: 0002
+Create Date: 2026-12-04
+
+The SQL lives in `migrations/sql/0003_stats.sql`.
+"""
+
+from __future__ import annotations
+
+from migrations import sqlfile
+
+revision = "0003"
+down_revision = "0002"
+branch_labels = None
+depends_on = None
+
+SQL = sqlfile.load("0003_stats.sql")
+
+
+def upgrade() -> None:
+    sqlfile.execute(SQL["orderings"])
+
+
+def downgrade() -> None:
+    sqlfile.execute(SQL["drop_orderings"])

@@ -9,18 +9,26 @@ from __future__ import annotations
 from typing import Any
 
 from gateway import search
+from gateway.stats import facets
 from gateway.traces import filters, types
 
 SQL = filters.SQL
+TRACE_FACETS = facets.Subject(
+    "otel_trace_summary", "t", {"rootService": "trace_root_service",
+                                "rootName": "trace_root_name", "status": "trace_status"},
+    "span", "s", join="trace_root_span")
+SPAN_FACETS = facets.Subject(
+    "otel_spans_fact", "s", {"service": "span_service", "name": "span_name",
+                             "kind": "span_kind", "status": "span_status"}, "span", "s")
 
 TRACES = search.Listing(
     kind="td", queries=SQL, search="search_traces_by_duration", count="count_traces",
     after="trace_duration_after", columns=SQL.trace_columns, time_column="duration_ns",
-    id_column="trace_id", default_first=20, shape=types.Trace.from_row)
+    id_column="trace_id", default_first=20, shape=types.Trace.from_row, facets=TRACE_FACETS)
 SPANS = search.Listing(
     kind="sd", queries=SQL, search="search_spans_by_duration", count="count_spans",
     after="span_duration_after", columns=SQL.span_columns, time_column="duration_ns",
-    id_column="span_pk", default_first=50, shape=types.Span.from_row)
+    id_column="span_pk", default_first=50, shape=types.Span.from_row, facets=SPAN_FACETS)
 _PREFIX = "DURATION_"
 
 

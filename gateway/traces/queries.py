@@ -12,11 +12,11 @@ SQL = filters.SQL
 TRACES = search.Listing(
     kind="t", queries=SQL, search="search_traces", count="count_traces", after="trace_after",
     columns=SQL.trace_columns, time_column="start_time_unix_nano", id_column="trace_id",
-    default_first=20, shape=types.Trace.from_row)
+    default_first=20, shape=types.Trace.from_row, facets=ordering.TRACE_FACETS)
 SPANS = search.Listing(
     kind="s", queries=SQL, search="search_spans", count="count_spans", after="span_after",
     columns=SQL.span_columns, time_column="start_time_unix_nano", id_column="span_pk",
-    default_first=50, shape=types.Span.from_row)
+    default_first=50, shape=types.Span.from_row, facets=ordering.SPAN_FACETS)
 
 
 @strawberry.type

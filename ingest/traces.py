@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ingest import attributes, queries, writer
-from ollygraph import codecs
+from ollygraph import codecs, span_rollups
 
 QUERIES = queries.QUERIES
 
@@ -165,6 +165,8 @@ def make_after(pipeline: Any) -> writer.Hook:
         if rows[SPANS]:
             names = pipeline.dimensions["resources"].service_names
             await conn.execute(QUERIES.upsert_trace_summary, *summary_args(rows[SPANS], names))
+            floor = span_rollups.floor_minute
+            await span_rollups.mark_late(conn, {floor(r[1]) for r in rows[SPANS]})
 
     return after
 

@@ -9,7 +9,7 @@ import strawberry
 
 from gateway import filters, inputs, sqlparts, starting
 from gateway.logs import filters as log_filters
-from gateway.stats import measures, query, types, values
+from gateway.stats import measures, query, red, types, values
 from gateway.traces import filters as trace_filters
 
 SPAN = measures.Subject(
@@ -29,6 +29,12 @@ STEP = 'Time buckets of this length ("1m", "5m", "1h"); needs filter.timeRange.'
 FIRST = (f"Groups kept, most items first (default {query.DEFAULT_GROUPS}, at most "
          f"{query.MAX_GROUPS}); the rest are aggregated into one `other` group.")
 
+EXACT = ("Compute from the spans even when the per-minute RED rollups could answer (they "
+         "do when grouping by service, name, kind and status only, with counts, rates, "
+         "errors and durations, a filter of timeRange, service, name, kind and status, and "
+         "a step of whole minutes; their quantiles are within "
+         f"{red.RELATIVE_ERROR:.1%} of the exact ones, `source` says which answered).")
+
 
 async def attribute_key_ids(db, entries: list[str]) -> filters.KeyIds:
     keys = [SimpleNamespace(key=values.split_key(e)[1]) for e in entries]
@@ -36,10 +42,15 @@ async def attribute_key_ids(db, entries: list[str]) -> filters.KeyIds:
 
 
 async def aggregate(info: strawberry.Info, subject: measures.Subject, flt, build,
-                    group_by, step, measure_list, first) -> types.Stats:
+                    group_by, step, measure_list, first, exact: bool = True) -> types.Stats:
     p = query.plan(subject, flt.time_range if flt else None, group_by, step, measure_list,
                    first)
     db = info.context.db
+    if not exact and red.fits(flt, p):
+        stats = await red.run(db, flt, p)
+        if stats is not None:
+            stats.measures = measures.names(p.measures, p.quantiles)
+            return stats
     stmt = sqlparts.Statement()
     conditions = await starting.conditions(db, stmt, flt, subject.signal, build)
     keys = await attribute_key_ids(db, [*p.group_by, *measures.keys_of(p.measures)])
@@ -58,9 +69,10 @@ class Query:
                 description=GROUP_BY.format("service, name, kind, status"))] = None,
             step: Annotated[str | None, strawberry.argument(description=STEP)] = None,
             first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
+            exact: Annotated[bool, strawberry.argument(description=EXACT)] = False,
     ) -> types.Stats:
         return await aggregate(info, SPAN, filter, trace_filters.span_conditions, group_by,
-                               step, measures, first)
+                               step, measures, first, exact)
 
     @strawberry.field(description=(
         "Aggregations over the log records matching `filter` (e.g. counts per severity "

@@ -131,12 +131,17 @@ def shape(p: Plan, rows: list[Any], names: list[str], source: str) -> types.Stat
                                            series=[]))
         else:
             groups[-1].series.append(types.StatsPoint(time=row["bucket"], values=vals))
-    if not groups and not p.group_by:
-        empty = [0.0 if m.op in (types.StatOp.COUNT, types.StatOp.RATE,
-                                 types.StatOp.ERROR_COUNT) else None for m in p.measures]
-        groups.append(types.StatsGroup(key={}, other=False, values=empty, series=[]))
-    return types.Stats(measures=names, groups=groups, group_count=total_count,
+    return types.Stats(measures=names, groups=groups or empty_groups(p), group_count=total_count,
                        truncated=any(g.other for g in groups), source=source)
+
+
+def empty_groups(p: Plan) -> list[types.StatsGroup]:
+    """Without groupBy, one group even without items: counts 0, the rest null."""
+    if p.group_by:
+        return []
+    empty = [0.0 if m.op in (types.StatOp.COUNT, types.StatOp.RATE, types.StatOp.ERROR_COUNT)
+             else None for m in p.measures]
+    return [types.StatsGroup(key={}, other=False, values=empty, series=[])]
 
 
 async def run(db: Any, subject: measures_.Subject, p: Plan, conditions: list[str],

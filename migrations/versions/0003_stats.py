@@ -1,4 +1,5 @@
-"""Aggregations, orderings and the catalog: the trace summary's duration index.
+"""Aggregations, orderings and the catalog: the trace summary's duration index and the
+RED rollups of spans.
 
 Revision ID: 0003
 Revises: 0002
@@ -21,7 +22,9 @@ SQL = sqlfile.load("0003_stats.sql")
 
 def upgrade() -> None:
     sqlfile.execute(SQL["orderings"])
+    sqlfile.execute(SQL["span_rollups"])
 
 
 def downgrade() -> None:
+    sqlfile.execute(SQL["drop_span_rollups"])
     sqlfile.execute(SQL["drop_orderings"])

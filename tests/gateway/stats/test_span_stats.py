@@ -12,15 +12,16 @@ pytestmark = pytest.mark.db
 
 STATS = """
 query ($filter: SpanFilter, $groupBy: [String!], $step: String, $measures: [StatMeasure!]!,
-       $first: Int) {
+       $first: Int, $exact: Boolean! = true) {
   spanStats(filter: $filter, groupBy: $groupBy, step: $step, measures: $measures,
-            first: $first) {
+            first: $first, exact: $exact) {
     measures groupCount truncated source
     groups { key other values series { time values } }
   }
 }
 """
-LOG_STATS = STATS.replace("SpanFilter", "LogFilter").replace("spanStats", "logStats")
+LOG_STATS = STATS.replace("SpanFilter", "LogFilter").replace("spanStats", "logStats").replace(
+    ", exact: $exact", "").replace(", $exact: Boolean! = true", "")
 
 
 @pytest.fixture(scope="module")

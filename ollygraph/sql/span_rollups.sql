@@ -1,0 +1,94 @@
+-- RED rollups of the spans (migrations/sql/0003_stats.sql defines the tables), kept by
+-- ollygraph/span_rollups.py and read by gateway/stats/red.py. The span writers and the job
+-- meet on the same advisory lock as the metric rollups (rollups.sql: lock_shared,
+-- lock_alone): a writer marks the minutes below `accepted` it wrote spans to; the job
+-- raises `accepted` alone.
+
+-- name: red_bucket
+-- The histogram bucket of a duration d (ns): i such that 2^(i/4) <= d < 2^((i+1)/4).
+floor(ln(greatest(@d@, 1)::float8) * 4 / ln(2))::smallint
+
+-- name: red_rows
+-- Rollup rows of the spans of a subquery s (with the span columns): per minute, service,
+-- name, kind and status the count, duration sum/min/max and the non-empty buckets.
+SELECT x.minute_unix_nano, x.service_name, x.name, x.kind_id, x.status_code_id,
+       sum(x.n)::bigint AS n, sum(x.total) AS duration_sum, min(x.low) AS duration_min,
+       max(x.high) AS duration_max, array_agg(x.b ORDER BY x.b) AS buckets,
+       array_agg(x.n ORDER BY x.b) AS counts
+FROM (SELECT s.start_time_unix_nano / 60000000000 * 60000000000 AS minute_unix_nano,
+             (SELECT r.service_name FROM otel_resources_dim AS r
+              WHERE r.resource_id = s.resource_id) AS service_name,
+             s.name, s.kind_id, s.status_code_id, @bucket@ AS b, count(*) AS n,
+             sum(s.end_time_unix_nano - s.start_time_unix_nano) AS total,
+             min(s.end_time_unix_nano - s.start_time_unix_nano) AS low,
+             max(s.end_time_unix_nano - s.start_time_unix_nano) AS high
+      FROM @spans@
+      GROUP BY 1, 2, 3, 4, 5, 6) AS x
+GROUP BY 1, 2, 3, 4, 5
+
+-- name: spans_between
+(SELECT * FROM otel_spans_fact WHERE start_time_unix_nano >= $1 AND start_time_unix_nano < $2) AS s
+
+-- name: spans_of_minutes
+(SELECT f.* FROM unnest($1::bigint[]) AS k(minute)
+ JOIN otel_spans_fact AS f
+   ON f.start_time_unix_nano >= k.minute AND f.start_time_unix_nano < k.minute + 60000000000) AS s
+
+-- name: insert_red
+INSERT INTO otel_span_red_rollups
+    (minute_unix_nano, service_name, name, kind_id, status_code_id, n, duration_sum,
+     duration_min, duration_max, buckets, counts)
+
+-- name: mark_late_spans
+-- The minutes a batch wrote spans to ($1; distinct, sorted) below `accepted`: pending until
+-- the job computes them again.
+INSERT INTO otel_span_rollup_pending AS p (minute_unix_nano)
+SELECT m FROM unnest($1::bigint[]) AS m
+WHERE m < (SELECT accepted FROM otel_span_rollup_state)
+ON CONFLICT (minute_unix_nano) DO UPDATE SET mark = nextval('otel_span_rollup_mark_seq')
+
+-- name: span_rollup_state
+SELECT rolled_from, rolled, accepted FROM otel_span_rollup_state
+
+-- name: first_span
+SELECT min(start_time_unix_nano) FROM otel_spans_fact
+
+-- name: forget_span_rollups
+DELETE FROM otel_span_red_rollups
+
+-- name: start_span_rollups
+INSERT INTO otel_span_rollup_state (rolled_from, rolled, accepted) VALUES ($1, $1, $1)
+ON CONFLICT DO NOTHING
+
+-- name: accept_spans
+UPDATE otel_span_rollup_state SET accepted = greatest(accepted, $1)
+RETURNING rolled, accepted
+
+-- name: set_spans_rolled
+UPDATE otel_span_rollup_state SET rolled = $1
+
+-- name: drop_red_between
+DELETE FROM otel_span_red_rollups WHERE minute_unix_nano >= $1 AND minute_unix_nano < $2
+
+-- name: drop_red_of_minutes
+DELETE FROM otel_span_red_rollups WHERE minute_unix_nano = ANY($1::bigint[])
+
+-- name: span_marks
+SELECT minute_unix_nano, mark FROM otel_span_rollup_pending
+WHERE minute_unix_nano < $1
+ORDER BY minute_unix_nano
+LIMIT $2
+
+-- name: clear_span_marks
+DELETE FROM otel_span_rollup_pending AS p
+USING unnest($1::bigint[], $2::bigint[]) AS k(minute, mark)
+WHERE p.minute_unix_nano = k.minute AND p.mark = k.mark
+
+-- name: red_state
+-- What spanStats needs to read the rollups of [$1, $2): the rolled minutes and the
+-- pending ones among them.
+SELECT st.rolled_from, st.rolled,
+       ARRAY(SELECT p.minute_unix_nano FROM otel_span_rollup_pending AS p
+             WHERE p.minute_unix_nano >= $1 AND p.minute_unix_nano < $2
+             ORDER BY 1) AS pending
+FROM otel_span_rollup_state AS st

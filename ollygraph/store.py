@@ -203,6 +203,6 @@ def partitioned_tables() -> list[str]:
     tables of partitioned owners."""
     tables = [t.name for signal in SIGNALS for t in signal.tables]
     tables.append("otel_metrics_number_rollups")
-    tables.append("otel_span_red_rollups")
+    tables += ["otel_span_red_rollups", "otel_attribute_key_rollups"]
     tables += [name for o in OWNERS if o.partition for name in o.attribute_tables]
     return tables

@@ -46,8 +46,25 @@ CREATE TABLE otel_span_rollup_pending (
 );
 SELECT otel_ensure_partitions(current_date - 1, current_date + 2);
 
+-- name: key_rollups
+-- The attribute key registry behind attributeKeys: per minute, owner (span, span_event,
+-- log), key and value type seen, the number of attributes. Kept by the same job over the
+-- same minutes as the RED rollups (JSONB-stored keys included), partitioned like them.
+CREATE TABLE otel_attribute_key_rollups (
+    minute_unix_nano bigint NOT NULL,
+    owner text NOT NULL,
+    key text NOT NULL,
+    value_type text NOT NULL,
+    n bigint NOT NULL
+) PARTITION BY RANGE (minute_unix_nano);
+CREATE INDEX otel_attribute_key_rollups_owner_idx
+    ON otel_attribute_key_rollups (owner, minute_unix_nano);
+CREATE TABLE otel_attribute_key_rollups_default PARTITION OF otel_attribute_key_rollups DEFAULT;
+SELECT otel_ensure_partitions(current_date - 1, current_date + 2);
+
 -- name: drop_span_rollups
-DROP TABLE IF EXISTS otel_span_red_rollups, otel_span_rollup_state, otel_span_rollup_pending;
+DROP TABLE IF EXISTS otel_span_red_rollups, otel_span_rollup_state, otel_span_rollup_pending,
+    otel_attribute_key_rollups;
 DROP SEQUENCE IF EXISTS otel_span_rollup_mark_seq;
 
 -- name: drop_orderings

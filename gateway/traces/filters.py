@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from gateway import enums, filters, ids, inputs, sqlparts, starting
+from gateway import enums, filters, ids, inputs, sqlparts, starting, textmatch
 from gateway.traces import matching
 from ollygraph.sql import Queries
 
@@ -38,6 +38,7 @@ def span_conditions(stmt: sqlparts.Statement, flt: inputs.SpanFilter | None,
         out.append(stmt.render(SQL.span_status, v=flt.status.value))
     if flt.root_only:
         out.append(SQL.span_root)
+    out += textmatch.conditions(stmt, "s.name", flt.name_match, "nameMatch")
     out += filters.between(stmt, SQL.span_min_duration, SQL.span_max_duration,
                            filters.duration_bounds(flt))
     return out
@@ -70,6 +71,7 @@ def trace_conditions(stmt: sqlparts.Statement, flt: inputs.TraceFilter | None,
         out.append(stmt.render(SQL.trace_root_service, v=flt.root_service))
     if flt.root_name is not None:
         out.append(stmt.render(SQL.trace_root_name, v=flt.root_name))
+    out += textmatch.conditions(stmt, "t.root_span_name", flt.root_name_match, "rootNameMatch")
     if flt.status is enums.StatusCode.ERROR:
         out.append(SQL.trace_has_error)
     elif flt.status is not None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from gateway import enums, filters, inputs, sqlparts, starting
+from gateway import enums, filters, inputs, sqlparts, starting, textmatch
 from ollygraph.sql import Queries
 
 SQL = Queries(Path(__file__).with_name("sql"))
@@ -60,6 +60,7 @@ def span_condition(stmt: sqlparts.Statement, flt: inputs.TraceFilter,
     conditions = span_level(stmt, flt.span_name, flt.kind, flt.semantic_type, flt.attributes,
                             span_bounds(trace_bounds), keys, start,
                             None if start is None else "d")
+    conditions += textmatch.conditions(stmt, "s.name", flt.span_name_match, "spanNameMatch")
     if start is not None:
         return stmt.render(SQL.trace_of_spans, {"where": sqlparts.conjunction(conditions)},
                            pks=start.pks, parts=start.parts)

@@ -67,5 +67,11 @@ DROP TABLE IF EXISTS otel_span_red_rollups, otel_span_rollup_state, otel_span_ro
     otel_attribute_key_rollups;
 DROP SEQUENCE IF EXISTS otel_span_rollup_mark_seq;
 
+-- name: name_search
+-- Root-name prefixes (TraceFilter.rootNameMatch): pg_trgm would serve contains and regex
+-- too, but the embedded PostgreSQL ships without it, so a btree for prefixes.
+CREATE INDEX otel_trace_summary_root_name_idx
+    ON otel_trace_summary (root_span_name text_pattern_ops);
+
 -- name: drop_orderings
-DROP INDEX IF EXISTS otel_trace_summary_duration_idx;
+DROP INDEX IF EXISTS otel_trace_summary_duration_idx, otel_trace_summary_root_name_idx;

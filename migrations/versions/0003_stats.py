@@ -1,5 +1,5 @@
-"""Aggregations, orderings and the catalog: the trace summary's duration index, the
-RED rollups of spans and the attribute key registry.
+"""Aggregations, orderings and the catalog: the trace summary's duration and root-name
+indexes, the RED rollups of spans and the attribute key registry.
 
 Revision ID: 0003
 Revises: 0002
@@ -22,6 +22,7 @@ SQL = sqlfile.load("0003_stats.sql")
 
 def upgrade() -> None:
     sqlfile.execute(SQL["orderings"])
+    sqlfile.execute(SQL["name_search"])
     sqlfile.execute(SQL["span_rollups"])
     sqlfile.execute(SQL["key_rollups"])
 

@@ -57,6 +57,19 @@ def check(keys: list[str], first: int | None) -> int:
     return n
 
 
+def statement(stmt: sqlparts.Statement, subject: Subject, keys: list[str], first: int,
+              where: str, key_ids: filters.KeyIds) -> str:
+    """The `facets` statement of `keys` over the rows matching `where`."""
+    exprs = [SQL[subject.builtins[k]] if k in subject.builtins else
+             values.expression(stmt, subject.signal, subject.attribute_alias,
+                               *values.split_key(k), key_ids, numeric=False)
+             for k in keys]
+    return stmt.render(SQL.facets, {
+        "table": subject.table, "alias": subject.alias,
+        "join": SQL[subject.join] if subject.join else "", "where": where,
+        "values": ", ".join(f"({i}, {e})" for i, e in enumerate(exprs))}, first=first)
+
+
 def source(db: Any, subject: Subject, where: str, params: list[Any],
            ) -> Callable[[list[str], int | None], Awaitable[list[Facet]]]:
     """The facets of the rows matching `where` (bind parameters `params`), when asked."""
@@ -67,15 +80,7 @@ def source(db: Any, subject: Subject, where: str, params: list[Any],
         stmt.params = list(params)
         names = [SimpleNamespace(key=values.split_key(k)[1]) for k in keys
                  if k not in subject.builtins]
-        key_ids = await filters.key_ids(db, names)
-        exprs = [SQL[subject.builtins[k]] if k in subject.builtins else
-                 values.expression(stmt, subject.signal, subject.attribute_alias,
-                                   *values.split_key(k), key_ids, numeric=False)
-                 for k in keys]
-        sql = stmt.render(SQL.facets, {
-            "table": subject.table, "alias": subject.alias,
-            "join": SQL[subject.join] if subject.join else "", "where": where,
-            "values": ", ".join(f"({i}, {e})" for i, e in enumerate(exprs))}, first=n)
+        sql = statement(stmt, subject, keys, n, where, await filters.key_ids(db, names))
         rows = await db.fetch(sql, *stmt.params)
         out = [Facet(key=k, values=[], other_count=0, missing_count=0) for k in keys]
         for row in rows:

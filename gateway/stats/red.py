@@ -58,10 +58,20 @@ async def run(db: Any, flt: inputs.SpanFilter | None, p: query.Plan) -> types.St
     pending = state[0]["pending"]
     if m0 >= m1 or len(pending) > MAX_PENDING:
         return None
+    stmt = sqlparts.Statement()
+    sql = statement(stmt, flt, p, (lo, end), (m0, m1), pending)
+    rows = await db.fetch(sql, *stmt.params)
+    return shape(p, rows)
+
+
+def statement(stmt: sqlparts.Statement, flt: inputs.SpanFilter | None, p: query.Plan,
+              span: tuple[int, int], rolled: tuple[int, int], pending: list[int]) -> str:
+    """The red_read statement for the range `span` ([lo, end)): rollups of the minutes in
+    `rolled` but `pending`, spans elsewhere."""
+    (lo, end), (m0, m1) = span, rolled
     ranges = [(lo, m0)] if lo < m0 else []
     ranges += [(p_, p_ + MINUTE) for p_ in pending]
     ranges += [(m1, end)] if m1 < end else []
-    stmt = sqlparts.Statement()
     rest = dataclasses.replace(flt, time_range=None) if flt is not None else None
     raw = []
     for start, stop in ranges:
@@ -72,15 +82,13 @@ async def run(db: Any, flt: inputs.SpanFilter | None, p: query.Plan) -> types.St
     where = [stmt.render(SQL[_FILTER[name]], v=_filter_value(getattr(flt, name)))
              for name in _FILTER if _FILTER[name] and flt is not None
              and getattr(flt, name) is not None]
-    keys = (f"jsonb_build_array({', '.join(SQL[_KEYS[k]] for k in p.group_by)})"
+    keys = (stmt.render(SQL["keys"], {"keys": ", ".join(SQL[_KEYS[k]] for k in p.group_by)})
             if p.group_by else SQL.no_keys)
     bucket = (SQL.red_no_bucket if p.step_ns is None
               else stmt.render(SQL.red_bucket_of, step=p.step_ns))
-    sql = stmt.render(SQL.red_read, {
+    return stmt.render(SQL.red_read, {
         "where": sqlparts.conjunction(where), "raw": "\n".join(raw), "keys": keys,
         "bucket": bucket}, m0=m0, m1=m1, pending=pending)
-    rows = await db.fetch(sql, *stmt.params)
-    return shape(p, rows)
 
 
 def _filter_value(value: Any) -> Any:

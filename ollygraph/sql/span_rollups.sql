@@ -3,14 +3,19 @@
 -- meet on the same advisory lock as the metric rollups (rollups.sql: lock_shared,
 -- lock_alone): a writer marks the minutes below `accepted` it wrote spans to; the job
 -- raises `accepted` alone.
+--
+-- red_bucket is the histogram bucket of a duration d (ns): i such that
+-- 2^(i/4) <= d < 2^((i+1)/4). red_rows makes rollup rows of the spans of a subquery s
+-- (with the span columns): per minute, service, name, kind and status the count, the
+-- duration sum/min/max and the non-empty buckets. Both are parts of larger statements
+-- (the job's, and spanStats' in gateway/stats/sql/red.sql), so they carry no comments;
+-- so is key_rows: the registry rows of one owner's attribute tables (table prefix and time
+-- column filled in) for the attributes of [$1, $2): per minute, key and value type, how many.
 
 -- name: red_bucket
--- The histogram bucket of a duration d (ns): i such that 2^(i/4) <= d < 2^((i+1)/4).
 floor(ln(greatest(@d@, 1)::float8) * 4 / ln(2))::smallint
 
 -- name: red_rows
--- Rollup rows of the spans of a subquery s (with the span columns): per minute, service,
--- name, kind and status the count, duration sum/min/max and the non-empty buckets.
 SELECT x.minute_unix_nano, x.service_name, x.name, x.kind_id, x.status_code_id,
        sum(x.n)::bigint AS n, sum(x.total) AS duration_sum, min(x.low) AS duration_min,
        max(x.high) AS duration_max, array_agg(x.b ORDER BY x.b) AS buckets,
@@ -94,8 +99,6 @@ SELECT st.rolled_from, st.rolled,
 FROM otel_span_rollup_state AS st
 
 -- name: key_rows
--- Registry rows of one owner's attribute tables (@prefix@, time column @time@) for the
--- attributes of [$1, $2): per minute, key and value type, how many.
 SELECT x.minute_unix_nano, x.key, x.value_type, sum(x.n)::bigint AS n
 FROM (SELECT a.@time@ / 60000000000 * 60000000000 AS minute_unix_nano, a.key_id, NULL AS key,
              'string' AS value_type, count(*) AS n

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import SimpleNamespace
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 
@@ -36,13 +37,18 @@ EXACT = ("Compute from the spans even when the per-minute RED rollups could answ
          f"{red.RELATIVE_ERROR:.1%} of the exact ones, `source` says which answered).")
 
 
-async def attribute_key_ids(db, entries: list[str]) -> filters.KeyIds:
+async def attribute_key_ids(db: Any, entries: list[str]) -> filters.KeyIds:
+    """The registered key ids of the attribute keys among groupBy entries and measures."""
     keys = [SimpleNamespace(key=values.split_key(e)[1]) for e in entries]
     return await filters.key_ids(db, keys)
 
 
-async def aggregate(info: strawberry.Info, subject: measures.Subject, flt, build,
-                    group_by, step, measure_list, first, exact: bool = True) -> types.Stats:
+async def aggregate(info: strawberry.Info, subject: measures.Subject, flt: Any,
+                    build: Callable[..., list[str]], group_by: list[str] | None,
+                    step: str | None, measure_list: list[types.StatMeasure],
+                    first: int | None, exact: bool = True) -> types.Stats:
+    """`flt` (a SpanFilter or LogFilter; `build` its conditions) aggregated: from the RED
+    rollups when not `exact` and they fit, else in one statement over the items."""
     p = query.plan(subject, flt.time_range if flt else None, group_by, step, measure_list,
                    first)
     db = info.context.db

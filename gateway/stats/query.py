@@ -8,6 +8,7 @@ from typing import Any, NamedTuple
 from gateway import errors, filters, inputs, sqlparts
 from gateway.stats import measures as measures_
 from gateway.stats import types, values
+from ollygraph import settings
 
 SQL = values.SQL
 NS = 1_000_000_000
@@ -32,6 +33,7 @@ class Plan(NamedTuple):
 def plan(subject: measures_.Subject, time_range: inputs.TimeRange | None,
          group_by: list[str] | None, step: str | None,
          measures: list[types.StatMeasure], first: int | None) -> Plan:
+    """The checked aggregation, or a UserError that says what is wrong."""
     group_by = list(group_by or [])
     if len(group_by) > MAX_GROUP_BY:
         raise errors.UserError(f"groupBy takes at most {MAX_GROUP_BY} entries")
@@ -63,8 +65,6 @@ def plan(subject: measures_.Subject, time_range: inputs.TimeRange | None,
 
 
 def step_seconds(step: str) -> int:
-    from ollygraph import settings
-
     try:
         return settings.parse_duration(step)
     except ValueError as exc:

@@ -83,7 +83,7 @@ async def registry_keys(db: Any, scope: Scope, prefix: str | None,
 class Query:
     @strawberry.field(description=(
         "Span names with their kinds and counts (of spans, and of spans with status ERROR), "
-        "most spans first; of one service when given."))
+        f"most spans first (at most {query.MAX_GROUPS}); of one service when given."))
     async def operations(self, info: strawberry.Info, service: str | None = None,
                          time_range: inputs.TimeRange | None = None) -> list[Operation]:
         flt = inputs.SpanFilter(time_range=time_range, service=service)

@@ -3,10 +3,10 @@
 from collections import Counter
 from pathlib import Path
 
+import psycopg
 import pytest
 
-from gateway import scalars
-from ollygraph import settings
+from ollygraph import demo, migrate, settings
 from tests.gateway import conftest as gateway
 
 stack = gateway.stack  # the fixture of the running ingest and gateway processes
@@ -49,41 +49,50 @@ def _example(name: str) -> str:
 
 
 @pytest.mark.db
-def test_aggregation_and_ordering_examples_answer_known_data(stack) -> None:
-    from tests.gateway.stats import known
+def test_aggregation_and_ordering_examples_answer_on_the_demo_data(stack) -> None:
+    """P95ByRoute, TokensByModel and SlowestTraces over `ollygraph demo`'s telemetry,
+    compared with the same aggregations in SQL over the views."""
+    demo.run(settings.load({}), endpoint=stack.otlp, iterations=6)
+    with psycopg.connect(migrate.libpq_url(stack.database_url), autocommit=True) as conn:
+        conn.execute(f'SET search_path TO "{stack.schema}"')
+        routes = conn.execute("""
+            SELECT attributes ->> 'http.route',
+                   percentile_cont(0.95) WITHIN GROUP (ORDER BY duration_nanos / 1e6::float8),
+                   count(*), avg((status_name = 'ERROR')::int)::float8
+            FROM v_otel_spans_enriched WHERE kind_name = 'SERVER' GROUP BY 1""").fetchall()
+        tokens = conn.execute("""
+            SELECT attributes ->> 'gen_ai.request.model',
+                   sum((attributes ->> 'gen_ai.usage.input_tokens')::numeric),
+                   sum((attributes ->> 'gen_ai.usage.output_tokens')::numeric),
+                   sum((attributes ->> 'gen_ai.usage.cost')::float8)
+            FROM v_otel_spans_enriched
+            WHERE attributes ? 'gen_ai.request.model' GROUP BY 1""").fetchall()
+        slowest = conn.execute("""
+            SELECT trace_id, duration_nanos / 1e6::float8, root_span_name,
+                   (error_count > 0)::int FROM v_otel_traces WHERE service_name = 'web-shop'
+            ORDER BY duration_nanos DESC, trace_id DESC""").fetchall()
+    assert routes and tokens and slowest
 
-    base = known.base_time()
-    ids = known.send(stack.otlp, base)
-    servers = [s for s in known.SPANS if s.kind == "SERVER"]
     got = stack.gql(_example("P95ByRoute"))["spanStats"]
     assert got["measures"] == ["p95(duration)", "count", "error_rate"]
+    assert {(g["key"]["http.route"],): g["values"] for g in got["groups"]} == {
+        (route,): pytest.approx([p95, count, rate], rel=1e-9) for route, p95, count, rate in routes}
     for group in got["groups"]:
-        spans = [s for s in servers if s.attributes["http.route"] == group["key"]["http.route"]]
-        durations = [s.duration_ms for s in spans]
-        errors = sum(s.error for s in spans)
-        assert group["values"] == pytest.approx(
-            [known.quantile(durations, 0.95), len(spans), errors / len(spans)])
-        five = 5 * known.MINUTE
-        buckets = sorted({(base + s.at_ms * known.MS) // five * five for s in spans})
-        assert [p["time"] for p in group["series"]] == [
-            scalars.format_timestamp(b) for b in buckets]
-    assert sorted(g["key"]["http.route"] for g in got["groups"]) == ["/a", "/b"]
+        assert sum(p["values"][1] for p in group["series"]) == group["values"][1]
 
-    tokens = stack.gql(_example("TokensByModel"))["spanStats"]
-    assert {g["key"]["gen_ai.request.model"]: g["values"][0] for g in tokens["groups"]} == {
-        "gpt-4o": 400, "gpt-4o-mini": 50}
+    got = stack.gql(_example("TokensByModel"))["spanStats"]
+    assert {g["key"]["gen_ai.request.model"]: g["values"] for g in got["groups"]} == {
+        model: pytest.approx([float(i), float(o), c], rel=1e-9) for model, i, o, c in tokens}
 
-    slowest = stack.gql(_example("SlowestTraces"))["traces"]
-    traces: dict[int, list] = {}
-    for s in known.SPANS:
-        traces.setdefault(s.trace, []).append(s)
-    expected = sorted(
-        ((max(s.at_ms + s.duration_ms for s in group) - min(s.at_ms for s in group),
-          ids[number]) for number, group in traces.items() if group[0].service == "checkout"),
-        reverse=True)
-    assert [(n["durationMs"], n["traceId"]) for n in slowest["nodes"]] == [
-        (float(d), t) for d, t in expected]
-    roots = Counter(group[0].name for group in traces.values() if group[0].service == "checkout")
-    assert slowest["facets"][0]["values"] == [
-        {"value": name, "count": n} for name, n in sorted(roots.items(),
-                                                          key=lambda kv: (-kv[1], kv[0]))]
+    got = stack.gql(_example("SlowestTraces"))["traces"]
+    assert [(n["traceId"], n["durationMs"]) for n in got["nodes"]] == [
+        (t, pytest.approx(ms, rel=1e-12)) for t, ms, _, _ in slowest[:20]]
+    names = Counter(name for _, _, name, _ in slowest)
+    statuses = Counter("ERROR" if error else "OK" for _, _, _, error in slowest)
+    assert got["facets"] == [
+        {"key": "rootName", "missingCount": 0, "values": [
+            {"value": v, "count": n} for v, n in sorted(names.items(),
+                                                        key=lambda kv: (-kv[1], kv[0]))][:5]},
+        {"key": "status", "missingCount": 0, "values": [
+            {"value": v, "count": n} for v, n in sorted(statuses.items(),
+                                                        key=lambda kv: (-kv[1], kv[0]))]}]

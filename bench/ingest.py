@@ -42,7 +42,7 @@ from opentelemetry.proto.logs.v1 import logs_pb2  # noqa: E402
 from opentelemetry.proto.metrics.v1 import metrics_pb2  # noqa: E402
 from opentelemetry.proto.trace.v1 import trace_pb2  # noqa: E402
 
-from ingest import flatten, pipeline, signals  # noqa: E402
+from ingest import pipeline, signals  # noqa: E402
 from ollygraph import db, migrate, settings  # noqa: E402
 
 ROUTES = ["/api/cart", "/api/checkout", "/api/items/{id}", "/login", "/search"]
@@ -155,8 +155,8 @@ async def raw_copy_rate(cfg: settings.Settings, requests: list,
     """Items/s of COPYing the flattened rows of `requests` alone (flattening not timed),
     and the PostgreSQL CPU per item."""
     pipe = await pipeline.Pipeline.start(cfg)
-    module = pipe.modules[signal]
-    batches = [(await flatten.walk(pipe, module, req))[0] for req in requests]
+    flow = pipe.flows[signal]
+    batches = [(await pipe.rows(signal, req))[0] for req in requests]
     await pipe.close()
     conn = await asyncpg.connect(migrate.libpq_url(cfg.database_url),
                                  server_settings={"search_path": cfg.schema})
@@ -167,7 +167,7 @@ async def raw_copy_rate(cfg: settings.Settings, requests: list,
     for i in range(0, len(batches), 40):
         chunk = batches[i:i + 40]
         async with conn.transaction():
-            for table in module.TABLES:
+            for table in flow.tables:
                 rows = [r for b in chunk for r in b.rows[table.name]]
                 if rows:
                     await conn.copy_records_to_table(table.name, records=rows,

@@ -1,5 +1,8 @@
-"""The gateway's ASGI app: /graphql (GraphiQL from shipped files on GET in a browser),
-/static (GraphiQL's assets), /healthz; `run(settings)` serves it with uvicorn."""
+"""The gateway's ASGI app: /graphql (GraphiQL from shipped files on GET in a browser,
+prefilled from `?q=` or `?query=`), /static (GraphiQL's assets), /favicon.ico,
+/healthz (liveness: the process answers; it never waits for the database), /readyz
+(readiness: a query on a connection of its own, outside the pool, with a short
+timeout); `run(settings)` serves it with uvicorn."""
 
 from __future__ import annotations
 
@@ -9,20 +12,23 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import orjson
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import FileResponse, JSONResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from strawberry.asgi import GraphQL
 
-from gateway import context, db, schema
+from gateway import clients, context, cost, db, errors, limits, schema
+from ollygraph import migrate
 from ollygraph.settings import Settings
 
 STATIC = Path(__file__).with_name("static")
+READY_TIMEOUT_S = 2.0
 
 
 class GraphQLApp(GraphQL):
@@ -30,8 +36,9 @@ class GraphQLApp(GraphQL):
 
     graphql_ide_html = (STATIC / "graphiql.html").read_text()
 
-    def __init__(self, state: dict[str, Any]) -> None:
-        super().__init__(schema.SCHEMA, graphql_ide="graphiql", allow_queries_via_get=True)
+    def __init__(self, state: dict[str, Any], served: Any = None) -> None:
+        super().__init__(served or schema.SCHEMA, graphql_ide="graphiql",
+                         allow_queries_via_get=True)
         self.state = state
 
     def encode_json(self, data: object) -> str | bytes:
@@ -42,14 +49,36 @@ class GraphQLApp(GraphQL):
         except TypeError:
             return super().encode_json(data)
 
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        """A browser's GET (it accepts text/html) gets GraphiQL, with `?query=` prefilled
+        rather than run; other clients' GETs with `?query=` run it and get JSON."""
+        return super().should_render_graphql_ide(request) or (
+            request.method == "GET" and "text/html" in request.headers.get("accept", ""))
+
     async def get_context(self, request: Any, response: Any) -> context.Context:
-        return context.Context.create(self.state["pool"], request, response)
+        return context.Context.create(self.state["pool"], request, response,
+                                      self.state["clients"])
+
+    def create_response(self, response_data: Any, sub_response: Any) -> Any:
+        """As Strawberry's; a query that could not run at all for a transient reason
+        (database unavailable, the client's queue full) answers 503 / 429 with
+        Retry-After (gateway.errors)."""
+        response = super().create_response(response_data, sub_response)
+        if isinstance(response_data, dict):
+            status = errors.http_status(response_data.get("errors"), response_data.get("data"))
+            if status is not None:
+                response.status_code = status
+                response.headers["Retry-After"] = str(errors.RETRY_AFTER_S)
+        return response
 
 
 def create_app(database_url: str, db_schema: str, *, pool_size: int = 10,
-               statement_timeout_ms: int = db.STATEMENT_TIMEOUT_MS) -> Starlette:
+               statement_timeout_ms: int = db.STATEMENT_TIMEOUT_MS,
+               max_query_cost: int = cost.DEFAULT_LIMIT,
+               max_body_bytes: int = limits.DEFAULT_MAX_BODY_BYTES,
+               client_concurrency: int = 4, queue_timeout: float = 5.0) -> Starlette:
     """The app; its pool opens at startup and closes at shutdown."""
-    state: dict[str, Any] = {}
+    state: dict[str, Any] = {"clients": clients.Clients(client_concurrency, queue_timeout)}
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -65,19 +94,35 @@ def create_app(database_url: str, db_schema: str, *, pool_size: int = 10,
             await state.pop("pool").close()
 
     async def healthz(request: Request) -> JSONResponse:
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(request: Request) -> JSONResponse:
         try:
-            async with state["pool"].acquire() as conn:
-                await conn.fetchval("SELECT 1")
-        except Exception as exc:  # unhealthy, whatever the reason
+            conn = await asyncpg.connect(migrate.libpq_url(database_url),
+                                         timeout=READY_TIMEOUT_S,
+                                         server_settings={"application_name":
+                                                          "ollygraph-gateway-ready"})
+            try:
+                await conn.fetchval("SELECT 1", timeout=READY_TIMEOUT_S)
+            finally:
+                await conn.close(timeout=READY_TIMEOUT_S)
+        except Exception as exc:  # not ready, whatever the reason
             return JSONResponse({"status": "unavailable", "error": type(exc).__name__},
                                 status_code=503)
         return JSONResponse({"status": "ok"})
 
-    graphql = GraphQLApp(state)
+    async def favicon(request: Request) -> FileResponse:
+        return FileResponse(STATIC / "favicon.ico", media_type="image/x-icon")
+
+    served = schema.SCHEMA if max_query_cost == cost.DEFAULT_LIMIT else schema.build(
+        max_cost=max_query_cost)
+    graphql = limits.BoundedBody(GraphQLApp(state, served), max_body_bytes)
     return Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/healthz", healthz),
+            Route("/favicon.ico", favicon),
+            Route("/readyz", readyz),
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
         ],
         middleware=[Middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)],
@@ -90,6 +135,10 @@ def run(settings: Settings) -> None:
     import uvicorn
 
     app = create_app(settings.database_url, settings.schema,
-                     statement_timeout_ms=settings.statement_timeout * 1000)
+                     statement_timeout_ms=settings.statement_timeout * 1000,
+                     max_query_cost=settings.max_query_cost,
+                     max_body_bytes=settings.max_body_bytes,
+                     client_concurrency=settings.client_concurrency,
+                     queue_timeout=settings.queue_timeout)
     uvicorn.run(app, host=settings.host, port=settings.gateway_port,
                 log_level=settings.log_level.lower(), access_log=False)

@@ -1,4 +1,7 @@
-"""Attribute maps as returned to clients (one JSON object per owner)."""
+"""Attribute maps as returned to clients (one JSON object per owner), and the one place
+the gateway turns stored values (tagged AnyValues: attribute maps' JSONB catch-all, log
+bodies, exemplars' attributes) into plain JSON; typed-table values become JSON in SQL
+(gateway/sql/attributes.sql, value_json)."""
 
 from __future__ import annotations
 

@@ -16,9 +16,9 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from gateway import enums, errors, sqlparts
-from ollygraph.sql import Queries
+from ollygraph import store
 
-TYPED = ("string", "int", "double", "bool", "bytes")
+TYPED = tuple(t.name for t in store.VALUE_TYPES)  # the typed tables, by suffix
 COMPARE = {enums.AttributeOp.GT: ">", enums.AttributeOp.GTE: ">=",
            enums.AttributeOp.LT: "<", enums.AttributeOp.LTE: "<="}
 KeyIds = Mapping[str, int]      # attribute key -> key_id (gateway.filters.key_ids)
@@ -28,12 +28,39 @@ _JSON_SLOTS = {"x": "json_value", "num": "json_number", "str": "json_string"}
 
 
 class Target(NamedTuple):
-    """Where one scope's attributes live, and how they join to the filtered row."""
+    """Where one scope's attributes live (an owner of `ollygraph.store`), and the columns
+    that join them to the filtered row."""
 
-    prefix: str                 # otel_<owner>_attrs
-    outer: str                  # owner columns of the filtered row ({a} = its alias)
-    inner: str                  # the same columns in the attribute tables
-    partition: str | None       # partition column of the attribute tables
+    owner: store.Owner
+    columns: tuple[str, ...]    # the owner's key columns that the filtered row also has
+
+    @property
+    def partition(self) -> str | None:
+        """Partition column of the attribute tables (None: a dimension's)."""
+        return self.owner.partition
+
+    def table(self, suffix: str) -> str:
+        return self.owner.attribute_table(suffix)
+
+    @property
+    def inner(self) -> str:
+        """The joining columns in the attribute tables (alias a)."""
+        return self.outer("a")
+
+    def outer(self, alias: str) -> str:
+        """The joining columns of the filtered row (alias `alias`)."""
+        return ", ".join(f"{alias}.{column}" for column in self.columns)
+
+
+def target(owner: store.Owner, row: store.Table) -> Target | None:
+    """How the attributes of `owner` filter the rows of fact table `row`: its own rows'
+    (spans, logs, points), its children's (a span's events), its dimensions' (resource,
+    scope); None when they do not apply to it."""
+    parents = {t.name: t.parent for s in store.SIGNALS for t in s.tables}
+    related = (owner.partition is None or owner.table == row.name
+               or parents.get(owner.table) == row.name)
+    columns = tuple(c for c in owner.key_names if c in row.column_names)
+    return Target(owner, columns) if related and columns else None
 
 
 class Sets:
@@ -42,7 +69,7 @@ class Sets:
     With `keys` (resolved first), a key missing from it has no typed rows and its typed
     tables are skipped; without, the typed sets look the key id up themselves."""
 
-    def __init__(self, sql: Queries, stmt: sqlparts.Statement, target: Target, key: str,
+    def __init__(self, sql: sqlparts.Queries, stmt: sqlparts.Statement, target: Target, key: str,
                  bounds: tuple[int, int] | None, keys: KeyIds | None = None) -> None:
         self.sql, self.stmt, self.target, self.key, self.bounds = sql, stmt, target, key, bounds
         self.keys = keys
@@ -51,10 +78,11 @@ class Sets:
 
     def _key_id(self) -> str | None:
         if self.keys is None:
-            return self.stmt.render(self.sql.key_id_lookup, key=self.key)
+            return self.stmt.render(sqlparts.choose(self.sql.key_id, "key"), key=self.key)
         if self.key not in self.keys:
             return None
-        return self.stmt.render(self.sql.key_id_bind, key_id=self.keys[self.key])
+        return self.stmt.render(sqlparts.choose(self.sql.key_id, "key_id"),
+                                key_id=self.keys[self.key])
 
     def bounds_sql(self) -> str:
         if self.bounds is None or self.target.partition is None:
@@ -63,34 +91,37 @@ class Sets:
                                 lo=self.bounds[0], hi=self.bounds[1])
 
     def typed(self, kind: str, pred: str, op: str = "=", **binds: Any) -> None:
-        self.indexed &= pred == "pred_in"
+        """A set of the typed table of value type `kind`: the typed_predicate `pred`."""
+        self.indexed &= pred == "in"
         key_id = self._key_id()
         if key_id is None:
             return
-        pred_sql = self.stmt.render(self.sql[pred], {"op": op}, **binds)
+        pred_sql = self.stmt.render(sqlparts.choose(self.sql.typed_predicate, pred),
+                                    {"op": op}, **binds)
         self.parts.append(self.stmt.render(self.sql.attr_typed_set, {
-            "inner": self.target.inner, "table": f"{self.target.prefix}_{kind}",
+            "inner": self.target.inner, "table": self.target.table(kind),
             "key_id": key_id, "bounds": self.bounds_sql(), "pred": pred_sql,
             "match": _MATCH}))
 
     def other(self, pred: str, op: str = "=", **binds: Any) -> None:
-        text = self.sql[pred]
+        """The set of the JSONB catch-all: the json_predicate `pred`."""
+        text = sqlparts.choose(self.sql.json_predicate, pred)
         slots = {name: self.stmt.render(self.sql[fragment], key=self.key) if f"@{name}@" in text
                  else "" for name, fragment in _JSON_SLOTS.items()}
         if ":key" in text:
             binds["key"] = self.key
         pred_sql = self.stmt.render(text, {"op": op, **slots}, **binds)
-        if pred != "json_contained":    # the only one that implies the key and uses the index
+        if pred != "contained":    # the only one that implies the key and uses the index
             self.indexed = False
             pred_sql = self.stmt.render(self.sql.json_has_key, {"pred": pred_sql}, key=self.key)
         self.parts.append(self.stmt.render(self.sql.attr_other_set, {
-            "inner": self.target.inner, "table": f"{self.target.prefix}_other",
+            "inner": self.target.inner, "table": self.target.table(store.OTHER),
             "bounds": self.bounds_sql(), "pred": pred_sql, "match": _MATCH}))
 
     def _union(self, match: str) -> str:
         if not self.parts:
-            return "SELECT NULL WHERE false"
-        return " UNION ALL ".join(part.replace(_MATCH, match) for part in self.parts)
+            return self.sql.no_owners
+        return "\nUNION ALL ".join(sqlparts.fill(part, {"match": match}) for part in self.parts)
 
     def rows(self) -> str:
         """SELECT ... UNION ALL SELECT ...: the owner columns of every matching owner."""
@@ -102,20 +133,20 @@ class Sets:
         if negate:
             return self.probe(alias, negate=True)
         return self.stmt.render(self.sql.owner_in, {
-            "outer": self.target.outer.format(a=alias), "sets": self.rows()})
+            "outer": self.target.outer(alias), "sets": self.rows()})
 
     def probe(self, alias: str, negate: bool = False) -> str:
         """A correlated [NOT] EXISTS: per row, one primary-key lookup per part."""
         match = self.stmt.render(self.sql.owner_match, {
-            "inner": self.target.inner, "outer": self.target.outer.format(a=alias)})
+            "inner": self.target.inner, "outer": self.target.outer(alias)})
         fragment = self.sql.owner_not_exists if negate else self.sql.owner_exists
         return self.stmt.render(fragment, {"sets": self._union(match)})
 
 
 def exists(sets: Sets) -> Sets:
     for kind in TYPED:
-        sets.typed(kind, "pred_true")
-    sets.other("pred_true")
+        sets.typed(kind, "exists")
+    sets.other("exists")
     return sets
 
 
@@ -125,13 +156,13 @@ def membership(sets: Sets, values: list[Any]) -> Sets:
         for kind, typed in _typed_values(value):
             by_kind.setdefault(kind, []).append(typed)
     for kind, typed in by_kind.items():
-        sets.typed(kind, "pred_in", v=typed)
+        sets.typed(kind, "in", v=typed)
     forms = [_tagged_forms(value) for value in values]
     if all(forms):
         contained = [{sets.key: form} for group in forms for form in group]
-        sets.other("json_contained", c=contained)
+        sets.other("contained", c=contained)
     else:
-        sets.other("json_in", v=list(values))
+        sets.other("in", v=list(values))
     return sets
 
 
@@ -140,28 +171,28 @@ def compare(sets: Sets, op: enums.AttributeOp, value: Any) -> Sets:
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         raise errors.UserError(f"attribute filter {op.name} needs a number or a string value")
     if isinstance(value, str):
-        sets.typed("string", "pred_compare", symbol, v=value)
-        sets.other("json_compare_string", symbol, v=value)
+        sets.typed("string", "compare", symbol, v=value)
+        sets.other("compare_string", symbol, v=value)
     else:
         number = decimal.Decimal(str(value))
-        sets.typed("int", "pred_compare_numeric", symbol, v=number)
-        sets.typed("double", "pred_compare", symbol, v=float(value))
-        sets.other("json_compare_number", symbol, v=number)
+        sets.typed("int", "compare_numeric", symbol, v=number)
+        sets.typed("double", "compare", symbol, v=float(value))
+        sets.other("compare_number", symbol, v=number)
     return sets
 
 
 def contains(sets: Sets, value: Any) -> Sets:
     if isinstance(value, str):
-        sets.typed("string", "pred_contains", v=value)
-    sets.other("json_contains", v=value, s=value if isinstance(value, str) else None)
+        sets.typed("string", "contains", v=value)
+    sets.other("contains", v=value, s=value if isinstance(value, str) else None)
     return sets
 
 
 def regex(sets: Sets, value: Any) -> Sets:
     if not isinstance(value, str):
         raise errors.UserError("attribute filter REGEX needs a string value")
-    sets.typed("string", "pred_regex", v=value)
-    sets.other("json_regex", v=value)
+    sets.typed("string", "regex", v=value)
+    sets.other("regex", v=value)
     return sets
 
 

@@ -4,29 +4,20 @@ from __future__ import annotations
 
 import strawberry
 
-from gateway import enums, filters, inputs, pagination, resources, scalars, sqlparts
+from gateway import attrsql, enums, filters, inputs, pagination, scalars, sqlparts
 from gateway.stats import catalog as stats_catalog
+from ollygraph import store
 
-SQL = resources.SQL
+SQL = attrsql.SQL
 SAMPLE_ROWS = 10_000        # newest rows of a JSONB catch-all looked at for keys and values
 SCAN_VALUES = 10_000        # distinct values of a promoted key looked at for a `prefix`
-# Attribute table prefixes of each scope with their owners' first key column (rising with
-# time: the newest rows have the highest); metric points have one table per point kind.
-TABLES = {
-    enums.AttributeScope.SPAN: (("otel_span_attrs", "span_pk"),),
-    enums.AttributeScope.RESOURCE: (("otel_resource_attrs", "resource_id"),),
-    enums.AttributeScope.SCOPE: (("otel_scope_attrs", "scope_id"),),
-    enums.AttributeScope.EVENT: (("otel_span_event_attrs", "span_pk"),),
-    enums.AttributeScope.LOG: (("otel_log_attrs", "log_pk"),),
-    enums.AttributeScope.METRIC: tuple(
-        (f"otel_metric_{kind}_attrs", "point_pk")
-        for kind in ("number", "histogram", "exp_histogram", "summary")
-    ),
-}
-# typed tables listed by attributeValues, with how a value becomes JSON
-TYPED = ("string", "int", "double", "bool", "bytes")
-_VALUE_JSON = {"string": "to_jsonb(d.value)", "int": "to_jsonb(d.value)",
-               "double": "otel_double_to_json(d.value)", "bool": "to_jsonb(d.value)"}
+# The owners of each scope's attributes (metric points: one per point kind); their first
+# key column rises with time: the newest rows have the highest.
+OWNERS = {scope: tuple(o for o in store.OWNERS if o.scope == scope.name)
+          for scope in enums.AttributeScope}
+# typed tables whose distinct values attributeValues lists (not bytes: base64 text, in no
+# order a reader could use)
+LISTED = tuple(t for t in store.VALUE_TYPES if t.sql_type != "bytea")
 
 
 @strawberry.type
@@ -79,14 +70,15 @@ class Query:
                                  count=k.count, last_seen=k.last_minute)
                     for k in found[:limit]]
         keys: dict[str, bool] = {}
-        for table, pk in TABLES[scope]:
-            key_ids = " UNION ".join(SQL.typed_key_ids.replace("@table@", f"{table}_{kind}")
-                                     for kind in TYPED)
+        for owner in OWNERS[scope]:
+            key_ids = "\nUNION ".join(
+                sqlparts.fill(SQL.typed_key_ids, {"table": owner.attribute_table(t.name)})
+                for t in store.VALUE_TYPES)
             promoted = await db.fetch(sqlparts.numbered(
                 SQL.promoted_keys, ["prefix", "limit"], {"key_ids": key_ids}),
                 prefix or "", limit)
             other = await db.fetch(sqlparts.numbered(
-                SQL.other_keys, ["prefix", "limit", "sample"], {"prefix": table, "pk": pk}),
+                SQL.other_keys, ["prefix", "limit", "sample"], _other_slots(owner)),
                 prefix or "", limit, SAMPLE_ROWS)
             for r in promoted:
                 keys[r["key"]] = True
@@ -107,18 +99,22 @@ class Query:
         db = info.context.db
         key_id = (await filters.key_ids(db, [inputs.AttributeFilter(key=key)])).get(key)
         values: list[scalars.JSON] = []
-        for table, pk in TABLES[scope]:
+        for owner in OWNERS[scope]:
             stmt = sqlparts.Statement()
             parts = [stmt.render(SQL.typed_values, {
-                "table": f"{table}_{kind}", "json": json,
+                "table": owner.attribute_table(t.name), "json": attrsql.value_json(t),
                 "match": stmt.render(SQL.value_prefix, prefix=prefix) if prefix else "true"},
                 key_id=key_id, scan=SCAN_VALUES if prefix else limit, limit=limit)
-                for kind, json in _VALUE_JSON.items()
-                if key_id is not None and (kind == "string" or not prefix)]
-            parts.append(stmt.render(SQL.other_values, {"prefix": table, "pk": pk},
+                for t in LISTED if key_id is not None and (t.sql_type == "text" or not prefix)]
+            parts.append(stmt.render(SQL.other_values, _other_slots(owner),
                                      key=key, sample=SAMPLE_ROWS))
-            sql = stmt.render(SQL.attribute_values, {"parts": " UNION ".join(parts)},
+            sql = stmt.render(SQL.attribute_values, {"parts": "\nUNION ".join(parts)},
                               prefix=prefix or "", limit=limit)
             rows = await db.fetch(sql, *stmt.params)
             values += [r["v"] for r in rows if r["v"] not in values]
         return values[:limit]
+
+
+def _other_slots(owner: store.Owner) -> dict[str, str]:
+    """An owner's JSONB catch-all and its first key column (newest rows highest)."""
+    return {"table": owner.attribute_table(store.OTHER), "pk": owner.key_names[0]}

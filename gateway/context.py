@@ -11,7 +11,7 @@ from typing import Any
 
 import asyncpg
 
-from gateway import db, resources
+from gateway import clients, db, resources
 from gateway.logs import loaders as log_loaders
 from gateway.metrics import loaders as metric_loaders
 from gateway.traces import loaders as trace_loaders
@@ -28,8 +28,9 @@ class Context:
     response: Any = None
 
     @classmethod
-    def create(cls, pool: asyncpg.Pool, request: Any = None, response: Any = None) -> Context:
-        database = db.Db(pool)
+    def create(cls, pool: asyncpg.Pool, request: Any = None, response: Any = None,
+               slots: clients.Clients = db.DEFAULT_CLIENTS) -> Context:
+        database = db.Db(pool, slots, clients.address(request))
         return cls(db=database, traces=trace_loaders.Loaders(database),
                    logs=log_loaders.Loaders(database),
                    metrics=metric_loaders.Loaders(database), resources=resources.Loaders(database),

@@ -1,7 +1,9 @@
 """Filters -> SQL conditions, composed from the fragments of sql/filters.sql.
 
 Shared by every signal: time ranges, attribute filters (any op, any scope, promoted or
-JSONB-stored keys) and semantic types. The signal modules add their own columns.
+JSONB-stored keys) and semantic types. The signal modules add their own columns. Which
+scopes filter which rows (`TARGETS`) follows from the store's declaration
+(`ollygraph.store`): a row's own attributes, its children's and its dimensions'.
 """
 
 from __future__ import annotations
@@ -12,36 +14,32 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from gateway import attrsets, enums, errors, inputs, semantic, sqlparts
-from ollygraph import settings
-from ollygraph.sql import Queries
+from ollygraph import settings, store
 
-SQL = Queries(Path(__file__).with_name("sql"))
+SQL = sqlparts.Queries(Path(__file__).with_name("sql"))
 MAX_NS = 2**63 - 1
 Scope = enums.AttributeScope
 Op = enums.AttributeOp
 KeyIds = attrsets.KeyIds
 Target = attrsets.Target
 
-_SPAN_OWNER = "{a}.span_pk, {a}.start_time_unix_nano"
-_SPAN_INNER = "a.span_pk, a.start_time_unix_nano"
-_RESOURCE = Target("otel_resource_attrs", "{a}.resource_id", "a.resource_id", None)
-_SCOPE = Target("otel_scope_attrs", "coalesce({a}.scope_id, -1)", "a.scope_id", None)
-TARGETS: dict[str, dict[enums.AttributeScope, Target]] = {
-    "span": {
-        Scope.SPAN: Target("otel_span_attrs", _SPAN_OWNER, _SPAN_INNER, "start_time_unix_nano"),
-        Scope.EVENT: Target("otel_span_event_attrs", _SPAN_OWNER, _SPAN_INNER,
-                            "start_time_unix_nano"),
-        Scope.RESOURCE: _RESOURCE,
-        Scope.SCOPE: _SCOPE,
-    },
-    "log": {
-        Scope.LOG: Target("otel_log_attrs", "{a}.log_pk, {a}.ts_unix_nano",
-                          "a.log_pk, a.ts_unix_nano", "ts_unix_nano"),
-        Scope.RESOURCE: _RESOURCE,
-        Scope.SCOPE: _SCOPE,
-    },
-}
-DEFAULT_SCOPE = {"span": Scope.SPAN, "log": Scope.LOG}
+
+def _targets() -> dict[str, dict[enums.AttributeScope, Target]]:
+    """For the rows of each fact owner (by owner name: "span", "log", "metric_number", ...)
+    the attribute scopes that filter them, from the store's declaration."""
+    tables = {t.name: t for signal in store.SIGNALS for t in signal.tables}
+    out: dict[str, dict[enums.AttributeScope, Target]] = {}
+    for row in store.OWNERS:
+        if row.partition is None or row.scope is None:
+            continue
+        found = {Scope[o.scope]: t for o in store.OWNERS if o.scope is not None
+                 and (t := attrsets.target(o, tables[row.table])) is not None}
+        out[row.name] = {scope: found[scope] for scope in Scope if scope in found}
+    return out
+
+
+TARGETS = _targets()
+DEFAULT_SCOPE = {row.name: Scope[row.scope] for row in store.OWNERS if row.name in TARGETS}
 
 
 def time_bounds(time_range: inputs.TimeRange | None) -> tuple[int, int] | None:
@@ -64,15 +62,6 @@ def time_bounds(time_range: inputs.TimeRange | None) -> tuple[int, int] | None:
     if lo > hi:
         raise errors.UserError("timeRange: `from` is after `to`")
     return lo, hi
-
-
-def between(stmt: sqlparts.Statement, sql_from: str, sql_to: str,
-            bounds: tuple[int | None, int | None] | None) -> list[str]:
-    """`sql_from` (>= :v) and `sql_to` (<= :v) rendered for each bound given."""
-    if bounds is None:
-        return []
-    pairs = zip((sql_from, sql_to), bounds, strict=True)
-    return [stmt.render(sql, v=v) for sql, v in pairs if v is not None]
 
 
 def duration_bounds(flt: Any) -> tuple[int | None, int | None]:
@@ -172,11 +161,7 @@ def semantic_sets(stmt: sqlparts.Statement, semantic_type: enums.SemanticType,
     slots = {"inner": target.inner, "bounds": sets.bounds_sql(), "match": "@match@"}
     for kind in attrsets.TYPED:
         sets.parts.append(stmt.render(SQL.semantic_typed_set, {
-            **slots, "table": f"{target.prefix}_{kind}"}, prefixes=prefixes))
+            **slots, "table": target.table(kind)}, prefixes=prefixes))
     sets.parts.append(stmt.render(SQL.semantic_other_set, {
-        **slots, "table": f"{target.prefix}_other"}, prefixes=prefixes))
+        **slots, "table": target.table(store.OTHER)}, prefixes=prefixes))
     return sets
-
-
-def service_condition(stmt: sqlparts.Statement, column: str, service: str) -> str:
-    return stmt.render(SQL.resource_of_service, {"column": column}, v=service)

@@ -9,12 +9,14 @@ otherwise (`span(...)`, `log.span`) loads a part when one of its fields asks for
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar, NamedTuple, TypeVar
 
 import strawberry
 
 from gateway import attributes, resources, rows, scalars, selection
+from ollygraph import store
 
 T = TypeVar("T", bound="Item")
 
@@ -30,14 +32,17 @@ class Part(NamedTuple):
 
 @strawberry.type
 class Item(rows.Row):
-    """A span or log record; subclasses say which loaders hold their parts."""
+    """A span or log record; subclasses say which loaders hold their parts and which
+    attribute owner of the store they are (`owner_key`: its key columns, from their row)."""
 
     PARTS: ClassVar[tuple[Part, ...]] = ()
+    owner_key: ClassVar[Callable[[Any], tuple[int, int]]]
     attrs: strawberry.Private[dict[str, Any] | None] = None
 
     @property
     def owner(self) -> tuple[int, int]:
-        raise NotImplementedError
+        """The key its parts are loaded by."""
+        return type(self).owner_key(self.row)
 
     def _part(self, info: strawberry.Info, slot: str, then: Callable[[Any], Any]) -> Any:
         """then(part): at once when the part is loaded, else an awaitable."""
@@ -85,6 +90,11 @@ class Item(rows.Row):
     @strawberry.field
     def dropped_attributes_count(self) -> int:
         return self.row["dropped_attributes_count"]
+
+
+def owner_key(owner: store.Owner) -> Callable[[Any], Any]:
+    """A row's key of `owner` (its key columns, in order)."""
+    return operator.itemgetter(*owner.key_names)
 
 
 def _empty(slot: str) -> Any:

@@ -15,7 +15,7 @@ from strawberry.extensions import (
 )
 from strawberry.tools import merge_types
 
-from gateway import catalog, errors, execution
+from gateway import catalog, cost, errors, execution
 from gateway.logs import queries as log_queries
 from gateway.metrics import queries as metric_queries
 from gateway.stats import catalog as stats_catalog
@@ -53,8 +53,10 @@ class Limits(AddValidationRules):
         super().__init__(list(self.RULES))
 
 
-def build(executor: type | None = execution.DirectExecutor) -> strawberry.Schema:
-    """The served schema; `executor=None` gives Strawberry's own execution (tests compare)."""
+def build(executor: type | None = execution.DirectExecutor,
+          max_cost: int = cost.DEFAULT_LIMIT) -> strawberry.Schema:
+    """The served schema; `executor=None` gives Strawberry's own execution (tests compare);
+    `max_cost`: the query cost limit (gateway.cost)."""
     return strawberry.Schema(
         query=merge_types("Query", QUERY_TYPES),
         extensions=[
@@ -62,6 +64,7 @@ def build(executor: type | None = execution.DirectExecutor) -> strawberry.Schema
             Limits,
             lambda: ParserCache(maxsize=CACHED_DOCUMENTS),
             lambda: ValidationCache(maxsize=CACHED_DOCUMENTS),
+            cost.limited(max_cost),
             lambda: MaskErrors(should_mask_error=errors.should_mask),
             SqlStatements,
         ],

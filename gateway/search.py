@@ -1,7 +1,8 @@
 """The generic list flow of every signal: filter conditions -> one page + a lazy count.
 
-A signal supplies its named queries (`search_<x>`, `count_<x>`, `<x>_after`), the
-columns, the sort key columns and how a row becomes a node.
+A signal supplies its named queries (`search_<x>`, `count_<x>`, and the block of its
+filter's conditions with the keyset ones, `after_desc`/`after_asc`), the columns, the
+sort key columns and how a row becomes a node.
 """
 
 from __future__ import annotations
@@ -13,19 +14,16 @@ import strawberry
 
 from gateway import pagination, sqlparts
 from gateway.stats import facets as stats_facets
-from ollygraph.sql import Queries
-
-_CMP = {"DESC": "<", "ASC": ">"}
 
 
 class Listing(NamedTuple):
     """What differs between signals' lists."""
 
     kind: str               # cursor tag
-    queries: Queries
+    queries: Any            # named fragments (sqlparts.Queries, or a dict of them)
     search: str             # named query of a page
     count: str              # named query of the count
-    after: str              # keyset condition fragment
+    filter: str             # block of conditions with the keyset ones
     columns: str            # select list
     time_column: str        # sort key columns of a row
     id_column: str
@@ -45,8 +43,9 @@ async def page(info: strawberry.Info, listing: Listing, stmt: sqlparts.Statement
     limit = pagination.page_size(first, listing.default_first)
     if after is not None:
         time_ns, ident = pagination.decode_cursor(listing.kind, after)
-        conditions = [*conditions, stmt.render(q[listing.after], {"cmp": _CMP[direction]},
-                                               time=time_ns, id=ident)]
+        conditions = [*conditions, *stmt.conditions(
+            q[listing.filter], **{f"after_{direction.lower()}": True},
+            after_time=time_ns, after_id=ident)]
     sql = stmt.render(q[listing.search], {"columns": listing.columns, "dir": direction,
                                           "where": sqlparts.conjunction(conditions)},
                       limit=limit + 1)

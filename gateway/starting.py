@@ -46,7 +46,7 @@ async def start_filter(db: Any, attributes: Sequence[inputs.AttributeFilter] | N
         found.append((i, stmt.render(SQL.start_rows, {"rows": rows}, limit=limit)))
     if not found:
         return None
-    sql = stmt.render(SQL.start_candidates, {"candidates": ", ".join(
+    sql = stmt.render(SQL.start_candidates, {"candidates": ",\n".join(
         f"{rows} AS c{n}" for n, (_, rows) in enumerate(found))})
     row = (await db.fetch(sql, *stmt.params))[0]
     count, n = min((row[3 * n], n) for n in range(len(found)))

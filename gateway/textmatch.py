@@ -1,10 +1,15 @@
-"""TextMatch (prefix / contains / regex) -> SQL conditions on a name column."""
+"""TextMatch (prefix / contains / regex) -> the values of a name's conditions.
+
+A filter block lists `<field>_prefix`, `<field>_contains` and `<field>_regex` conditions
+(e.g. gateway/traces/sql/traces.sql); a prefix becomes a LIKE pattern with its wildcards
+escaped, which a btree (text_pattern_ops) index serves.
+"""
 
 from __future__ import annotations
 
-from gateway import errors, filters, inputs, sqlparts
+from typing import Any
 
-SQL = filters.SQL
+from gateway import errors, inputs
 
 
 def like_prefix(text: str) -> str:
@@ -12,19 +17,12 @@ def like_prefix(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def conditions(stmt: sqlparts.Statement, column: str, match: inputs.TextMatch | None,
-               what: str) -> list[str]:
-    """Conditions on `column` for every part of `match` given (all must hold)."""
+def fields(match: inputs.TextMatch | None, field: str, what: str) -> dict[str, Any]:
+    """{`field`_prefix: pattern, `field`_contains: text, `field`_regex: text} of the parts
+    of `match` given (all must hold)."""
     if match is None:
-        return []
+        return {}
     if match.prefix is None and match.contains is None and match.regex is None:
         raise errors.UserError(f"{what}: give prefix, contains or regex")
-    out = []
-    slots = {"column": column}
-    if match.prefix is not None:
-        out.append(stmt.render(SQL.text_prefix, slots, v=like_prefix(match.prefix)))
-    if match.contains is not None:
-        out.append(stmt.render(SQL.text_contains, slots, v=match.contains))
-    if match.regex is not None:
-        out.append(stmt.render(SQL.text_regex, slots, v=match.regex))
-    return out
+    return {f"{field}_prefix": None if match.prefix is None else like_prefix(match.prefix),
+            f"{field}_contains": match.contains, f"{field}_regex": match.regex}

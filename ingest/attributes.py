@@ -13,26 +13,16 @@ text or its typed row values. Requests read from protobuf carry those bytes alre
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
 
-from ingest import promotion, wire, writer
-from ollygraph import codecs
+from opentelemetry.proto.common.v1 import common_pb2
 
-# promotion value type -> AnyValue oneof field
-ONEOF = {"string": "string_value", "int": "int_value", "double": "double_value",
-         "bool": "bool_value", "bytes": "bytes_value"}
-SUFFIXES = (*promotion.VALUE_TYPES, "other")  # the six attribute tables of an owner
+from ingest import promotion, wire
+from ollygraph import codecs, store
 
-
-def table_names(owner: str) -> list[str]:
-    """The attribute tables of `owner` ("span", "log", ...) in `SUFFIXES` order."""
-    return [f"otel_{owner}_attrs_{suffix}" for suffix in SUFFIXES]
-
-
-def table_columns(owner_columns: tuple[str, ...]) -> list[tuple[str, ...]]:
-    """Columns of the six attribute tables, matching `table_names`."""
-    typed = (*owner_columns, "key_id", "value")
-    return [typed] * len(promotion.VALUE_TYPES) + [(*owner_columns, "attributes")]
+# The rows of one owner's attributes: a list per table of `store.SUFFIXES` (typed tables
+# in `store.VALUE_TYPES` order, `_other` last).
+Tables = list[list[tuple]]
 
 
 class Splitter:
@@ -42,13 +32,13 @@ class Splitter:
         self.dropped = config.dropped
         # key -> {AnyValue oneof -> (typed table index, key id)}
         self.promoted: dict[str, dict[str, tuple[int, int]]] = {}
-        for index, value_type in enumerate(promotion.VALUE_TYPES):
-            for key in config.promoted[value_type]:
-                self.promoted.setdefault(key, {})[ONEOF[value_type]] = (index, key_ids[key])
+        for index, value_type in enumerate(store.VALUE_TYPES):
+            for key in config.promoted[value_type.name]:
+                self.promoted.setdefault(key, {})[value_type.oneof] = (index, key_ids[key])
         self._known: dict[bytes, str | tuple] = {}  # serialized KeyValue -> what it becomes
 
-    def split(self, kvs: Any, owner: tuple, tables: list[list[tuple]],
-              wires: list[bytes] | None = None) -> None:
+    def split(self, kvs: wire.Attributes, owner: tuple, tables: Tables,
+              wires: Sequence[bytes] | None = None) -> None:
         """Append the rows of attributes `kvs` (`KeyValue`s, or their wire bytes) owned by
         `owner` to the six `tables` (`wires`: the serialized `kvs`, when the caller has
         them already)."""
@@ -73,10 +63,10 @@ class Splitter:
         if typed:
             for index, row in typed.values():
                 tables[index].append(row)
-        if parts:
-            tables[5].append((*owner, "{" + ",".join(parts) + "}"))
+        if parts:  # the `_other` table is the last
+            tables[-1].append((*owner, "{" + ",".join(parts) + "}"))
 
-    def learn(self, raw_kv: bytes, kv: Any) -> str | tuple:
+    def learn(self, raw_kv: bytes, kv: bytes | common_pb2.KeyValue) -> str | tuple:
         """What becomes of one attribute (`kv`, a `KeyValue` or its bytes `raw_kv`): its
         JSON member text, (typed table, key id, value), or () when its key is dropped.
         Raises BadValue, remembering nothing."""
@@ -92,7 +82,7 @@ class Splitter:
             if hit is not None and kind in hit:
                 index, key_id = hit[kind]
                 raw = getattr(value, kind)
-                if index == 0:
+                if kind == "string_value":
                     codecs.check_text(raw, f"attribute {key}")
                 found = (index, key_id, raw)
             else:
@@ -104,9 +94,3 @@ class Splitter:
 
 
 MAX_KNOWN = 50_000  # distinct attributes (key and value) remembered per signal
-
-
-def tables(owner: str, owner_columns: tuple[str, ...], fact: str) -> list[writer.Table]:
-    """The six attribute tables of `owner` as writer tables hanging off `fact`."""
-    return [writer.Table(name, columns, fact) for name, columns
-            in zip(table_names(owner), table_columns(owner_columns), strict=True)]

@@ -55,11 +55,6 @@ class BadEncoding(ValueError):
     """The body is not valid data of its Content-Encoding (corrupt or truncated)."""
 
 
-def supported(encoding: str | None) -> bool:
-    coding = _normalize(encoding)
-    return coding in _IDENTITY or coding in _STREAMS or coding in _SNAPPY
-
-
 async def read(chunks: AsyncIterable[bytes], encoding: str | None, limit: int,
                hold: Callable[[int], None] = lambda size: None) -> bytearray:
     """The whole body, decoded; raises TooLarge, UnsupportedEncoding or BadEncoding.

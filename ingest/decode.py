@@ -13,8 +13,6 @@ back to the client.
 
 from __future__ import annotations
 
-from typing import Any
-
 from google.protobuf import message
 
 from ingest import otlpjson, wire
@@ -35,7 +33,8 @@ def media_type(content_type: str | None) -> str | None:
     return base if base in MEDIA_TYPES else None
 
 
-def parse(message_class: Any, payload: bytes | bytearray, media: str) -> Any:
+def parse(message_class: type[message.Message], payload: bytes | bytearray,
+          media: str) -> message.Message:
     """A `message_class` instance read from `payload` in the `media` encoding; for
     protobuf, an instance of its `ingest.wire` view (item attributes as bytes)."""
     if media == PROTOBUF:
@@ -48,7 +47,7 @@ def parse(message_class: Any, payload: bytes | bytearray, media: str) -> Any:
     return otlpjson.parse(message_class, payload)
 
 
-def encode(msg: Any, media: str) -> bytes:
+def encode(msg: message.Message, media: str) -> bytes:
     """`msg` serialized in the `media` encoding."""
     if media == JSON:
         return otlpjson.dumps(msg)

@@ -11,10 +11,14 @@ attributes and racing processes all end with the same id.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
-from typing import Any, NamedTuple
+from collections.abc import Callable, Hashable, Iterable
+from typing import NamedTuple
+
+import asyncpg
+from opentelemetry.proto.common.v1 import common_pb2
 
 from ingest import attributes, queries, writer
+from ollygraph import store
 
 QUERIES = queries.QUERIES
 MAX_CACHED = 200_000  # a dimension cache is cleared past this many entries
@@ -24,16 +28,16 @@ class Pending(NamedTuple):
     """A dimension row to store: its insert values (hash first) and attributes."""
 
     values: tuple
-    attributes: Any = ()  # repeated KeyValue, split by the dimension's Splitter
+    attributes: Iterable[common_pb2.KeyValue] = ()  # split by the dimension's Splitter
 
 
 class Memo:
     """A bounded memo of a costly pure function of some content (e.g. a hash)."""
 
     def __init__(self) -> None:
-        self._found: dict[Any, bytes] = {}
+        self._found: dict[Hashable, bytes] = {}
 
-    def __call__(self, content: Any, compute: Callable[[], bytes]) -> bytes:
+    def __call__(self, content: Hashable, compute: Callable[[], bytes]) -> bytes:
         """`compute()`, computed once per distinct exact `content` (a cheap stand-in)."""
         found = self._found.get(content)
         if found is None:
@@ -44,17 +48,20 @@ class Memo:
 
 
 class Dimension:
-    def __init__(self, name: str, owner: str | None = None,
+    """One dimension table (`name`: "resources", "scopes", "metrics" names its queries) and,
+    when its rows have attributes, their `owner` and the `splitter` of its promotion."""
+
+    def __init__(self, name: str, owner: store.Owner | None = None,
                  splitter: attributes.Splitter | None = None) -> None:
         self.insert, self.select = QUERIES[f"insert_{name}"], QUERIES[f"select_{name}"]
         self.touch = QUERIES[f"touch_{name}"]
         self.used: set[int] = set()  # ids seen since the last `touch_used`
-        self.owner, self.splitter = owner, splitter  # owner: "resource" -> otel_resource_attrs_*
+        self.owner, self.splitter = owner, splitter
         self.ids: dict[bytes, int] = {}
         self.service_names: dict[int, str | None] = {}  # resources only
         self.memo = Memo()  # exact content (e.g. serialized message) -> hash
 
-    async def ensure(self, pool: Any, pending: dict[bytes, Pending],
+    async def ensure(self, pool: asyncpg.Pool, pending: dict[bytes, Pending],
                      timeout: float) -> dict[bytes, int]:
         """The id of every hash of `pending`, storing the rows not stored yet."""
         known = {h: self.ids[h] for h in pending if h in self.ids}
@@ -79,8 +86,8 @@ class Dimension:
             self.service_names[row["id"]] = row["service_name"]
         return known
 
-    async def _store(self, pool: Any, pending: dict[bytes, Pending], columns: list[list],
-                     timeout: float) -> list:
+    async def _store(self, pool: asyncpg.Pool, pending: dict[bytes, Pending],
+                     columns: list[list], timeout: float) -> list[asyncpg.Record]:
         async with pool.acquire(timeout=timeout) as conn, conn.transaction():
             found = await conn.fetch(self.insert, *columns, timeout=timeout)
             if self.splitter is not None and found:
@@ -91,20 +98,19 @@ class Dimension:
                 found += await conn.fetch(self.select, missing, timeout=timeout)
         return found
 
-    async def _store_attributes(self, conn: Any, inserted: list, pending: dict[bytes, Pending],
-                                timeout: float) -> None:
-        tables: list[list[tuple]] = [[] for _ in attributes.SUFFIXES]
+    async def _store_attributes(self, conn: asyncpg.Connection, inserted: list[asyncpg.Record],
+                                pending: dict[bytes, Pending], timeout: float) -> None:
+        owner = self.owner
+        tables: attributes.Tables = [[] for _ in store.SUFFIXES]
         for row in inserted:
             self.splitter.split(pending[row["hash"]].attributes, (row["id"],), tables)
-        columns = attributes.table_columns((f"{self.owner}_id",))
-        for name, cols, rows in zip(attributes.table_names(self.owner), columns, tables,
-                                    strict=True):
+        for suffix, name, rows in zip(store.SUFFIXES, owner.attribute_tables, tables,
+                                      strict=True):
             if rows:
-                await conn.copy_records_to_table(name, records=rows, columns=cols,
-                                                 timeout=timeout)
+                await conn.copy_records_to_table(name, records=rows, timeout=timeout,
+                                                 columns=owner.attribute_columns(suffix))
 
-
-    async def touch_used(self, pool: Any, timeout: float) -> None:
+    async def touch_used(self, pool: asyncpg.Pool, timeout: float) -> None:
         """Move last_seen of the rows used since the last call."""
         used, self.used = self.used, set()
         if used:
@@ -112,7 +118,15 @@ class Dimension:
                 await conn.execute(self.touch, sorted(used), timeout=timeout)
 
 
-async def register_keys(pool: Any, keys: set[str], timeout: float) -> dict[str, int]:
+class Dimensions(NamedTuple):
+    """The dimensions of an ingest process, shared by the facts of every signal."""
+
+    resources: Dimension
+    scopes: Dimension
+    metrics: Dimension
+
+
+async def register_keys(pool: asyncpg.Pool, keys: set[str], timeout: float) -> dict[str, int]:
     """Key ids of `keys`, registering the new ones."""
     ordered = sorted(keys)
     try:
@@ -127,7 +141,8 @@ async def register_keys(pool: Any, keys: set[str], timeout: float) -> dict[str, 
 class Sequence:
     """Surrogate keys of one fact table, fetched from its sequence in blocks."""
 
-    def __init__(self, pool: Any, name: str, block: int = 8192, timeout: float = 30.0) -> None:
+    def __init__(self, pool: asyncpg.Pool, name: str, block: int = 8192,
+                 timeout: float = 30.0) -> None:
         self.pool, self.name, self.block, self.timeout = pool, name, block, timeout
         self._values: list[int] = []
         self._lock = asyncio.Lock()

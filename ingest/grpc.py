@@ -16,7 +16,8 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_status import rpc_status
 
-from ingest import admission, decode, outcome, signals
+from ingest import admission, decode, offload, outcome, signals
+from ingest import pipeline as ingest_pipeline
 from ollygraph.settings import Settings
 
 # RetryInfo also as its own trailer (besides grpc-status-details-bin), as the
@@ -24,7 +25,7 @@ from ollygraph.settings import Settings
 RETRY_INFO_KEY = "google.rpc.retryinfo-bin"
 
 
-def build_server(pipeline: Any, settings: Settings,
+def build_server(pipeline: ingest_pipeline.Pipeline, settings: Settings,
                  budget: admission.Budget) -> tuple[grpc.aio.Server, Any]:
     """An unstarted grpc.aio server on settings.host:grpc_port, and its health servicer;
     each request is held against `budget` until it is answered."""
@@ -67,14 +68,17 @@ def _state(serving: bool) -> Any:
         else health_pb2.HealthCheckResponse.NOT_SERVING
 
 
-def _export_handler(signal: signals.Signal, pipeline: Any, budget: admission.Budget):
+def _export_handler(signal: signals.Signal, pipeline: ingest_pipeline.Pipeline,
+                    budget: admission.Budget):
     async def export(raw: bytes, context: grpc.aio.ServicerContext) -> bytes:
         try:
             with budget.ticket() as ticket:
                 ticket.grow(len(raw))
-                message = decode.parse(signal.request, raw, decode.PROTOBUF)
-                del raw
-                result = await pipeline.export(signal.name, message)
+                with offload.request_of(len(raw)):
+                    message = await offload.run(decode.parse, signal.request, raw,
+                                                decode.PROTOBUF)
+                    del raw
+                    result = await pipeline.export(signal.name, message)
         except Exception as exc:
             fail = outcome.failure(exc)
         else:

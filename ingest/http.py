@@ -22,11 +22,12 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from ingest import admission, body, decode, outcome, signals
+from ingest import admission, body, decode, offload, outcome, signals
+from ingest import pipeline as ingest_pipeline
 from ollygraph.settings import Settings
 
 
-def build_app(pipeline: Any, settings: Settings, readiness: Any,
+def build_app(pipeline: ingest_pipeline.Pipeline, settings: Settings, readiness: Any,
               budget: admission.Budget) -> Starlette:
     """The ASGI app; `pipeline.export(signal_name, request)` stores each request, whose
     body is held against `budget`; `readiness.ready()` (a `health.Database`) answers
@@ -46,7 +47,7 @@ def build_app(pipeline: Any, settings: Settings, readiness: Any,
                      exception_handlers={HTTPException: _http_exception})
 
 
-def _export_endpoint(signal: signals.Signal, pipeline: Any, limit: int,
+def _export_endpoint(signal: signals.Signal, pipeline: ingest_pipeline.Pipeline, limit: int,
                      budget: admission.Budget):
     async def endpoint(request: Request) -> Response:
         media = decode.media_type(request.headers.get("content-type"))
@@ -57,10 +58,13 @@ def _export_endpoint(signal: signals.Signal, pipeline: Any, limit: int,
         try:
             with budget.ticket() as ticket:
                 encoding = request.headers.get("content-encoding")
+                if not encoding:        # the whole body's share at once, before reading
+                    ticket.reserve(_content_length(request, limit))
                 payload = await body.read(stream, encoding, limit, ticket.grow)
-                message = decode.parse(signal.request, payload, media)
-                del payload
-                result = await pipeline.export(signal.name, message)
+                with offload.request_of(len(payload)):
+                    message = await offload.run(decode.parse, signal.request, payload, media)
+                    del payload
+                    result = await pipeline.export(signal.name, message)
         except ClientDisconnect:
             return Response(status_code=400)
         except Exception as exc:
@@ -71,6 +75,12 @@ def _export_endpoint(signal: signals.Signal, pipeline: Any, limit: int,
         return Response(decode.encode(reply, media), 200, media_type=media)
 
     return endpoint
+
+
+def _content_length(request: Request, limit: int) -> int:
+    """The declared body size (at most `limit`: a larger body is refused as it is read)."""
+    declared = request.headers.get("content-length", "")
+    return min(int(declared), limit) if declared.isdigit() else 0
 
 
 class _Stream:

@@ -9,26 +9,22 @@ receipt time; those few are looked up by hash alone before they are written.
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from collections.abc import Sequence
 
-from ingest import attributes, queries, writer
-from ollygraph import codecs
+import asyncpg
+from opentelemetry.proto.collector.logs.v1 import logs_service_pb2
+from opentelemetry.proto.logs.v1 import logs_pb2
+
+from ingest import flatten, queries, writer
+from ollygraph import codecs, store
 
 QUERIES = queries.QUERIES
 
-RESOURCES, SCOPES, ITEMS = "resource_logs", "scope_logs", "log_records"
-PROMOTION = "logs"
-
-LOGS = "otel_logs_fact"
-SEQUENCES = {LOGS: "otel_logs_fact_log_pk_seq"}
-TABLES = [
-    writer.Table(LOGS, ("log_pk", "ts_unix_nano", "time_unix_nano", "observed_time_unix_nano",
-                        "severity_number", "severity_text", "body_type_id", "body", "trace_id",
-                        "span_id", "flags", "event_name", "resource_id", "scope_id",
-                        "dropped_attributes_count", "content_hash")),
-    *attributes.tables("log", ("log_pk", "ts_unix_nano"), LOGS),
-]
-FACTS = [writer.Fact(LOGS, lambda row: (row[15], row[1]), QUERIES.existing_logs)]
+SHAPE = store.SIGNAL["logs"]
+LOGS = store.LOGS.name
+LOG_ATTRS = store.OWNER["log"].attribute_tables
+TABLES = writer.tables(SHAPE)
+FACTS = [writer.fact(store.LOGS, ("content_hash", "ts_unix_nano"), QUERIES.existing_logs)]
 
 BODY_TYPES = {None: 0, "string_value": 1, "bool_value": 2, "int_value": 3, "double_value": 4,
               "array_value": 5, "kvlist_value": 6, "bytes_value": 7}
@@ -45,55 +41,66 @@ def optional_id(value: bytes, size: int, what: str) -> bytes | None:
     return value
 
 
-def count(records: Any) -> dict[str, int]:
-    return {LOGS: len(records)}
+class Logs:
+    """The logs `flatten.Flow`; its `before` hook drops records stored by an earlier try."""
 
+    shape, tables, facts = SHAPE, TABLES, FACTS
+    prepare = after = None
 
-def prepare(records: Any, ctx: Any) -> None:
-    return None
+    def resources(self, request: logs_service_pb2.ExportLogsServiceRequest
+                  ) -> Sequence[logs_pb2.ResourceLogs]:
+        return request.resource_logs
 
+    def scopes(self, resource: logs_pb2.ResourceLogs) -> Sequence[logs_pb2.ScopeLogs]:
+        return resource.scope_logs
 
-def flatten(records: Any, ctx: Any, prepared: None) -> None:
-    rows = ctx.rows
-    facts = rows[LOGS]
-    attrs = [rows[name] for name in attributes.table_names("log")]
-    split, check, tagged_json, sha256 = (ctx.splitter.split, codecs.check_text,
-                                         codecs.tagged_json, hashlib.sha256)
-    next_pk = ctx.pks[LOGS].__next__
-    identity = HASH_VERSION + ctx.resource_hash + ctx.scope_hash
-    resource_id, scope_id, now_ns = ctx.resource_id, ctx.scope_id, ctx.now_ns
-    stored = 0
-    for record in records:
-        pk = next_pk()
-        try:
-            time_ns, observed_ns = record.time_unix_nano, record.observed_time_unix_nano
-            if time_ns > MAX_I64 or observed_ns > MAX_I64:
-                raise codecs.BadValue("a time is out of range")
-            if record.dropped_attributes_count > MAX_I32 or not 0 <= record.severity_number <= 24:
-                raise codecs.BadValue("severity number or dropped count out of range")
-            ts = time_ns or observed_ns or now_ns
-            body = record.body
-            kind = body.WhichOneof("value")
-            fact = (
-                pk, ts, time_ns, observed_ns, record.severity_number,
-                check(record.severity_text, "severity_text"), BODY_TYPES[kind],
-                tagged_json(body, kind) if kind else None,
-                optional_id(record.trace_id, 16, "trace_id"),
-                optional_id(record.span_id, 8, "span_id"), record.flags,
-                check(record.event_name, "event_name"), resource_id, scope_id,
-                record.dropped_attributes_count,
-                sha256(identity + record.SerializeToString(deterministic=True)).digest())
-            split(record.attributes, (pk, ts), attrs)  # appends nothing when it raises
-        except codecs.BadValue as exc:
-            ctx.reject(1, f"log record: {exc}")
-            continue
-        facts.append(fact)
-        stored += 1
-    ctx.items += stored
+    def items(self, scope: logs_pb2.ScopeLogs) -> Sequence[logs_pb2.LogRecord]:
+        return scope.log_records
 
+    def count(self, records: Sequence[logs_pb2.LogRecord]) -> dict[str, int]:
+        return {LOGS: len(records)}
 
-def make_before(pipeline: Any) -> writer.Hook:
-    async def before(conn: Any, rows: writer.Rows) -> None:
+    def flatten(self, records: Sequence[logs_pb2.LogRecord], ctx: flatten.Context,
+                prepared: None) -> None:
+        rows = ctx.rows
+        facts = rows[LOGS]
+        attrs = [rows[name] for name in LOG_ATTRS]
+        split, check, tagged_json, sha256 = (ctx.splitter.split, codecs.check_text,
+                                             codecs.tagged_json, hashlib.sha256)
+        next_pk = ctx.pks[LOGS].__next__
+        identity = HASH_VERSION + ctx.resource_hash + ctx.scope_hash
+        resource_id, scope_id, now_ns = ctx.resource_id, ctx.scope_id, ctx.now_ns
+        stored = 0
+        for record in records:
+            pk = next_pk()
+            try:
+                time_ns, observed_ns = record.time_unix_nano, record.observed_time_unix_nano
+                if time_ns > MAX_I64 or observed_ns > MAX_I64:
+                    raise codecs.BadValue("a time is out of range")
+                if record.dropped_attributes_count > MAX_I32 \
+                        or not 0 <= record.severity_number <= 24:
+                    raise codecs.BadValue("severity number or dropped count out of range")
+                ts = time_ns or observed_ns or now_ns
+                body = record.body
+                kind = body.WhichOneof("value")
+                fact = (  # in store.LOGS column order
+                    pk, ts, time_ns, observed_ns, record.severity_number,
+                    check(record.severity_text, "severity_text"), BODY_TYPES[kind],
+                    tagged_json(body, kind) if kind else None,
+                    optional_id(record.trace_id, 16, "trace_id"),
+                    optional_id(record.span_id, 8, "span_id"), record.flags,
+                    check(record.event_name, "event_name"), resource_id, scope_id,
+                    record.dropped_attributes_count,
+                    sha256(identity + record.SerializeToString(deterministic=True)).digest())
+                split(record.attributes, (pk, ts), attrs)  # appends nothing when it raises
+            except codecs.BadValue as exc:
+                ctx.reject(1, f"log record: {exc}")
+                continue
+            facts.append(fact)
+            stored += 1
+        ctx.items += stored
+
+    async def before(self, conn: asyncpg.Connection, rows: writer.Rows) -> None:
         """Drop the receipt-timed records already stored (their ts differs on a retry)."""
         unpinned = [r for r in rows[LOGS] if not r[2] and not r[3]]
         if not unpinned:
@@ -107,9 +114,3 @@ def make_before(pipeline: Any) -> writer.Hook:
         found = await conn.fetch(QUERIES.existing_logs_any_time, [r[15] for r in unpinned])
         dropped |= {unpinned[r["i"] - 1][0] for r in found}
         writer.drop(rows, TABLES, LOGS, dropped)
-
-    return before
-
-
-def make_after(pipeline: Any) -> None:
-    return None

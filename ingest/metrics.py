@@ -11,59 +11,36 @@ bad name or metadata is rejected with all its points.
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from collections.abc import Sequence
 
-from ingest import attributes, dimensions, queries, wire, writer
-from ollygraph import codecs, rollups
+import asyncpg
+from opentelemetry.proto.collector.metrics.v1 import metrics_service_pb2
+from opentelemetry.proto.metrics.v1 import metrics_pb2
+
+from ingest import dimensions, flatten, queries, wire, writer
+from ollygraph import codecs, rollups, store
 
 QUERIES = queries.QUERIES
 
-RESOURCES, SCOPES, ITEMS = "resource_metrics", "scope_metrics", "metrics"
-PROMOTION = "metrics"
-
-# Metric.data oneof -> (metric_type_id, point table kind)
+SHAPE = store.SIGNAL["metrics"]
+# Metric.data oneof -> (metric_type_id, point kind)
 DATA = {"gauge": (1, "number"), "sum": (2, "number"), "histogram": (3, "histogram"),
         "exponential_histogram": (4, "exp_histogram"), "summary": (5, "summary")}
-KIND_COLUMNS = {
-    "number": ("value_int", "value_double"),
-    "histogram": ("count", "sum", "min", "max", "explicit_bounds", "bucket_counts"),
-    "exp_histogram": ("count", "sum", "min", "max", "scale", "zero_count", "zero_threshold",
-                      "positive_offset", "positive_bucket_counts", "negative_offset",
-                      "negative_bucket_counts"),
-    "summary": ("count", "sum", "quantiles", "quantile_values"),
-}
-POINTS = {kind: f"otel_metrics_data_points_{kind}" for kind in KIND_COLUMNS}
-SEQUENCES = {table: f"{table}_point_pk_seq" for table in POINTS.values()}
-TABLES = [
-    table
-    for kind, columns in KIND_COLUMNS.items()
-    for table in (
-        writer.Table(POINTS[kind], ("point_pk", "time_unix_nano", "start_time_unix_nano",
-                                    "metric_id", "resource_id", "scope_id", "attributes_hash",
-                                    *columns, "flags", "exemplars", "content_hash")),
-        *attributes.tables(f"metric_{kind}", ("point_pk", "time_unix_nano"), POINTS[kind]),
-    )
-]
-FACTS = [writer.Fact(table, lambda row: (row[-1], row[1]),
-                     QUERIES.existing_points.format(table=table)) for table in POINTS.values()]
+POINTS = {kind.name: kind.table for kind in store.POINT_KINDS}  # point kind -> its table
+POINT_ATTRS = {kind.name: store.OWNER[kind.owner].attribute_tables for kind in store.POINT_KINDS}
+TABLES = writer.tables(SHAPE)
+FACTS = [writer.fact(table, ("content_hash", "time_unix_nano"),
+                     QUERIES.existing_points.format(table=table.name)) for table in SHAPE.tables]
 
-MAX_I64, MAX_U32 = 2**63 - 1, 2**32 - 1
+DataPoint = (metrics_pb2.NumberDataPoint | metrics_pb2.HistogramDataPoint
+             | metrics_pb2.ExponentialHistogramDataPoint | metrics_pb2.SummaryDataPoint)
+MAX_I64 = 2**63 - 1
 # a point's attributes (serialized, exact) -> attributes_hash: series repeat their attributes
 ATTRIBUTE_SETS = dimensions.Memo()
 HASH_VERSION = b"pt1"
 
 
-def count(metrics: Any) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for metric in metrics:
-        data = metric.WhichOneof("data")
-        if data:
-            table = POINTS[DATA[data][1]]
-            counts[table] = counts.get(table, 0) + len(getattr(metric, data).data_points)
-    return counts
-
-
-def metric_identity(metric: Any, data: str) -> tuple[bytes, dimensions.Pending]:
+def metric_identity(metric: metrics_pb2.Metric, data: str) -> tuple[bytes, dimensions.Pending]:
     body = getattr(metric, data)
     temporality = getattr(body, "aggregation_temporality", None)
     monotonic = body.is_monotonic if data == "sum" else None
@@ -79,37 +56,13 @@ def metric_identity(metric: Any, data: str) -> tuple[bytes, dimensions.Pending]:
         codecs.dumps(metadata) if metadata is not None else None))
 
 
-def prepare(metrics: Any, ctx: Any) -> list[bytes | str | None]:
-    """Per metric: its dimension hash (requested from the context), or why it is bad."""
-    out: list[bytes | str | None] = []
-    dims = ctx.pipeline.dimensions["metrics"]
-    for metric in metrics:
-        data = metric.WhichOneof("data")
-        if data is None:
-            out.append(None)
-            continue
-        key = (metric.name, metric.description, metric.unit, data,
-               getattr(getattr(metric, data), "aggregation_temporality", None),
-               data == "sum" and metric.sum.is_monotonic,
-               b"".join(kv.SerializeToString(deterministic=True) for kv in metric.metadata))
-        try:
-            digest = dims.memo(key, lambda m=metric, d=data: metric_identity(m, d)[0])
-            if digest in dims.ids:
-                ctx.want("metrics", digest, dimensions.Pending(()))
-            else:
-                ctx.want("metrics", *metric_identity(metric, data))
-            out.append(digest)
-        except codecs.BadValue as exc:
-            out.append(f"metric: {exc}")
-    return out
-
-
-def _stats(p: Any) -> tuple:
+def _stats(p: metrics_pb2.HistogramDataPoint
+           | metrics_pb2.ExponentialHistogramDataPoint) -> tuple:
     return (p.count, p.sum if p.HasField("sum") else None, p.min if p.HasField("min") else None,
             p.max if p.HasField("max") else None)
 
 
-def _values(kind: str, p: Any) -> tuple:
+def _values(kind: str, p: DataPoint) -> tuple:
     if kind == "number":
         which = p.WhichOneof("value")
         return (p.as_int if which == "as_int" else None,
@@ -124,13 +77,13 @@ def _values(kind: str, p: Any) -> tuple:
             [q.value for q in p.quantile_values])
 
 
-def exemplars_json(exemplars: Any) -> str | None:
+def exemplars_json(exemplars: Sequence[metrics_pb2.Exemplar]) -> str | None:
     """Exemplars in their OTLP/JSON form (ids in hex, times and ints as strings)."""
     if not exemplars:
         return None
     out = []
     for e in exemplars:
-        item: dict[str, Any] = {"timeUnixNano": str(e.time_unix_nano)}
+        item: dict[str, object] = {"timeUnixNano": str(e.time_unix_nano)}
         if e.WhichOneof("value") == "as_int":
             item["asInt"] = str(e.as_int)
         elif e.WhichOneof("value") == "as_double":
@@ -152,63 +105,109 @@ def _too_big(kind: str, values: tuple) -> bool:
                for v in values)
 
 
-def flatten(metrics: Any, ctx: Any, prepared: list[bytes | str | None]) -> None:
-    rows = ctx.rows
-    split, sha256 = ctx.splitter.split, hashlib.sha256
-    resource_id, scope_id = ctx.resource_id, ctx.scope_id
-    base = HASH_VERSION + ctx.resource_hash + ctx.scope_hash
-    stored = 0
-    for metric, digest in zip(metrics, prepared, strict=True):
-        if digest is None:
-            continue
-        data = metric.WhichOneof("data")
-        kind = DATA[data][1]
-        table = POINTS[kind]
-        points = getattr(metric, data).data_points
-        next_pk = ctx.pks[table].__next__
-        if isinstance(digest, str):
-            for _ in points:
-                next_pk()
-            ctx.reject(len(points), digest)
-            continue
-        facts = rows[table]
-        attrs = [rows[name] for name in attributes.table_names(f"metric_{kind}")]
-        metric_id, identity = ctx.id_of("metrics", digest), base + digest
-        for p in points:
-            pk = next_pk()
-            try:
-                time_ns, start_ns = p.time_unix_nano, p.start_time_unix_nano
-                values = _values(kind, p)
-                if time_ns > MAX_I64 or start_ns > MAX_I64 or _too_big(kind, values):
-                    raise codecs.BadValue("a time or count is out of range")
-                kvs = p.attributes
-                wires = wire.encoded(kvs)
-                fact = (pk, time_ns, start_ns, metric_id, resource_id, scope_id,
-                        ATTRIBUTE_SETS(tuple(wires), lambda kvs=kvs: codecs.canonical_hash(
-                            codecs.keyvalues_to_tagged(wire.keyvalues(kvs)))),
-                        *values, p.flags, exemplars_json(getattr(p, "exemplars", ())),
-                        sha256(identity + p.SerializeToString(deterministic=True)).digest())
-                split(kvs, (pk, time_ns), attrs, wires)  # appends nothing when it raises
-            except codecs.BadValue as exc:
-                ctx.reject(1, f"data point: {exc}")
+class Metrics:
+    """The metrics `flatten.Flow`: `prepare` asks for the metric dimension rows of a scope,
+    `flatten` writes their points; its `after` hook marks late points for the rollups."""
+
+    shape, tables, facts = SHAPE, TABLES, FACTS
+    before = None
+
+    def __init__(self, dimension: dimensions.Dimension) -> None:
+        self.dimension = dimension  # the metrics dimension (otel_metrics_dim)
+
+    def resources(self, request: metrics_service_pb2.ExportMetricsServiceRequest
+                  ) -> Sequence[metrics_pb2.ResourceMetrics]:
+        return request.resource_metrics
+
+    def scopes(self, resource: metrics_pb2.ResourceMetrics) -> Sequence[metrics_pb2.ScopeMetrics]:
+        return resource.scope_metrics
+
+    def items(self, scope: metrics_pb2.ScopeMetrics) -> Sequence[metrics_pb2.Metric]:
+        return scope.metrics
+
+    def count(self, metrics: Sequence[metrics_pb2.Metric]) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for metric in metrics:
+            data = metric.WhichOneof("data")
+            if data:
+                table = POINTS[DATA[data][1]]
+                counts[table] = counts.get(table, 0) + len(getattr(metric, data).data_points)
+        return counts
+
+    def prepare(self, metrics: Sequence[metrics_pb2.Metric],
+                ctx: flatten.Context) -> list[bytes | str | None]:
+        """Per metric: its dimension hash (requested from the context), or why it is bad."""
+        out: list[bytes | str | None] = []
+        dims = self.dimension
+        for metric in metrics:
+            data = metric.WhichOneof("data")
+            if data is None:
+                out.append(None)
                 continue
-            facts.append(fact)
-            stored += 1
-    ctx.items += stored
+            key = (metric.name, metric.description, metric.unit, data,
+                   getattr(getattr(metric, data), "aggregation_temporality", None),
+                   data == "sum" and metric.sum.is_monotonic,
+                   b"".join(kv.SerializeToString(deterministic=True) for kv in metric.metadata))
+            try:
+                digest = dims.memo(key, lambda m=metric, d=data: metric_identity(m, d)[0])
+                if digest in dims.ids:
+                    ctx.want(dims, digest, dimensions.Pending(()))
+                else:
+                    ctx.want(dims, *metric_identity(metric, data))
+                out.append(digest)
+            except codecs.BadValue as exc:
+                out.append(f"metric: {exc}")
+        return out
 
+    def flatten(self, metrics: Sequence[metrics_pb2.Metric], ctx: flatten.Context,
+                prepared: Sequence[bytes | str | None]) -> None:
+        rows = ctx.rows
+        split, sha256 = ctx.splitter.split, hashlib.sha256
+        resource_id, scope_id = ctx.resource_id, ctx.scope_id
+        base = HASH_VERSION + ctx.resource_hash + ctx.scope_hash
+        stored = 0
+        for metric, digest in zip(metrics, prepared, strict=True):
+            if digest is None:
+                continue
+            data = metric.WhichOneof("data")
+            kind = DATA[data][1]
+            table = POINTS[kind]
+            points = getattr(metric, data).data_points
+            next_pk = ctx.pks[table].__next__
+            if isinstance(digest, str):
+                for _ in points:
+                    next_pk()
+                ctx.reject(len(points), digest)
+                continue
+            facts = rows[table]
+            attrs = [rows[name] for name in POINT_ATTRS[kind]]
+            metric_id, identity = ctx.id_of(self.dimension, digest), base + digest
+            for p in points:
+                pk = next_pk()
+                try:
+                    time_ns, start_ns = p.time_unix_nano, p.start_time_unix_nano
+                    values = _values(kind, p)
+                    if time_ns > MAX_I64 or start_ns > MAX_I64 or _too_big(kind, values):
+                        raise codecs.BadValue("a time or count is out of range")
+                    kvs = p.attributes
+                    wires = wire.encoded(kvs)
+                    # in the column order of store.POINTS[kind]
+                    fact = (pk, time_ns, start_ns, metric_id, resource_id, scope_id,
+                            ATTRIBUTE_SETS(tuple(wires), lambda kvs=kvs: codecs.canonical_hash(
+                                codecs.keyvalues_to_tagged(wire.keyvalues(kvs)))),
+                            *values, p.flags, exemplars_json(getattr(p, "exemplars", ())),
+                            sha256(identity + p.SerializeToString(deterministic=True)).digest())
+                    split(kvs, (pk, time_ns), attrs, wires)  # appends nothing when it raises
+                except codecs.BadValue as exc:
+                    ctx.reject(1, f"data point: {exc}")
+                    continue
+                facts.append(fact)
+                stored += 1
+        ctx.items += stored
 
-def make_before(pipeline: Any) -> None:
-    return None
-
-
-def make_after(pipeline: Any) -> writer.Hook:
-    """Marks the minutes of number points the rollups have already passed (late points)."""
-    table = POINTS["number"]
-
-    async def after(conn: Any, rows: writer.Rows) -> None:
-        points = rows[table]
+    async def after(self, conn: asyncpg.Connection, rows: writer.Rows) -> None:
+        """Mark the minutes of number points the rollups have already passed (late points)."""
+        points = rows[POINTS["number"]]
         if points:
             floor = rollups.floor_minute
             await rollups.mark_late(conn, {(r[3], floor(r[1])) for r in points})
-
-    return after

@@ -15,9 +15,10 @@ from typing import Any, NamedTuple
 
 import grpc
 from google.protobuf import any_pb2
+from google.protobuf import message as protobuf
 from google.rpc import code_pb2, error_details_pb2, status_pb2
 
-from ingest import body, decode, errors
+from ingest import body, decode, errors, signals
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +90,7 @@ def simple_status(http_status: int, message: str) -> status_pb2.Status:
     return status_pb2.Status(code=code, message=message)
 
 
-def response(signal: Any, rejected: int, message: str) -> Any:
+def response(signal: signals.Signal, rejected: int, message: str) -> protobuf.Message:
     """The signal's Export*ServiceResponse; partial_success only when items were rejected."""
     reply = signal.response()
     if rejected > 0:

@@ -14,14 +14,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib
 import logging
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
+import asyncpg
 import psycopg
+from google.protobuf import message
 
 from ingest import attributes, dimensions, flatten, promotion, signals, writer
-from ollygraph import db, maintenance, rollups
+from ollygraph import db, maintenance, rollups, store
 from ollygraph.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -36,28 +37,28 @@ class Result(NamedTuple):
 
 
 class Pipeline:
-    def __init__(self, settings: Settings, pool: Any, config: promotion.PromotionConfig,
-                 key_ids: dict[str, int], *, max_in_flight: int, max_batch_rows: int,
-                 timeout_s: float) -> None:
+    def __init__(self, settings: Settings, pool: asyncpg.Pool,
+                 config: promotion.PromotionConfig, key_ids: dict[str, int], *,
+                 max_in_flight: int, max_batch_rows: int, timeout_s: float) -> None:
         self.settings, self.pool, self.config, self.timeout_s = settings, pool, config, timeout_s
+        # promotion config section ("resource", "spans", ...) -> its splitter
         self.splitters = {name: attributes.Splitter(config.signals[name], key_ids)
                           for name in promotion.SIGNALS}
-        self.dimensions = {
-            "resources": dimensions.Dimension("resources", "resource",
-                                              self.splitters["resource"]),
-            "scopes": dimensions.Dimension("scopes", "scope", self.splitters["scope"]),
-            "metrics": dimensions.Dimension("metrics"),
-        }
-        self.modules = {s.name: importlib.import_module(s.flatten_module) for s in signals.SIGNALS}
-        self.sequences = {table: dimensions.Sequence(pool, sequence, timeout=timeout_s)
-                          for module in self.modules.values()
-                          for table, sequence in module.SEQUENCES.items()}
+        resource, scope = store.OWNER["resource"], store.OWNER["scope"]
+        self.dimensions = dimensions.Dimensions(
+            dimensions.Dimension("resources", resource, self.splitters[resource.name]),
+            dimensions.Dimension("scopes", scope, self.splitters[scope.name]),
+            dimensions.Dimension("metrics"))
+        sequences = {table.name: dimensions.Sequence(pool, table.sequence, timeout=timeout_s)
+                     for shape in store.SIGNALS for table in shape.tables if table.sequence}
+        self.shared = flatten.Shared(pool, self.dimensions, sequences, timeout_s)
+        self.flows: dict[str, flatten.Flow] = {
+            s.name: s.flow(self.dimensions) for s in signals.SIGNALS}
         self.writers = {
-            name: writer.Writer(pool, module.TABLES, module.FACTS,
-                                before=module.make_before(self), after=module.make_after(self),
-                                max_rows=max_batch_rows, max_in_flight=max_in_flight,
-                                timeout_s=timeout_s)
-            for name, module in self.modules.items()}
+            name: writer.Writer(pool, flow.tables, flow.facts, before=flow.before,
+                                after=flow.after, max_rows=max_batch_rows,
+                                max_in_flight=max_in_flight, timeout_s=timeout_s)
+            for name, flow in self.flows.items()}
         loop = asyncio.get_running_loop()
         self._tasks = [loop.create_task(self._partition_upkeep()),
                        loop.create_task(self._touch_dimensions()),
@@ -74,7 +75,12 @@ class Pipeline:
         if not settings.database_url:
             raise ValueError("the ingest pipeline needs settings.database_url")
         config = promotion.load(settings.attribute_overrides)
-        log.info("%s", config.describe())
+        summary, _, details = config.describe().partition("\n")
+        promoted = sum(len(keys) for s in config.signals.values() for keys in s.promoted.values())
+        dropped = sum(len(s.dropped) for s in config.signals.values())
+        log.info("%s: %d keys promoted, %d dropped (listed at log level DEBUG)", summary,
+                 promoted, dropped)
+        log.debug("attribute promotion in force:\n%s", details)
         try:
             pool = await db.create_pool(settings.database_url, settings.schema,
                                         min_size=1, max_size=pool_size,
@@ -94,14 +100,22 @@ class Pipeline:
         return cls(settings, pool, config, key_ids, max_in_flight=max_in_flight,
                    max_batch_rows=max_batch_rows, timeout_s=timeout_s)
 
-    async def export(self, signal_name: str, request: Any) -> Result:
+    async def export(self, signal_name: str, request: message.Message) -> Result:
         """Store `request` (an Export*ServiceRequest of `signal_name`); returns after commit."""
-        module, out = self.modules[signal_name], self.writers[signal_name]
-        with out.admit(flatten.count(module, request)):  # memory stays bounded
-            batch, ctx = await flatten.walk(self, module, request)
+        flow, out = self.flows[signal_name], self.writers[signal_name]
+        with out.admit(flatten.count(flow, request)):  # memory stays bounded
+            batch, ctx = await self.rows(signal_name, request)
             if batch.items:
                 await out.submit(batch)
         return Result(ctx.rejected, ctx.message())
+
+    async def rows(self, signal_name: str,
+                      request: message.Message) -> tuple[writer.Batch, flatten.Context]:
+        """The rows of `request` (nothing written but new dimension rows), and the context
+        holding its rejections."""
+        flow = self.flows[signal_name]
+        return await flatten.walk(flow, request, self.splitters[flow.shape.promotion],
+                                  self.shared)
 
     async def close(self) -> None:
         for task in self._tasks:
@@ -115,7 +129,7 @@ class Pipeline:
         await self.pool.close()
 
     async def _touch_once(self) -> None:
-        for dimension in self.dimensions.values():
+        for dimension in self.dimensions:
             await dimension.touch_used(self.pool, self.timeout_s)
 
     async def _touch_dimensions(self) -> None:

@@ -15,11 +15,14 @@ from typing import Any, NamedTuple
 
 import yaml
 
+from ollygraph import store
+
 log = logging.getLogger(__name__)
 
 BASE_FILE = Path(__file__).with_name("attribute-promotion.yaml")
-SIGNALS = ("resource", "scope", "spans", "logs", "metrics")
-VALUE_TYPES = ("string", "int", "double", "bool", "bytes")  # typed table suffixes, in order
+# config sections: the dimension owners, then each signal's (store.Signal.promotion)
+SIGNALS = (*(o.name for o in store.DIMENSION_OWNERS), *(s.promotion for s in store.SIGNALS))
+VALUE_TYPES = tuple(t.name for t in store.VALUE_TYPES)  # typed table suffixes, in order
 
 
 class ConfigError(ValueError):

@@ -1,28 +1,32 @@
-"""The signal registry: what differs between traces, logs and metrics on the wire.
+"""The signal registry: what differs between traces, logs and metrics.
 
-Receivers, the pipeline and the tests loop over `SIGNALS`; nothing else names a
-signal's protobuf classes or routes.
+Each `Signal` names its OTLP routes and protobuf classes (for the receivers) and builds
+its `flatten.Flow` (for the pipeline: how its requests become rows) from the dimensions
+it needs. Receivers, the pipeline and the tests loop over `SIGNALS`; nothing else names
+a signal's protobuf classes or routes.
 """
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from collections.abc import Callable
+from typing import NamedTuple
 
-from opentelemetry.proto.collector.logs.v1 import logs_service_pb2, logs_service_pb2_grpc
-from opentelemetry.proto.collector.metrics.v1 import metrics_service_pb2, metrics_service_pb2_grpc
-from opentelemetry.proto.collector.trace.v1 import trace_service_pb2, trace_service_pb2_grpc
+from google.protobuf import message
+from opentelemetry.proto.collector.logs.v1 import logs_service_pb2
+from opentelemetry.proto.collector.metrics.v1 import metrics_service_pb2
+from opentelemetry.proto.collector.trace.v1 import trace_service_pb2
+
+from ingest import dimensions, flatten, logs, metrics, traces
 
 
 class Signal(NamedTuple):
-    name: str  # "traces" | "logs" | "metrics"
+    name: str  # "traces" | "logs" | "metrics", as in ollygraph.store.SIGNALS
     http_path: str  # OTLP/HTTP route
-    request: Any  # Export<Signal>ServiceRequest class
-    response: Any  # Export<Signal>ServiceResponse class
+    request: type[message.Message]  # Export<Signal>ServiceRequest
+    response: type[message.Message]  # Export<Signal>ServiceResponse
     grpc_method: str  # full gRPC method name
-    add_servicer: Any  # add_<Signal>ServiceServicer_to_server
-    servicer: Any  # <Signal>ServiceServicer base class
     rejected_field: str  # PartialSuccess field counting rejected items
-    flatten_module: str  # module that turns a request into rows
+    flow: Callable[[dimensions.Dimensions], flatten.Flow]  # its flow, given the dimensions
 
 
 SIGNALS: tuple[Signal, ...] = (
@@ -32,10 +36,8 @@ SIGNALS: tuple[Signal, ...] = (
         trace_service_pb2.ExportTraceServiceRequest,
         trace_service_pb2.ExportTraceServiceResponse,
         "/opentelemetry.proto.collector.trace.v1.TraceService/Export",
-        trace_service_pb2_grpc.add_TraceServiceServicer_to_server,
-        trace_service_pb2_grpc.TraceServiceServicer,
         "rejected_spans",
-        "ingest.traces",
+        lambda dims: traces.Traces(dims.resources.service_names),
     ),
     Signal(
         "logs",
@@ -43,10 +45,8 @@ SIGNALS: tuple[Signal, ...] = (
         logs_service_pb2.ExportLogsServiceRequest,
         logs_service_pb2.ExportLogsServiceResponse,
         "/opentelemetry.proto.collector.logs.v1.LogsService/Export",
-        logs_service_pb2_grpc.add_LogsServiceServicer_to_server,
-        logs_service_pb2_grpc.LogsServiceServicer,
         "rejected_log_records",
-        "ingest.logs",
+        lambda dims: logs.Logs(),
     ),
     Signal(
         "metrics",
@@ -54,10 +54,8 @@ SIGNALS: tuple[Signal, ...] = (
         metrics_service_pb2.ExportMetricsServiceRequest,
         metrics_service_pb2.ExportMetricsServiceResponse,
         "/opentelemetry.proto.collector.metrics.v1.MetricsService/Export",
-        metrics_service_pb2_grpc.add_MetricsServiceServicer_to_server,
-        metrics_service_pb2_grpc.MetricsServiceServicer,
         "rejected_data_points",
-        "ingest.metrics",
+        lambda dims: metrics.Metrics(dims.metrics),
     ),
 )
 

@@ -15,7 +15,6 @@ import cramjam
 STREAM_IDENTIFIER = b"\xff\x06\x00\x00sNaPpY"
 _MAX_CHUNK = 1 << 17  # a compressed chunk of 64 KiB of data is at most ~76 KiB
 _DATA_CHUNKS = (0x00, 0x01)  # compressed, uncompressed
-_PADDING = 0xFE
 Error = cramjam.DecompressionError
 
 

@@ -8,35 +8,23 @@ whole (with its events and links).
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
 
-from ingest import attributes, queries, writer
-from ollygraph import codecs, span_rollups
+import asyncpg
+from opentelemetry.proto.collector.trace.v1 import trace_service_pb2
+from opentelemetry.proto.trace.v1 import trace_pb2
+
+from ingest import attributes, flatten, queries, wire, writer
+from ollygraph import codecs, span_rollups, store
 
 QUERIES = queries.QUERIES
 
-RESOURCES, SCOPES, ITEMS = "resource_spans", "scope_spans", "spans"
-PROMOTION = "spans"  # span events and links use the spans config too
-
-SPANS, EVENTS, LINKS = "otel_spans_fact", "otel_span_events", "otel_span_links"
-SEQUENCES = {SPANS: "otel_spans_fact_span_pk_seq"}
-_SPAN_OWNER = ("span_pk", "start_time_unix_nano")
-TABLES = [
-    writer.Table(SPANS, ("span_pk", "start_time_unix_nano", "end_time_unix_nano", "trace_id",
-                         "span_id", "parent_span_id", "trace_state", "flags", "name", "kind_id",
-                         "status_code_id", "status_message", "resource_id", "scope_id",
-                         "dropped_attributes_count", "dropped_events_count",
-                         "dropped_links_count")),
-    *attributes.tables("span", _SPAN_OWNER, SPANS),
-    writer.Table(EVENTS, ("span_pk", "event_index", "start_time_unix_nano", "time_unix_nano",
-                          "name", "dropped_attributes_count"), SPANS),
-    *attributes.tables("span_event", ("span_pk", "event_index", "start_time_unix_nano"), SPANS),
-    writer.Table(LINKS, ("span_pk", "link_index", "start_time_unix_nano", "linked_trace_id",
-                         "linked_span_id", "trace_state", "flags", "dropped_attributes_count"),
-                 SPANS),
-    *attributes.tables("span_link", ("span_pk", "link_index", "start_time_unix_nano"), SPANS),
-]
-FACTS = [writer.Fact(SPANS, lambda row: (row[3], row[4], row[1]), QUERIES.existing_spans)]
+SHAPE = store.SIGNAL["traces"]
+SPANS, EVENTS, LINKS = store.SPANS.name, store.EVENTS.name, store.LINKS.name
+SPAN_ATTRS, EVENT_ATTRS, LINK_ATTRS = (store.OWNER[o].attribute_tables for o in SHAPE.owners)
+TABLES = writer.tables(SHAPE)
+FACTS = [writer.fact(store.SPANS, ("trace_id", "span_id", "start_time_unix_nano"),
+                     QUERIES.existing_spans)]
 
 MAX_I64, MAX_I32 = 2**63 - 1, 2**31 - 1
 ZERO_TRACE, ZERO_SPAN = bytes(16), bytes(8)
@@ -52,72 +40,97 @@ def check_ids(trace_id: bytes, span_id: bytes, what: str) -> None:
                               f"(got {len(span_id)} bytes)")
 
 
-def count(spans: Any) -> dict[str, int]:
-    return {SPANS: len(spans)}
+class Traces:
+    """The traces `flatten.Flow`; its `after` hook maintains the trace summary."""
+
+    shape, tables, facts = SHAPE, TABLES, FACTS
+    prepare = before = None
+
+    def __init__(self, service_names: Mapping[int, str | None]) -> None:
+        self.service_names = service_names  # resource id -> its service.name
+
+    def resources(self, request: trace_service_pb2.ExportTraceServiceRequest
+                  ) -> Sequence[trace_pb2.ResourceSpans]:
+        return request.resource_spans
+
+    def scopes(self, resource: trace_pb2.ResourceSpans) -> Sequence[trace_pb2.ScopeSpans]:
+        return resource.scope_spans
+
+    def items(self, scope: trace_pb2.ScopeSpans) -> Sequence[trace_pb2.Span]:
+        return scope.spans
+
+    def count(self, spans: Sequence[trace_pb2.Span]) -> dict[str, int]:
+        return {SPANS: len(spans)}
+
+    def flatten(self, spans: Sequence[trace_pb2.Span], ctx: flatten.Context,
+                prepared: None) -> None:
+        rows = ctx.rows
+        facts, events, links = rows[SPANS], rows[EVENTS], rows[LINKS]
+        span_attrs, event_attrs, link_attrs = ([rows[name] for name in tables]
+                                               for tables in (SPAN_ATTRS, EVENT_ATTRS, LINK_ATTRS))
+        split = ctx.splitter.split
+        next_pk = ctx.pks[SPANS].__next__
+        resource_id, scope_id = ctx.resource_id, ctx.scope_id
+        stored = 0
+        for span in spans:
+            pk = next_pk()
+            # only a span with events or links can fail after some of its rows are appended
+            span_events, span_links = span.events, span.links
+            mark = ctx.mark() if span_events or span_links else None
+            try:
+                trace_id, span_id, parent = span.trace_id, span.span_id, span.parent_span_id
+                if len(trace_id) != 16 or len(span_id) != 8 or trace_id == ZERO_TRACE \
+                        or span_id == ZERO_SPAN or (parent and (len(parent) != 8
+                                                                or parent == ZERO_SPAN)):
+                    check_ids(trace_id, span_id, "span")
+                    raise codecs.BadValue(f"parent_span_id must be 8 bytes, not all zero "
+                                          f"(got {len(parent)} bytes)")
+                start, end = span.start_time_unix_nano, span.end_time_unix_nano
+                dropped_attributes, dropped_events, dropped_links = (
+                    span.dropped_attributes_count, span.dropped_events_count,
+                    span.dropped_links_count)
+                status, kind = span.status, span.kind
+                code = status.code
+                if start > MAX_I64 or end > MAX_I64 or dropped_attributes > MAX_I32 \
+                        or dropped_events > MAX_I32 or dropped_links > MAX_I32:
+                    raise codecs.BadValue("a time or dropped count is out of range")
+                if not 0 <= kind <= 5 or not 0 <= code <= 2:
+                    raise codecs.BadValue(f"unknown kind {kind} or status code {code}")
+                name, trace_state, message = span.name, span.trace_state, status.message
+                if "\x00" in name or "\x00" in trace_state or "\x00" in message:
+                    for text, what in ((trace_state, "trace_state"), (name, "name"),
+                                       (message, "status message")):
+                        codecs.check_text(text, what)
+                # in store.SPANS column order
+                fact = (pk, start, end, trace_id, span_id, parent or None, trace_state, span.flags,
+                        name, kind, code, message, resource_id, scope_id, dropped_attributes,
+                        dropped_events, dropped_links)
+                split(span.attributes, (pk, start), span_attrs)  # appends nothing when it raises
+                facts.append(fact)
+                if mark is not None:
+                    _events_and_links(span_events, span_links, pk, start, events, event_attrs,
+                                      links, link_attrs, split)
+            except codecs.BadValue as exc:
+                if mark is not None:
+                    ctx.undo(mark)
+                ctx.reject(1, f"span: {exc}")
+                continue
+            stored += 1
+        ctx.items += stored
+
+    async def after(self, conn: asyncpg.Connection, rows: writer.Rows) -> None:
+        if rows[SPANS]:
+            await conn.execute(QUERIES.upsert_trace_summary,
+                               *summary_args(rows[SPANS], self.service_names))
+            floor = span_rollups.floor_minute
+            await span_rollups.mark_late(conn, {floor(r[1]) for r in rows[SPANS]})
 
 
-def prepare(spans: Any, ctx: Any) -> None:
-    return None
-
-
-def flatten(spans: Any, ctx: Any, prepared: None) -> None:
-    rows = ctx.rows
-    facts, events, links = rows[SPANS], rows[EVENTS], rows[LINKS]
-    span_attrs, event_attrs, link_attrs = (
-        [rows[name] for name in attributes.table_names(owner)]
-        for owner in ("span", "span_event", "span_link"))
-    split = ctx.splitter.split
-    next_pk = ctx.pks[SPANS].__next__
-    resource_id, scope_id = ctx.resource_id, ctx.scope_id
-    stored = 0
-    for span in spans:
-        pk = next_pk()
-        # only a span with events or links can fail after some of its rows are appended
-        span_events, span_links = span.events, span.links
-        mark = ctx.mark() if span_events or span_links else None
-        try:
-            trace_id, span_id, parent = span.trace_id, span.span_id, span.parent_span_id
-            if len(trace_id) != 16 or len(span_id) != 8 or trace_id == ZERO_TRACE \
-                    or span_id == ZERO_SPAN or (parent and (len(parent) != 8
-                                                            or parent == ZERO_SPAN)):
-                check_ids(trace_id, span_id, "span")
-                raise codecs.BadValue(f"parent_span_id must be 8 bytes, not all zero "
-                                      f"(got {len(parent)} bytes)")
-            start, end = span.start_time_unix_nano, span.end_time_unix_nano
-            dropped_attributes, dropped_events, dropped_links = (
-                span.dropped_attributes_count, span.dropped_events_count,
-                span.dropped_links_count)
-            status, kind = span.status, span.kind
-            code = status.code
-            if start > MAX_I64 or end > MAX_I64 or dropped_attributes > MAX_I32 \
-                    or dropped_events > MAX_I32 or dropped_links > MAX_I32:
-                raise codecs.BadValue("a time or dropped count is out of range")
-            if not 0 <= kind <= 5 or not 0 <= code <= 2:
-                raise codecs.BadValue(f"unknown kind {kind} or status code {code}")
-            name, trace_state, message = span.name, span.trace_state, status.message
-            if "\x00" in name or "\x00" in trace_state or "\x00" in message:
-                for text, what in ((trace_state, "trace_state"), (name, "name"),
-                                   (message, "status message")):
-                    codecs.check_text(text, what)
-            fact = (pk, start, end, trace_id, span_id, parent or None, trace_state, span.flags,
-                    name, kind, code, message, resource_id, scope_id, dropped_attributes,
-                    dropped_events, dropped_links)
-            split(span.attributes, (pk, start), span_attrs)  # appends nothing when it raises
-            facts.append(fact)
-            if mark is not None:
-                _events_and_links(span_events, span_links, pk, start, events, event_attrs,
-                                  links, link_attrs, split)
-        except codecs.BadValue as exc:
-            if mark is not None:
-                ctx.undo(mark)
-            ctx.reject(1, f"span: {exc}")
-            continue
-        stored += 1
-    ctx.items += stored
-
-
-def _events_and_links(span_events: Any, span_links: Any, pk: int, start: int, events: list,
-                      event_attrs: list, links: list, link_attrs: list, split: Any) -> None:
+def _events_and_links(span_events: Sequence[trace_pb2.Span.Event],
+                      span_links: Sequence[trace_pb2.Span.Link], pk: int, start: int,
+                      events: list[tuple], event_attrs: attributes.Tables, links: list[tuple],
+                      link_attrs: attributes.Tables,
+                      split: Callable[[wire.Attributes, tuple, attributes.Tables], None]) -> None:
     check = codecs.check_text
     for index, event in enumerate(span_events):
         if event.time_unix_nano > MAX_I64 or event.dropped_attributes_count > MAX_I32:
@@ -158,18 +171,3 @@ def summary_args(spans: list[tuple], service_names: dict[int, str | None]) -> li
     columns.append([t for t, _ in services])
     columns.append([s for _, s in services])
     return columns
-
-
-def make_after(pipeline: Any) -> writer.Hook:
-    async def after(conn: Any, rows: writer.Rows) -> None:
-        if rows[SPANS]:
-            names = pipeline.dimensions["resources"].service_names
-            await conn.execute(QUERIES.upsert_trace_summary, *summary_args(rows[SPANS], names))
-            floor = span_rollups.floor_minute
-            await span_rollups.mark_late(conn, {floor(r[1]) for r in rows[SPANS]})
-
-    return after
-
-
-def make_before(pipeline: Any) -> None:
-    return None

@@ -10,17 +10,23 @@ seen before is parsed (`keyvalue`). Resources, scopes and exemplars keep their
 `KeyValue` messages: they are hashed and converted whole.
 
 A request that parses as the official class parses as its view, and the two serialize
-to the same bytes (the wire format is the same).
+to the same bytes (the wire format is the same). Code that reads requests is annotated
+with the official classes (`trace_pb2.Span`, ...): a view has the same fields, except
+that item `attributes` are `Attributes` (bytes, or `KeyValue`s when the request came
+from OTLP/JSON or was built in Python).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
 
-from google.protobuf import descriptor_pb2, descriptor_pool, message, message_factory
+from google.protobuf import descriptor, descriptor_pb2, descriptor_pool, message, message_factory
 from opentelemetry.proto.common.v1 import common_pb2
 
 from ollygraph import codecs
+
+# Repeated item attributes: wire bytes as a view reads them, or `KeyValue` messages.
+Attributes = Sequence[bytes] | Sequence[common_pb2.KeyValue]
 
 # message (full name) -> its field that becomes `repeated bytes`
 BYTES_FIELDS = {
@@ -35,7 +41,7 @@ BYTES_FIELDS = {
 }
 
 
-def _retyped(proto: Any, prefix: str) -> None:
+def _retyped(proto: descriptor_pb2.DescriptorProto, prefix: str) -> None:
     """Declare the BYTES_FIELDS of `proto` (a DescriptorProto, nested ones too) bytes."""
     name = f"{prefix}.{proto.name}"
     for field in proto.field:
@@ -46,11 +52,11 @@ def _retyped(proto: Any, prefix: str) -> None:
         _retyped(nested, name)
 
 
-def _build_pool(files: list[Any]) -> descriptor_pool.DescriptorPool:
+def _build_pool(files: list[descriptor.FileDescriptor]) -> descriptor_pool.DescriptorPool:
     pool = descriptor_pool.DescriptorPool()
     added: set[str] = set()
 
-    def add(file: Any) -> None:
+    def add(file: descriptor.FileDescriptor) -> None:
         if file.name in added:
             return
         for dependency in file.dependencies:
@@ -67,10 +73,10 @@ def _build_pool(files: list[Any]) -> descriptor_pool.DescriptorPool:
     return pool
 
 
-_VIEWS: dict[Any, Any] = {}
+_VIEWS: dict[type[message.Message], type[message.Message]] = {}
 
 
-def view(message_class: Any) -> Any:
+def view(message_class: type[message.Message]) -> type[message.Message]:
     """The view class of an official Export*ServiceRequest class."""
     found = _VIEWS.get(message_class)
     if found is None:
@@ -81,7 +87,7 @@ def view(message_class: Any) -> Any:
     return found
 
 
-def keyvalue(wire: bytes) -> Any:
+def keyvalue(wire: bytes) -> common_pb2.KeyValue:
     """The `KeyValue` of an attribute's wire bytes; BadValue when they are not one."""
     try:
         return common_pb2.KeyValue.FromString(wire)
@@ -89,13 +95,13 @@ def keyvalue(wire: bytes) -> Any:
         raise codecs.BadValue(f"an attribute is not a valid KeyValue: {exc}") from None
 
 
-def encoded(items: Any) -> Any:
+def encoded(items: Attributes) -> Sequence[bytes]:
     """The wire bytes of repeated attributes: as read by a view, else serialized."""
     if items and items[0].__class__ is bytes:
         return items
     return [kv.SerializeToString() for kv in items]
 
 
-def keyvalues(items: Any) -> list[Any]:
+def keyvalues(items: Attributes) -> list[common_pb2.KeyValue]:
     """`KeyValue`s of repeated attributes, whether read as messages or as bytes."""
     return [keyvalue(kv) if kv.__class__ is bytes else kv for kv in items]

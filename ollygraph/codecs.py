@@ -5,7 +5,8 @@ The store keeps AnyValues in the OTLP/JSON "tagged" form: `{"stringValue": "a"}`
 JSON), `{"doubleValue": 1.5}` or `"NaN"`/`"Infinity"`/`"-Infinity"`, `{"bytesValue":
 base64}`, `{"arrayValue": {"values": [...]}}`, `{"kvlistValue": {"values": [{"key": k,
 "value": v}]}}`, and `{}` for an empty value. The SQL function `otel_anyvalue_to_json`
-turns it into plain JSON. `canonical_hash` is the stable identity used for dimensions.
+turns it into plain JSON, and so does the gateway (`gateway.attributes.plain`).
+`canonical_hash` is the stable identity used for dimensions.
 """
 
 from __future__ import annotations
@@ -18,17 +19,6 @@ import math
 from typing import Any
 
 MAX_DEPTH = 32  # arrays/kvlists nested deeper than this are refused
-
-# AnyValue oneof field -> OTLP/JSON tag
-TAGS = {
-    "string_value": "stringValue",
-    "bool_value": "boolValue",
-    "int_value": "intValue",
-    "double_value": "doubleValue",
-    "bytes_value": "bytesValue",
-    "array_value": "arrayValue",
-    "kvlist_value": "kvlistValue",
-}
 
 
 class BadValue(ValueError):
@@ -49,10 +39,6 @@ def double_to_json(value: float) -> float | str:
     if math.isnan(value):
         return "NaN"
     return "Infinity" if value > 0 else "-Infinity"
-
-
-def json_to_double(value: float | int | str) -> float:
-    return float(value)  # float("NaN"), float("Infinity"), float("-Infinity") all parse
 
 
 def anyvalue_to_tagged(value: Any, depth: int = 0) -> dict[str, Any]:
@@ -89,24 +75,6 @@ def keyvalues_to_list(kvs: Any) -> list[dict[str, Any]]:
     """Repeated `KeyValue` -> OTLP/JSON `[{"key": k, "value": tagged}]`, order kept."""
     return [{"key": check_text(kv.key, "attribute key"), "value": anyvalue_to_tagged(kv.value)}
             for kv in kvs]
-
-
-def tagged_to_python(tagged: dict[str, Any]) -> Any:
-    """Tagged JSON -> a plain Python value (ints as int, bytes as bytes, nested as list/dict)."""
-    if not tagged:
-        return None
-    ((tag, inner),) = tagged.items()
-    if tag == "intValue":
-        return int(inner)
-    if tag == "doubleValue":
-        return json_to_double(inner)
-    if tag == "bytesValue":
-        return base64.b64decode(inner)
-    if tag == "arrayValue":
-        return [tagged_to_python(v) for v in inner.get("values", [])]
-    if tag == "kvlistValue":
-        return {kv["key"]: tagged_to_python(kv.get("value", {})) for kv in inner.get("values", [])}
-    return inner
 
 
 _quote = json.encoder.encode_basestring  # C-accelerated JSON string literal

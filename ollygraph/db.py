@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -10,16 +11,42 @@ from ollygraph import migrate
 from ollygraph.settings import Settings
 
 
+def redacted(url: str) -> str:
+    """The URL without its password, to print."""
+    return re.sub(r"^([^:/]+://[^:@/]*:)[^@/]+@", r"\1***@", url)
+
+
+def check_reachable(url: str) -> None:
+    """Connect once (psycopg.Error when the URL is bad or nothing answers), so a command
+    fails before it starts anything."""
+    import psycopg
+
+    psycopg.connect(migrate.libpq_url(url), connect_timeout=10).close()
+
+
 @contextlib.contextmanager
-def database(settings: Settings) -> Iterator[str]:
-    """The configured database URL, or an embedded server in the data dir for the duration."""
+def database(settings: Settings, *, share: bool = True) -> Iterator[str]:
+    """The configured database URL, or else the embedded server of the data dir: the one
+    another process (`ollygraph up`) runs there when `share` is true, or one started here
+    for the duration."""
     if settings.database_url:
         yield settings.database_url
         return
-    from ollygraph.embedded import EmbeddedPostgres
+    from ollygraph.embedded import DataDirBusy, EmbeddedPostgres
 
-    with EmbeddedPostgres(settings.data_dir) as url:
+    try:
+        server = EmbeddedPostgres(settings.data_dir)
+        url = server.start()
+    except DataDirBusy:
+        running = EmbeddedPostgres.running_url(settings.data_dir) if share else None
+        if running is None:
+            raise
+        yield running
+        return
+    try:
         yield url
+    finally:
+        server.stop()
 
 
 async def create_pool(

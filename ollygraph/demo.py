@@ -7,13 +7,18 @@ Three services send over OTLP/gRPC to a running ingest:
   usage and cost, workflow/node spans) with correlated logs;
 - `order-worker`: a messaging consumer whose span links to the producing span.
 Metrics: a request counter, an in-flight up-down counter, an explicit-bucket latency
-histogram, an exponential token-usage histogram and an observable queue-depth gauge.
+histogram (bounds in seconds, the unit it records), an exponential token-usage histogram
+and an observable queue-depth gauge.
+
+It first checks that something answers on the endpoint, and afterwards that every export
+succeeded; otherwise it raises `NotDelivered`, whose message says what to start.
 """
 
 from __future__ import annotations
 
 import logging
 import random
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,7 +32,11 @@ from opentelemetry.sdk._logs import LoggerProvider, LoggingHandler
 from opentelemetry.sdk._logs.export import BatchLogRecordProcessor
 from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.metrics.export import PeriodicExportingMetricReader
-from opentelemetry.sdk.metrics.view import ExponentialBucketHistogramAggregation, View
+from opentelemetry.sdk.metrics.view import (
+    ExplicitBucketHistogramAggregation,
+    ExponentialBucketHistogramAggregation,
+    View,
+)
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
@@ -36,12 +45,44 @@ from opentelemetry.trace import SpanKind, Status, StatusCode
 from ollygraph.settings import Settings
 
 SERVICES = ("web-shop", "support-agent", "order-worker")
+# HTTP latency in seconds: the semantic conventions' advice for http.server.request.duration,
+# with two finer bounds for the demo's millisecond requests (the SDK's default bounds,
+# 0, 5, 10, 25, ..., are meant for milliseconds and would put them all in one bucket)
+LATENCY_BOUNDS_S = (0.001, 0.0025, 0.005, 0.0075, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5,
+                    0.75, 1.0, 2.5, 5.0, 7.5, 10.0)
+CONNECT_TIMEOUT_S = 3.0
+EXPORT_TIMEOUT_S = 5.0
+
+
+class NotDelivered(RuntimeError):
+    """The telemetry did not reach an ingest; str() is one line saying what to start."""
+
+
+class Deliveries:
+    """Counts the exports that did not succeed, across every exporter it wraps."""
+
+    def __init__(self) -> None:
+        self.failed = 0
+        self._lock = threading.Lock()
+
+    def checked(self, exporter):  # type: ignore[no-untyped-def]
+        export = exporter.export
+
+        def export_and_count(*args, **kwargs):  # type: ignore[no-untyped-def]
+            result = export(*args, **kwargs)
+            if result.name != "SUCCESS":
+                with self._lock:
+                    self.failed += 1
+            return result
+
+        exporter.export = export_and_count
+        return exporter
 
 
 class Service:
     """One service's SDK pipeline: tracer, Python logger and meter, all exporting OTLP."""
 
-    def __init__(self, name: str, endpoint: str) -> None:
+    def __init__(self, name: str, endpoint: str, deliveries: Deliveries) -> None:
         resource = Resource.create(
             {
                 "service.name": name,
@@ -54,13 +95,15 @@ class Service:
         )
         self.tracer_provider = TracerProvider(resource=resource)
         self.tracer_provider.add_span_processor(
-            BatchSpanProcessor(OTLPSpanExporter(endpoint=endpoint, insecure=True))
+            BatchSpanProcessor(deliveries.checked(OTLPSpanExporter(
+                endpoint=endpoint, insecure=True, timeout=EXPORT_TIMEOUT_S)))
         )
         self.tracer = self.tracer_provider.get_tracer("ollygraph.demo", "0.1.0")
 
         self.logger_provider = LoggerProvider(resource=resource)
         self.logger_provider.add_log_record_processor(
-            BatchLogRecordProcessor(OTLPLogExporter(endpoint=endpoint, insecure=True))
+            BatchLogRecordProcessor(deliveries.checked(OTLPLogExporter(
+                endpoint=endpoint, insecure=True, timeout=EXPORT_TIMEOUT_S)))
         )
         self.log = logging.getLogger(f"demo.{name}")
         self.log.setLevel(logging.INFO)
@@ -68,7 +111,9 @@ class Service:
         self.log.addHandler(LoggingHandler(logger_provider=self.logger_provider))
 
         reader = PeriodicExportingMetricReader(
-            OTLPMetricExporter(endpoint=endpoint, insecure=True), export_interval_millis=60_000
+            deliveries.checked(OTLPMetricExporter(endpoint=endpoint, insecure=True,
+                                                  timeout=EXPORT_TIMEOUT_S)),
+            export_interval_millis=60_000,
         )
         self.meter_provider = MeterProvider(
             resource=resource,
@@ -77,7 +122,11 @@ class Service:
                 View(
                     instrument_name="gen_ai.client.token.usage",
                     aggregation=ExponentialBucketHistogramAggregation(),
-                )
+                ),
+                View(
+                    instrument_name="http.server.request.duration",
+                    aggregation=ExplicitBucketHistogramAggregation(LATENCY_BOUNDS_S),
+                ),
             ],
         )
         self.meter = self.meter_provider.get_meter("ollygraph.demo", "0.1.0")
@@ -97,7 +146,9 @@ def span(service: Service, name: str, kind: SpanKind, **attributes: object) -> I
 class Demo:
     def __init__(self, endpoint: str, seed: int = 7) -> None:
         self.random = random.Random(seed)
-        self.shop, self.agent, self.worker = (Service(name, endpoint) for name in SERVICES)
+        self.deliveries = Deliveries()
+        self.shop, self.agent, self.worker = (Service(name, endpoint, self.deliveries)
+                                              for name in SERVICES)
         meter = self.shop.meter
         self.requests = meter.create_counter(
             "http.server.requests", unit="{request}", description="HTTP requests served"
@@ -263,13 +314,34 @@ class Demo:
             service.shutdown()
 
 
+def check_reachable(endpoint: str) -> None:
+    """Raise NotDelivered unless a gRPC server accepts a connection at `endpoint` within
+    CONNECT_TIMEOUT_S (instead of the exporters retrying for most of a minute)."""
+    import grpc
+
+    target = endpoint.split("://", 1)[-1]
+    with grpc.insecure_channel(target) as channel:
+        try:
+            grpc.channel_ready_future(channel).result(timeout=CONNECT_TIMEOUT_S)
+        except grpc.FutureTimeoutError:
+            raise NotDelivered(
+                f"nothing answers OTLP/gRPC at {endpoint}; start `ollygraph up` first "
+                "(or pass --endpoint HOST:PORT of a running ingest)") from None
+
+
 def run(settings: Settings, endpoint: str | None = None, iterations: int = 20) -> None:
-    """Send `iterations` rounds of demo telemetry and flush; returns when exported."""
+    """Send `iterations` rounds of demo telemetry and flush; returns when exported, raises
+    NotDelivered when nothing answers at the endpoint or an export failed."""
     endpoint = endpoint or f"localhost:{settings.grpc_port}"
+    check_reachable(endpoint)
     demo = Demo(endpoint)
     try:
         demo.run(iterations)
     finally:
         demo.shutdown()
+    if demo.deliveries.failed:
+        raise NotDelivered(
+            f"{demo.deliveries.failed} exports to {endpoint} failed (see the messages above); "
+            "is the ingest at that address running and its database up?")
     print(f"ollygraph demo: sent {iterations} rounds of traces, logs and metrics to {endpoint}")
     print(f"ollygraph demo: explore them at http://localhost:{settings.gateway_port}/graphql")

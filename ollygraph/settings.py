@@ -18,7 +18,8 @@ DEFAULT_SCHEMA = "otel"
 DEFAULT_OVERRIDES = "/config/attribute-overrides.yaml"
 
 _IDENT = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
-_DURATION = re.compile(r"^(\d+)\s*(s|m|h|d|w)$")
+_DURATION = re.compile(r"^(\d{1,12})\s*(s|m|h|d|w)$")
+MAX_DURATION_S = 100 * 365 * 86400  # a century: longer ones overflow nanosecond timestamps
 _DURATION_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
 
@@ -30,8 +31,11 @@ def parse_duration(text: str) -> int:
     """'15m', '6h', '7d' -> seconds."""
     match = _DURATION.match(text.strip().lower())
     if not match or int(match.group(1)) <= 0:
-        raise ValueError(f"{text!r} is not a duration like 15m, 6h or 7d")
-    return int(match.group(1)) * _DURATION_SECONDS[match.group(2)]
+        raise ValueError(f"{text[:40]!r} is not a duration like 15m, 6h or 7d")
+    seconds = int(match.group(1)) * _DURATION_SECONDS[match.group(2)]
+    if seconds > MAX_DURATION_S:
+        raise ValueError(f"{text!r} is longer than the longest duration, 100 years")
+    return seconds
 
 
 def _port(text: str) -> int:
@@ -45,6 +49,13 @@ def _positive_int(text: str) -> int:
     value = int(text)
     if value <= 0:
         raise ValueError(f"{text!r} must be a positive integer")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise ValueError(f"{text!r} must be a positive number")
     return value
 
 
@@ -160,8 +171,9 @@ FIELDS: tuple[Field, ...] = (
         ("OLLYGRAPH_MAX_IN_FLIGHT_BYTES",),
         _positive_int,
         256 * 1024 * 1024,
-        "bytes of request bodies (after decompression) an ingest process holds at once; "
-        "more get 429 / RESOURCE_EXHAUSTED with a retry hint",
+        "estimated memory of the requests an ingest process holds at once (8 x each body's "
+        "size after decompression: decoded and flattened); more get 429 / "
+        "RESOURCE_EXHAUSTED with a retry hint",
     ),
     Field(
         "statement_timeout",
@@ -170,6 +182,37 @@ FIELDS: tuple[Field, ...] = (
         10,
         "longest a SQL statement of the gateway may run (10s, 2m); a longer one is "
         "cancelled and its GraphQL query answers an error",
+    ),
+    Field(
+        "max_query_cost",
+        ("OLLYGRAPH_MAX_QUERY_COST",),
+        _positive_int,
+        1_000_000,
+        "largest potential number of objects a GraphQL query may return (nested list sizes "
+        "multiplied); a costlier query is refused before it runs",
+    ),
+    Field(
+        "max_body_bytes",
+        ("OLLYGRAPH_MAX_BODY_BYTES",),
+        _positive_int,
+        1024 * 1024,
+        "largest GraphQL request body (query and variables); larger ones get 413",
+    ),
+    Field(
+        "client_concurrency",
+        ("OLLYGRAPH_CLIENT_CONCURRENCY",),
+        _positive_int,
+        4,
+        "SQL statements one client (address) may run at once in the gateway; more wait in "
+        "a queue",
+    ),
+    Field(
+        "queue_timeout",
+        ("OLLYGRAPH_QUEUE_TIMEOUT",),
+        _positive_float,
+        5.0,
+        "seconds a gateway statement waits for its client's turn or a pooled connection; "
+        "then the query answers TOO_MANY_REQUESTS (429) or DATABASE_UNAVAILABLE (503)",
     ),
     Field(
         "rollup_interval",
@@ -207,6 +250,10 @@ class Settings:
     max_in_flight: int = 100_000
     max_in_flight_bytes: int = 256 * 1024 * 1024
     statement_timeout: int = 10
+    max_query_cost: int = 1_000_000
+    max_body_bytes: int = 1024 * 1024
+    client_concurrency: int = 4
+    queue_timeout: float = 5.0
     rollup_interval: int = 15
     cors_origins: tuple[str, ...] = ()
     log_level: str = "INFO"

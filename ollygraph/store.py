@@ -39,8 +39,11 @@ VALUE_TYPES: tuple[ValueType, ...] = (
     ValueType("bool", "boolean", "bool_value"),
     ValueType("bytes", "bytea", "bytes_value"),
 )
+VALUE_TYPE = {t.name: t for t in VALUE_TYPES}
 OTHER = "other"  # suffix of the JSONB table of the attributes that are not promoted
 SUFFIXES: tuple[str, ...] = (*(t.name for t in VALUE_TYPES), OTHER)
+KEY_ID = Column("key_id", "bigint")  # the attribute key (attribute_keys) of a typed row
+ATTRIBUTES = Column("attributes", "jsonb")  # the `_other` table's map of tagged AnyValues
 
 
 class Table(NamedTuple):
@@ -84,8 +87,13 @@ class Owner(NamedTuple):
 
     def attribute_columns(self, suffix: str) -> tuple[str, ...]:
         """The columns ingest writes to one of its attribute tables."""
-        tail = ("attributes",) if suffix == OTHER else ("key_id", "value")
-        return (*self.key_names, *tail)
+        return tuple(c.name for c in self.attribute_schema(suffix))
+
+    def attribute_schema(self, suffix: str) -> tuple[Column, ...]:
+        """The typed columns of one of its attribute tables, in table order."""
+        if suffix == OTHER:
+            return (*self.key, ATTRIBUTES)
+        return (*self.key, KEY_ID, Column("value", VALUE_TYPE[suffix].sql_type))
 
 
 class PointKind(NamedTuple):

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, ClassVar
 import strawberry
 
 from gateway import attributes, ids, items, scalars
+from ollygraph import store
 
 if TYPE_CHECKING:
     from gateway.traces.types import Span, Trace
@@ -22,9 +23,7 @@ class Log(items.Item):
                    lambda context: context.logs.attributes),
     )
 
-    @property
-    def owner(self) -> tuple[int, int]:
-        return self.row["log_pk"], self.row["ts_unix_nano"]
+    owner_key = items.owner_key(store.OWNER["log"])
 
     @strawberry.field
     def id(self) -> strawberry.ID:

@@ -1,10 +1,14 @@
 """Histogram buckets as value intervals, and quantiles estimated from them.
 
-A bucket is (lower, upper, count). Quantiles interpolate linearly inside the bucket
-where the rank falls. Explicit buckets are (bounds[i-1], bounds[i]]; the open-ended
-first and last buckets end at the observed min and max when known (else at the
-nearest finite bound, or 0 below a positive first bound). Exponential buckets at scale
-s have base b = 2^(2^-s): positive index i is (b^i, b^(i+1)], negative index i is
+A bucket is (lower, upper, count). Quantiles are estimated as Prometheus'
+`histogram_quantile` does: linear interpolation inside the bucket where the rank falls,
+then the estimate is clamped to the point's recorded [min, max] when those are known (so
+coarse buckets never answer a value that was never reached: 0.009 s recorded into a
+(0, 5] bucket is not estimated as 4.95). Explicit buckets are (bounds[i-1], bounds[i]];
+the lowest bucket starts at the recorded min when known, else at 0 (or is the single
+value bounds[0] when that is not positive); the +Inf bucket is the last finite bound
+when max is unknown, else it runs from that bound to max. Exponential buckets at
+scale s have base b = 2^(2^-s): positive index i is (b^i, b^(i+1)], negative index i is
 [-b^(i+1), -b^i), and the zero bucket is [-zero_threshold, zero_threshold]; every
 interval is clamped to [min, max] when those are known.
 """
@@ -86,16 +90,23 @@ def exponential(scale: int, zero_count: float, zero_threshold: float,
             for b in out if b.count]
 
 
-def quantile(buckets: list[Bucket], q: float) -> float | None:
-    """The q-quantile (0 <= q <= 1) by linear interpolation, or None without counts."""
+def quantile(buckets: list[Bucket], q: float, low: float | None = None,
+             high: float | None = None) -> float | None:
+    """The q-quantile (0 <= q <= 1) by linear interpolation, clamped to [low, high] (the
+    recorded min and max) when given; None without counts."""
     total = sum(b.count for b in buckets if b.count > 0)
     if total <= 0:
         return None
-    rank, seen = q * total, 0.0
+    rank, seen, value = q * total, 0.0, buckets[-1].upper
     for b in buckets:
         if b.count <= 0:
             continue
         if seen + b.count >= rank:
-            return b.lower + (b.upper - b.lower) * (rank - seen) / b.count
+            value = b.lower + (b.upper - b.lower) * (rank - seen) / b.count
+            break
         seen += b.count
-    return buckets[-1].upper
+    if high is not None:
+        value = min(value, high)
+    if low is not None:
+        value = max(value, low)
+    return value

@@ -1,42 +1,27 @@
 """Metric point conditions: time range, service and attribute filters on a point table (p).
 
-The point tables are registered with gateway.filters as signals `metric_<kind>`: their
-own attributes are scope METRIC (the default), and RESOURCE and SCOPE apply too.
+The attribute filters of a point kind's points are those of its owner in
+`gateway.filters.TARGETS` (`metric_<kind>`): scope METRIC (the default), RESOURCE, SCOPE.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from gateway import enums, errors, filters, inputs, sqlparts
-from ollygraph.sql import Queries
+from gateway import errors, filters, inputs, sqlparts
+from ollygraph import store
 
-SQL = Queries(Path(__file__).with_name("sql"))
-POINT_KINDS = ("number", "histogram", "exp_histogram", "summary")
-Scope = enums.AttributeScope
-
-for _kind in POINT_KINDS:
-    filters.TARGETS[f"metric_{_kind}"] = {
-        Scope.METRIC: filters.Target(f"otel_metric_{_kind}_attrs",
-                                     "{a}.point_pk, {a}.time_unix_nano",
-                                     "a.point_pk, a.time_unix_nano", "time_unix_nano"),
-        Scope.RESOURCE: filters.Target("otel_resource_attrs", "{a}.resource_id",
-                                       "a.resource_id", None),
-        Scope.SCOPE: filters.Target("otel_scope_attrs", "coalesce({a}.scope_id, -1)",
-                                    "a.scope_id", None),
-    }
-    filters.DEFAULT_SCOPE[f"metric_{_kind}"] = Scope.METRIC
+SQL = sqlparts.Queries(Path(__file__).with_name("sql"))
 
 
 def point_conditions(stmt: sqlparts.Statement, kind: str, bounds: tuple[int, int] | None,
                      attrs: list[inputs.AttributeFilter] | None,
                      service: str | None) -> list[str]:
     """Conditions on the points (alias p) of one point table."""
-    if kind not in POINT_KINDS:
+    if kind not in store.POINT_KIND:
         raise errors.UserError(f"unknown point kind {kind!r}")
-    out: list[str] = []
-    if service is not None:
-        out.append(filters.service_condition(stmt, "p.resource_id", service))
+    owner = store.POINT_KIND[kind].owner
+    out = stmt.conditions(SQL.point_filter, service=service)
     for flt in attrs or ():
-        out.append(filters.attribute_condition(stmt, flt, f"metric_{kind}", "p", bounds))
+        out.append(filters.attribute_condition(stmt, flt, owner, "p", bounds))
     return out

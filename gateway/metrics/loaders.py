@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from gateway import attributes, db, loaders, resources, sqlparts
+from gateway import attributes, attrsql, db, loaders, sqlparts
 from gateway.metrics import filters
+from ollygraph import store
 
 SQL = filters.SQL
 MAX_SERIES = 10_000  # per descriptor, for the catalog fields
@@ -18,15 +19,14 @@ class Loaders:
     def __init__(self, database: db.Db) -> None:
         self.attributes: dict[str, loaders.KeyedLoader] = {}
         self.series: dict[str, loaders.KeyedLoader] = {}
-        for kind in filters.POINT_KINDS:
-            slots = {"kind": f"metric_{kind}", "table": f"otel_metrics_data_points_{kind}"}
-            self.attributes[kind] = loaders.KeyedLoader(
+        for kind in store.POINT_KINDS:
+            slots = {"owner": kind.owner, "table": kind.table}
+            self.attributes[kind.name] = loaders.KeyedLoader(
                 database, sqlparts.numbered(SQL.point_attributes, ["pks", "times"], slots),
                 loaders.with_keys([_K(0), _K(1)]), shape=lambda row: row["attributes"])
-            source = SQL.catalog_series.replace("@table@", slots["table"])
-            self.series[kind] = loaders.KeyedLoader(
-                database, resources.owned_sql(f"otel_metric_{kind}_attrs",
-                                              ("point_pk", "time_unix_nano"), None, source,
-                                              "src.r", ["names", "cap"]),
+            source = sqlparts.fill(SQL.catalog_series, {"table": kind.table})
+            self.series[kind.name] = loaders.KeyedLoader(
+                database, attrsql.owned_sql(store.OWNER[kind.owner], source, "src.r",
+                                            ["names", "cap"], bounded=False),
                 loaders.with_keys([_K(), MAX_SERIES]), many=True,
                 shape=lambda row: (attributes.merge(row), row["resource_id"]))

@@ -7,10 +7,13 @@ from typing import Any
 
 import strawberry
 
-from gateway import attributes, pagination, resources, scalars, search, sqlparts
+from gateway import attributes, items, pagination, resources, scalars, search, sqlparts
 from gateway.metrics import filters, types
+from ollygraph import store
 
 SQL = filters.SQL
+# a point's key as its attribute owner's (point_pk, time_unix_nano)
+OWNER_KEYS = {kind.name: items.owner_key(store.OWNER[kind.owner]) for kind in store.POINT_KINDS}
 
 
 def _float(value: Any) -> float | None:
@@ -118,7 +121,7 @@ class MetricDataPoint:
     async def attributes(self, info: strawberry.Info,
                          keys: list[str] | None = None) -> scalars.JSON:
         loader = info.context.metrics.attributes[self.kind]
-        found = await loader.load((self.row["point_pk"], self.row["time_unix_nano"]))
+        found = await loader.load(OWNER_KEYS[self.kind](self.row))
         return attributes.select(found, keys)
 
     @strawberry.field
@@ -133,11 +136,11 @@ class MetricDataPoint:
 def listing(kind: str) -> search.Listing:
     """The keyset listing of one point table (newest first, then point_pk)."""
     table = f"otel_metrics_data_points_{kind}"
-    queries = {name: SQL[name].replace("@table@", table)
-               for name in ("search_points", "count_points", "point_after")}
+    queries = {name: sqlparts.fill(SQL[name], {"table": table}, partial=True)
+               for name in ("search_points", "count_points", "point_filter")}
     return search.Listing(
         kind=f"mp{kind}", queries=queries, search="search_points", count="count_points",
-        after="point_after", columns=SQL.point_columns, time_column="time_unix_nano",
+        filter="point_filter", columns=SQL.point_columns, time_column="time_unix_nano",
         id_column="point_pk", default_first=100,
         shape=lambda row: MetricDataPoint(row=row, kind=kind))
 
@@ -148,8 +151,7 @@ LISTINGS = {kind: listing(kind) for kind in set(types.KINDS.values())}
 async def page(info: strawberry.Info, kind: str, ids: list[int], bounds: tuple[int, int] | None,
                first: int | None, after: str | None) -> pagination.Connection[MetricDataPoint]:
     stmt = sqlparts.Statement()
-    conditions = [stmt.render(SQL.point_of_metric, v=ids)]
-    if bounds is not None:
-        conditions += [stmt.render(SQL.point_time_from, v=bounds[0]),
-                       stmt.render(SQL.point_time_to, v=bounds[1])]
+    time_from, time_to = bounds or (None, None)
+    conditions = stmt.conditions(SQL.point_filter, ids=ids, time_from=time_from,
+                                 time_to=time_to)
     return await search.page(info, LISTINGS[kind], stmt, conditions, first, after, "DESC")

@@ -6,26 +6,27 @@ import strawberry
 
 from gateway import pagination, search, sqlparts
 from gateway.metrics import filters, metric, types
+from ollygraph import store
 
 SQL = filters.SQL
 
 METRICS = search.Listing(
-    kind="m", queries=SQL, search="search_metrics", count="count_metrics", after="metric_after",
+    kind="m", queries=SQL, search="search_metrics", count="count_metrics", filter="metric_filter",
     columns=SQL.metric_columns, time_column="zero", id_column="name_key", default_first=100,
     shape=metric.Metric.from_row)
+
+
+# a service's metrics: those with points from its resources, in any point table
+METRIC_FILTER = sqlparts.fill(SQL.metric_filter, {"resources_of_points": "\nUNION ALL ".join(
+    sqlparts.fill(SQL.metric_resources, {"table": kind.table}) for kind in store.POINT_KINDS)})
 
 
 def _conditions(stmt: sqlparts.Statement, flt: types.MetricFilter | None) -> list[str]:
     if flt is None:
         return []
-    out = []
-    if flt.name_prefix:
-        out.append(stmt.render(SQL.metric_name_prefix, v=flt.name_prefix))
-    if flt.type is not None:
-        out.append(stmt.render(SQL.metric_type, v=flt.type.value))
-    if flt.service is not None:
-        out.append(stmt.render(SQL.metric_service, v=flt.service))
-    return out
+    return stmt.conditions(METRIC_FILTER, name_prefix=flt.name_prefix or None,
+                           type=flt.type.value if flt.type is not None else None,
+                           service=flt.service)
 
 
 @strawberry.type

@@ -10,10 +10,10 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from gateway import errors, filters, inputs, resources, sqlparts
+from gateway import attrsql, errors, filters, inputs, sqlparts
 from gateway.metrics import buckets, types
 from gateway.metrics import filters as metric_filters
-from ollygraph import rollups, settings
+from ollygraph import rollups, settings, store
 from ollygraph.sql import QUERIES as ROLLUP_SQL
 
 SQL = metric_filters.SQL
@@ -27,6 +27,9 @@ INCREASING = {Agg.RATE, Agg.INCREASE}
 STEP_COLUMNS = {Agg.AVG: {"total"}, Agg.SUM: {"total"}, Agg.MIN: {"low"}, Agg.MAX: {"high"},
                 Agg.COUNT: set(), Agg.LAST: set()}
 LOOK_BACK_NS = 24 * 3600 * NS  # how far before the range a series' previous point is sought
+# shared with the rollup job (ollygraph/sql/rollups.sql)
+ROLLUP_STATE = sqlparts.uncommented(ROLLUP_SQL.rollup_state)
+POINT_DELTA = sqlparts.uncommented(ROLLUP_SQL.point_delta)
 
 
 class Request:
@@ -60,20 +63,16 @@ def statement(req: Request, kind: str, ids: list[int], conditions_of: Any,
     point filters, `rolled` the minutes number points read from their rollups
     (rolled_minutes)."""
     stmt = sqlparts.Statement()
-    table = f"otel_metrics_data_points_{kind}"
+    point_kind = store.POINT_KIND[kind]
+    table = point_kind.table
     where = sqlparts.conjunction(conditions_of(stmt))
-    owned = resources.owned_sql(f"otel_metric_{kind}_attrs", ("point_pk", "time_unix_nano"),
-                                None, SQL.series_owners, "src.r", [])
+    owned = attrsql.owned_sql(store.OWNER[point_kind.owner], SQL.series_owners, "src.r", [],
+                              bounded=False)
     if req.group_by is None:
-        label_slots = {"labels": SQL.labels_all, "gkey": SQL.gkey_series, "res": SQL.res_series,
-                       "rattrs": "NULL::jsonb"}
+        labeled = stmt.render(SQL.labeled_series, {"owned": owned})
     else:
-        labels = stmt.render(SQL.labels_grouped, group_by=req.group_by)
-        label_slots = {"labels": labels, "gkey": SQL.gkey_labels, "res": SQL.res_grouped,
-                       "rattrs": SQL.resource_attributes_once}
-    labeled = stmt.render(SQL.labeled_series, {**label_slots, "owned": owned})
-    source = {"number": "per_series", "histogram": "(SELECT *, t AS pt FROM cells) AS src"}.get(
-        kind, "(SELECT resource_id, scope_id, attributes_hash, t AS pt FROM steps) AS src")
+        labeled = stmt.render(SQL.labeled_groups, {"owned": owned}, group_by=req.group_by)
+    source = sqlparts.choose(SQL.series_source, kind, "other")
     series = stmt.render(SQL.series_representatives, {"table": table, "source": source},
                          ids=ids)
     slots = {"table": table, "where": where, "series": series, "labeled": labeled}
@@ -94,8 +93,9 @@ def statement(req: Request, kind: str, ids: list[int], conditions_of: Any,
 def _of_metric(stmt: sqlparts.Statement, ids: list[int]) -> str:
     """The points of the descriptors: an equality for one (the series index then returns
     them presorted), else a list."""
-    return stmt.render(SQL.of_one_metric, id=ids[0]) if len(ids) == 1 else \
-        stmt.render(SQL.of_metric, ids=ids)
+    if len(ids) == 1:
+        return stmt.render(sqlparts.choose(SQL.of_metric, "id"), id=ids[0])
+    return stmt.render(sqlparts.choose(SQL.of_metric, "ids"), ids=ids)
 
 
 async def rolled_minutes(db: Any, req: Request, kind: str) -> tuple[int, int] | None:
@@ -104,7 +104,7 @@ async def rolled_minutes(db: Any, req: Request, kind: str) -> tuple[int, int] | 
     minute = rollups.MINUTE_NS
     if kind != "number" or req.width % minute:
         return None
-    found = await db.fetch(ROLLUP_SQL.rollup_state)
+    found = await db.fetch(ROLLUP_STATE)
     if not found:
         return None
     state = found[0]
@@ -116,8 +116,7 @@ async def rolled_minutes(db: Any, req: Request, kind: str) -> tuple[int, int] | 
 def _units(req: Request, stmt: sqlparts.Statement, ids: list[int], of_metric: str, where: str,
            rolled: tuple[int, int] | None) -> str:
     """The units the number steps are made of: rollups and points (number_rolled_units)."""
-    point_unit = SQL.number_point_unit.replace("@value@", SQL.number_value)
-    slots = {"of_metric": of_metric, "where": where, "point_unit": point_unit}
+    slots = {"of_metric": of_metric, "where": where, "point_unit": SQL.number_point_unit}
     if rolled is None:
         return stmt.render(SQL.number_point_units, slots, lo=req.lo, hi=req.hi)
     return stmt.render(SQL.number_rolled_units, slots, ids=ids, lo=req.lo, hi=req.hi,
@@ -132,15 +131,15 @@ def _number_steps(req: Request, stmt: sqlparts.Statement, ids: list[int], where:
     units = _units(req, stmt, ids, of_metric, where, rolled)
     if req.aggregation not in INCREASING:
         last = stmt.render(SQL.number_last, {"of_metric": of_metric}) \
-            if req.aggregation in (Agg.SUM, Agg.LAST) else "NULL::float8"
+            if req.aggregation in (Agg.SUM, Agg.LAST) else sqlparts.choose(SQL.step_column, "none")
         wanted = STEP_COLUMNS[req.aggregation]
-        columns = {name: f"{fn}(p.{name})" if name in wanted else "NULL::float8"
-                   for name, fn in (("total", "sum"), ("low", "min"), ("high", "max"))}
+        columns = {name: sqlparts.choose(SQL.step_column, name if name in wanted else "none")
+                   for name in ("total", "low", "high")}
         step_of = stmt.render(SQL.number_step_of, lo=req.lo, hi=req.hi, width=req.width)
         return stmt.render(SQL.number_steps, {"units": units, "last": last,
                                               "step_of": step_of, **columns})
     alone = stmt.render(SQL.number_alone, lo=req.lo)
-    delta = stmt.render(ROLLUP_SQL.point_delta, {"alone": alone})
+    delta = stmt.render(POINT_DELTA, {"alone": alone})
     look_back = stmt.render(SQL.number_look_back, {
         "of_metric": of_metric, "delta": delta, "delta_alone": alone},
         lo=req.lo, look_back=max(LOOK_BACK_NS, req.width))
@@ -186,7 +185,7 @@ def _histogram_point(req: Request, kind: str, row: Any) -> types.MetricPoint:
     count, total = float(row["count"] or 0), row["sum"]
     agg = req.aggregation
     if req.quantile is not None:
-        value = buckets.quantile(found, req.quantile)
+        value = buckets.quantile(found, req.quantile, low, high)
     elif agg is Agg.AVG:
         value = total / count if count and total is not None else None
     elif agg is Agg.RATE:

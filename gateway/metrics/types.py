@@ -7,8 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
-from gateway import scalars
-from ollygraph import codecs
+from gateway import attributes, scalars
 
 if TYPE_CHECKING:
     from gateway.traces.types import Span
@@ -114,13 +113,6 @@ def _number(text: Any) -> float | None:
     return float(text) if text is not None else None
 
 
-def _plain(tagged: Any) -> Any:
-    """A tagged AnyValue as plain JSON (bytes stay base64 text)."""
-    if isinstance(tagged, dict) and "bytesValue" in tagged:
-        return tagged["bytesValue"]
-    return codecs.tagged_to_python(tagged)
-
-
 @strawberry.type
 class Exemplar:
     data: strawberry.Private[dict[str, Any]]
@@ -143,7 +135,7 @@ class Exemplar:
 
     @strawberry.field
     def filtered_attributes(self) -> scalars.JSON:
-        return {kv["key"]: _plain(kv.get("value"))
+        return {kv["key"]: attributes.plain(kv.get("value"))
                 for kv in self.data.get("filteredAttributes", [])}
 
     @strawberry.field(description="The span the exemplar was recorded in, when stored.")

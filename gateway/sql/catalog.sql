@@ -39,7 +39,7 @@ SELECT k.key_id FROM k WHERE k.key_id IS NOT NULL)
 -- name: other_keys
 -- Keys of the JSONB catch-all among its newest rows (highest owner keys).
 SELECT DISTINCT j.key
-FROM (SELECT a.attributes FROM @prefix@_other AS a ORDER BY a.@pk@ DESC LIMIT :sample) AS o
+FROM (SELECT a.attributes FROM @table@ AS a ORDER BY a.@pk@ DESC LIMIT :sample) AS o
 CROSS JOIN LATERAL jsonb_object_keys(o.attributes) AS j(key)
 WHERE starts_with(j.key, :prefix)
 ORDER BY j.key
@@ -62,7 +62,7 @@ LIMIT :limit
             ORDER BY a.value LIMIT 1), d.n + 1
     FROM d WHERE d.value IS NOT NULL AND d.n < :scan
 )
-SELECT @json@ FROM d WHERE d.value IS NOT NULL AND @match@ LIMIT :limit)
+SELECT @json@ FROM d AS a WHERE a.value IS NOT NULL AND @match@ LIMIT :limit)
 
 -- name: other_values
 -- The distinct values of one key among the newest rows of the JSONB catch-all,
@@ -75,8 +75,8 @@ SELECT @json@ FROM d WHERE d.value IS NOT NULL AND @match@ LIMIT :limit)
              WHEN x.tagged ? 'bytesValue' THEN x.tagged -> 'bytesValue'
              ELSE otel_anyvalue_to_json(x.tagged) END
  FROM (SELECT DISTINCT o.attributes -> :key::text AS tagged
-       FROM (SELECT a.attributes FROM @prefix@_other AS a ORDER BY a.@pk@ DESC LIMIT :sample) AS o
+       FROM (SELECT a.attributes FROM @table@ AS a ORDER BY a.@pk@ DESC LIMIT :sample) AS o
        WHERE o.attributes ? :key::text) AS x)
 
 -- name: value_prefix
-starts_with(d.value, :prefix)
+starts_with(a.value, :prefix)

@@ -18,11 +18,10 @@ NOT EXISTS (@sets@ OFFSET 0)
 -- name: key_ids
 SELECT key, key_id FROM attribute_keys WHERE key = ANY(:keys::text[])
 
--- name: key_id_bind
-:key_id::bigint
-
--- name: key_id_lookup
-(SELECT key_id FROM attribute_keys WHERE key = :key::text)
+-- name: key_id
+-- The key id of a typed set: resolved first (gateway.filters.key_ids), or looked up.
+:key_id::bigint                                               -- when key_id
+(SELECT key_id FROM attribute_keys WHERE key = :key::text)    -- when key
 
 -- name: attr_typed_set
 SELECT @inner@ FROM @table@ AS a
@@ -30,6 +29,10 @@ WHERE @match@ AND a.key_id = @key_id@ AND @bounds@ AND @pred@
 
 -- name: attr_other_set
 SELECT @inner@ FROM @table@ AS a WHERE @match@ AND @bounds@ AND @pred@
+
+-- name: no_owners
+-- The sets of a filter whose key no table holds.
+SELECT NULL WHERE false
 
 -- name: json_has_key
 a.attributes ? :key::text AND @pred@
@@ -48,23 +51,14 @@ SELECT * FROM @candidates@
 -- name: attr_bounds
 a.@partition@ BETWEEN :lo AND :hi
 
--- name: pred_true
-true
-
--- name: pred_in
-a.value = ANY(:v)
-
--- name: pred_contains
-strpos(a.value, :v) > 0
-
--- name: pred_regex
-a.value ~ :v
-
--- name: pred_compare
-a.value @op@ :v
-
--- name: pred_compare_numeric
-a.value::numeric @op@ :v::numeric
+-- name: typed_predicate
+-- The predicate on the value a.value of a typed set, one per kind of attribute filter.
+true                                                          -- when exists
+a.value = ANY(:v)                                             -- when in
+strpos(a.value, :v) > 0                                       -- when contains
+a.value ~ :v                                                  -- when regex
+a.value @op@ :v                                               -- when compare
+a.value::numeric @op@ :v::numeric                             -- when compare_numeric
 
 -- name: json_value
 -- the plain JSON of the stored AnyValue (arrays and maps too; a PL/pgSQL call per row)
@@ -85,28 +79,22 @@ coalesce(a.attributes -> :key::text ->> 'stringValue', a.attributes -> :key::tex
          CASE WHEN jsonb_typeof(a.attributes -> :key::text -> 'doubleValue') = 'string'
               THEN a.attributes -> :key::text ->> 'doubleValue' END)
 
--- name: json_in
-@x@ = ANY(:v::jsonb[])
-
--- name: json_contained
--- {key: stored form} for each stored form of the values: uses the GIN (jsonb_path_ops)
--- index, and is exact (a stored AnyValue is an object with one member)
-a.attributes @> ANY(:c::jsonb[])
-
--- name: json_compare_number
-@num@ @op@ :v::numeric
-
--- name: json_compare_string
-@str@ @op@ :v::text
-
--- name: json_contains
+-- name: json_predicate
+-- The predicate on the stored AnyValue of a key in the JSONB catch-all a.attributes, one
+-- per kind of attribute filter; `x`, `num`, `str` are its plain JSON, number and string
+-- (json_value, json_number, json_string). `contained` tests {key: stored form} for each
+-- stored form of the values: it uses the GIN (jsonb_path_ops) index, and is exact (a
+-- stored AnyValue is an object with one member).
+true                                                          -- when exists
+@x@ = ANY(:v::jsonb[])                                        -- when in
+a.attributes @> ANY(:c::jsonb[])                              -- when contained
+@num@ @op@ :v::numeric                                        -- when compare_number
+@str@ @op@ :v::text                                           -- when compare_string
 CASE WHEN a.attributes -> :key::text ? 'arrayValue'
      THEN @x@ @> jsonb_build_array(:v::jsonb)
      ELSE strpos(@str@, :s::text) > 0
-END
-
--- name: json_regex
-@str@ ~ :v::text
+END                                                           -- when contains
+@str@ ~ :v::text                                              -- when regex
 
 -- name: semantic_typed_set
 SELECT @inner@ FROM @table@ AS a
@@ -119,6 +107,3 @@ SELECT @inner@ FROM @table@ AS a
 WHERE EXISTS (SELECT 1 FROM jsonb_object_keys(a.attributes) AS j, unnest(:prefixes::text[]) AS p
               WHERE starts_with(j, p))
   AND @match@ AND @bounds@
-
--- name: resource_of_service
-@column@ IN (SELECT resource_id FROM otel_resources_dim WHERE service_name = :v)

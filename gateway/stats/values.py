@@ -12,9 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from gateway import attrsets, enums, errors, filters, sqlparts
-from ollygraph.sql import Queries
+from ollygraph import store
 
-SQL = Queries(Path(__file__).with_name("sql"))
+SQL = sqlparts.Queries(Path(__file__).with_name("sql"))
 Scope = enums.AttributeScope
 
 # typed table suffix -> its value as plain JSON / as a number (None: not a number)
@@ -50,15 +50,15 @@ def expression(stmt: sqlparts.Statement, signal: str, alias: str, scope: Scope |
     """The value of attribute `key` of row `alias`: plain JSON, or with `numeric` a float8
     (NULL when the row lacks the key or holds no number there)."""
     where = target(signal, scope)
-    outer = where.outer.format(a=alias)
+    outer = where.outer(alias)
     probes = []
     if key in keys:
         for suffix, value in (_NUMBER if numeric else _JSON).items():
             probes.append(stmt.render(SQL.typed_value, {
-                "value": value, "table": f"{where.prefix}_{suffix}", "inner": where.inner,
+                "value": value, "table": where.table(suffix), "inner": where.inner,
                 "outer": outer}, key_id=keys[key]))
     value = (f"({filters.SQL.json_number})::float8" if numeric else SQL.json_plain)
     probes.append(stmt.render(SQL.other_value, {
-        "value": stmt.render(value, key=key), "table": f"{where.prefix}_other",
+        "value": stmt.render(value, key=key), "table": where.table(store.OTHER),
         "inner": where.inner, "outer": outer}, key=key))
     return probes[0] if len(probes) == 1 else f"coalesce({', '.join(probes)})"

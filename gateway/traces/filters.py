@@ -7,9 +7,8 @@ from typing import Any
 
 from gateway import enums, filters, ids, inputs, sqlparts, starting, textmatch
 from gateway.traces import matching
-from ollygraph.sql import Queries
 
-SQL = Queries(Path(__file__).with_name("sql"))
+SQL = sqlparts.Queries(Path(__file__).with_name("sql"))
 
 
 def span_conditions(stmt: sqlparts.Statement, flt: inputs.SpanFilter | None,
@@ -21,27 +20,20 @@ def span_conditions(stmt: sqlparts.Statement, flt: inputs.SpanFilter | None,
     the attribute filter the search starts from (gateway.starting)."""
     if flt is None:
         return []
-    out: list[str] = []
     own = filters.time_bounds(flt.time_range)
-    out += filters.between(stmt, SQL.span_time_from, SQL.span_time_to, own)
-    bounds = own or bounds
-    if flt.trace_id is not None:
-        trace = ids.trace_id(flt.trace_id)
-        out += [stmt.render(SQL.span_trace, v=trace), stmt.render(SQL.span_trace_window, v=trace)]
-    if start is not None:
-        out.append(stmt.render(SQL.span_among, pks=start.pks, parts=start.parts))
-    out += matching.span_level(stmt, flt.name, flt.kind, flt.semantic_type, flt.attributes,
-                               bounds, keys, start)
-    if flt.service is not None:
-        out.append(filters.service_condition(stmt, "s.resource_id", flt.service))
-    if flt.status is not None:
-        out.append(stmt.render(SQL.span_status, v=flt.status.value))
-    if flt.root_only:
-        out.append(SQL.span_root)
-    out += textmatch.conditions(stmt, "s.name", flt.name_match, "nameMatch")
-    out += filters.between(stmt, SQL.span_min_duration, SQL.span_max_duration,
-                           filters.duration_bounds(flt))
-    return out
+    time_from, time_to = own or (None, None)
+    min_duration, max_duration = filters.duration_bounds(flt)
+    out = stmt.conditions(
+        SQL.span_filter, time_from=time_from, time_to=time_to,
+        trace_id=ids.trace_id(flt.trace_id) if flt.trace_id is not None else None,
+        pks=start.pks if start is not None else None,
+        parts=start.parts if start is not None else None,
+        name=flt.name, kind=flt.kind.value if flt.kind is not None else None,
+        service=flt.service, status=flt.status.value if flt.status is not None else None,
+        root_only=flt.root_only, min_duration=min_duration, max_duration=max_duration,
+        **textmatch.fields(flt.name_match, "name", "nameMatch"))
+    return out + matching.attribute_level(stmt, flt.semantic_type, flt.attributes,
+                                          own or bounds, keys, start)
 
 
 async def search_conditions(db: Any, stmt: sqlparts.Statement,
@@ -62,22 +54,16 @@ def trace_conditions(stmt: sqlparts.Statement, flt: inputs.TraceFilter | None,
     (`start`: the attribute filter the search starts from, see gateway.traces.matching)."""
     if flt is None:
         return []
-    out: list[str] = []
     bounds = filters.time_bounds(flt.time_range)
-    out += filters.between(stmt, SQL.trace_time_from, SQL.trace_time_to, bounds)
-    if flt.service is not None:
-        out.append(stmt.render(SQL.trace_service, v=flt.service))
-    if flt.root_service is not None:
-        out.append(stmt.render(SQL.trace_root_service, v=flt.root_service))
-    if flt.root_name is not None:
-        out.append(stmt.render(SQL.trace_root_name, v=flt.root_name))
-    out += textmatch.conditions(stmt, "t.root_span_name", flt.root_name_match, "rootNameMatch")
-    if flt.status is enums.StatusCode.ERROR:
-        out.append(SQL.trace_has_error)
-    elif flt.status is not None:
-        out.append(SQL.trace_no_error)
-    out += filters.between(stmt, SQL.trace_min_duration, SQL.trace_max_duration,
-                           filters.duration_bounds(flt))
+    time_from, time_to = bounds or (None, None)
+    min_duration, max_duration = filters.duration_bounds(flt)
+    out = stmt.conditions(
+        SQL.trace_filter, time_from=time_from, time_to=time_to, service=flt.service,
+        root_service=flt.root_service, root_name=flt.root_name,
+        has_error=flt.status is enums.StatusCode.ERROR,
+        no_error=flt.status is not None and flt.status is not enums.StatusCode.ERROR,
+        min_duration=min_duration, max_duration=max_duration,
+        **textmatch.fields(flt.root_name_match, "root_name", "rootNameMatch"))
     span_level = matching.span_condition(stmt, flt, bounds, keys, start)
     if span_level is not None:
         out.append(span_level)

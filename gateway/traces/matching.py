@@ -15,9 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from gateway import enums, filters, inputs, sqlparts, starting, textmatch
-from ollygraph.sql import Queries
 
-SQL = Queries(Path(__file__).with_name("sql"))
+SQL = sqlparts.Queries(Path(__file__).with_name("sql"))
 
 
 def span_bounds(bounds: tuple[int, int] | None) -> tuple[int, int] | None:
@@ -32,19 +31,14 @@ async def start_filter(db: Any, flt: inputs.TraceFilter, keys: filters.KeyIds,
     return await starting.start_filter(db, flt.attributes, "span", bounds, keys, limit)
 
 
-def span_level(stmt: sqlparts.Statement, name: str | None, kind: enums.SpanKind | None,
-               semantic_type: enums.SemanticType | None,
-               attributes: list[inputs.AttributeFilter] | None, bounds: tuple[int, int] | None,
-               keys: filters.KeyIds | None, start: starting.Start | None,
-               keyed: str | None = None) -> list[str]:
-    """Conditions on a span `s` by name, kind, semantic type and attributes; the attribute
-    ones are probes per span (but for the one a search starts from), by the span keys of
-    `keyed` when given (the rows a search starts from, `d`)."""
+def attribute_level(stmt: sqlparts.Statement, semantic_type: enums.SemanticType | None,
+                    attributes: list[inputs.AttributeFilter] | None,
+                    bounds: tuple[int, int] | None, keys: filters.KeyIds | None,
+                    start: starting.Start | None, keyed: str | None = None) -> list[str]:
+    """Conditions on a span `s` by semantic type and attributes: probes per span (but for
+    the attribute filter a search starts from), by the span keys of `keyed` when given
+    (the rows a search starts from, `d`)."""
     out: list[str] = []
-    if name is not None:
-        out.append(stmt.render(SQL.span_name, v=name))
-    if kind is not None:
-        out.append(stmt.render(SQL.span_kind, v=kind.value))
     if semantic_type is not None:
         out.append(filters.semantic_sets(stmt, semantic_type, bounds).probe(keyed or "s"))
     return out + starting.attribute_conditions(stmt, attributes, "span", "s", bounds, keys,
@@ -57,10 +51,13 @@ def span_condition(stmt: sqlparts.Statement, flt: inputs.TraceFilter,
     """The condition on `t` for the span-level conditions of `flt` (None if it has none);
     `trace_bounds` from its time range, `start` as returned by `start_filter`."""
     # starting from spans, probe their attributes before reading the spans themselves
-    conditions = span_level(stmt, flt.span_name, flt.kind, flt.semantic_type, flt.attributes,
-                            span_bounds(trace_bounds), keys, start,
-                            None if start is None else "d")
-    conditions += textmatch.conditions(stmt, "s.name", flt.span_name_match, "spanNameMatch")
+    conditions = stmt.conditions(SQL.span_filter, name=flt.span_name,
+                                 kind=flt.kind.value if flt.kind is not None else None,
+                                 **textmatch.fields(flt.span_name_match, "name",
+                                                    "spanNameMatch"))
+    conditions += attribute_level(stmt, flt.semantic_type, flt.attributes,
+                                  span_bounds(trace_bounds), keys, start,
+                                  None if start is None else "d")
     if start is not None:
         return stmt.render(SQL.trace_of_spans, {"where": sqlparts.conjunction(conditions)},
                            pks=start.pks, parts=start.parts)

@@ -23,11 +23,11 @@ SPAN_FACETS = facets.Subject(
 
 TRACES = search.Listing(
     kind="td", queries=SQL, search="search_traces_by_duration", count="count_traces",
-    after="trace_duration_after", columns=SQL.trace_columns, time_column="duration_ns",
+    filter="trace_duration_keyset", columns=SQL.trace_columns, time_column="duration_ns",
     id_column="trace_id", default_first=20, shape=types.Trace.from_row, facets=TRACE_FACETS)
 SPANS = search.Listing(
     kind="sd", queries=SQL, search="search_spans_by_duration", count="count_spans",
-    after="span_duration_after", columns=SQL.span_columns, time_column="duration_ns",
+    filter="span_duration_keyset", columns=SQL.span_columns, time_column="duration_ns",
     id_column="span_pk", default_first=50, shape=types.Span.from_row, facets=SPAN_FACETS)
 _PREFIX = "DURATION_"
 

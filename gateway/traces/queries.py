@@ -10,11 +10,11 @@ from gateway.traces import filters, ordering, types
 SQL = filters.SQL
 
 TRACES = search.Listing(
-    kind="t", queries=SQL, search="search_traces", count="count_traces", after="trace_after",
+    kind="t", queries=SQL, search="search_traces", count="count_traces", filter="trace_filter",
     columns=SQL.trace_columns, time_column="start_time_unix_nano", id_column="trace_id",
     default_first=20, shape=types.Trace.from_row, facets=ordering.TRACE_FACETS)
 SPANS = search.Listing(
-    kind="s", queries=SQL, search="search_spans", count="count_spans", after="span_after",
+    kind="s", queries=SQL, search="search_spans", count="count_spans", filter="span_filter",
     columns=SQL.span_columns, time_column="start_time_unix_nano", id_column="span_pk",
     default_first=50, shape=types.Span.from_row, facets=ordering.SPAN_FACETS)
 

@@ -7,13 +7,21 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 import strawberry
 
-from gateway import attributes, enums, ids, inputs, items, rows, scalars, semantic
+from gateway import attributes, cost, enums, errors, ids, inputs, items, rows, scalars, semantic
 from gateway.traces import views
+from ollygraph import store
 
 if TYPE_CHECKING:
     from gateway.logs.types import Log
 
 LogRef = Annotated["Log", strawberry.lazy("gateway.logs.types")]
+
+
+def _size(size: cost.Size, first: int | None) -> int:
+    """A nested list's length: `first` (null: the default) up to the maximum."""
+    if first is not None and first < 0:
+        raise errors.UserError("`first` must not be negative")
+    return size.of(first)
 
 
 @strawberry.type
@@ -81,9 +89,7 @@ class Span(items.Item, rows.Timed):
     event_list: strawberry.Private[list[SpanEvent] | None] = None
     link_list: strawberry.Private[list[SpanLink] | None] = None
 
-    @property
-    def owner(self) -> tuple[int, int]:
-        return self.row["span_pk"], self.row["start_time_unix_nano"]
+    owner_key = items.owner_key(store.OWNER["span"])
 
     @strawberry.field
     def trace_id(self) -> strawberry.ID:
@@ -142,14 +148,20 @@ class Span(items.Item, rows.Timed):
     def gen_ai(self, info: strawberry.Info) -> views.GenAiView | None:
         return self._view(info, enums.SemanticType.AI_AGENT, views.gen_ai)
 
-    @strawberry.field
-    def events(self, info: strawberry.Info, name: str | None = None) -> list[SpanEvent]:
+    @strawberry.field(description=f"The span's events, oldest first (at most `first`, "
+                                  f"{cost.SPAN_EVENTS.maximum} at most).")
+    def events(self, info: strawberry.Info, name: str | None = None,
+               first: int | None = cost.SPAN_EVENTS.default) -> list[SpanEvent]:
+        limit = _size(cost.SPAN_EVENTS, first)
         return self._part(info, "event_list", lambda events: (
-            events if name is None else [e for e in events if e.name == name]))
+            events if name is None else [e for e in events if e.name == name])[:limit])
 
-    @strawberry.field
-    def links(self, info: strawberry.Info) -> list[SpanLink]:
-        return self._part(info, "link_list", lambda links: links)
+    @strawberry.field(description=f"The span's links (at most `first`, "
+                                  f"{cost.SPAN_LINKS.maximum} at most).")
+    def links(self, info: strawberry.Info,
+              first: int | None = cost.SPAN_LINKS.default) -> list[SpanLink]:
+        limit = _size(cost.SPAN_LINKS, first)
+        return self._part(info, "link_list", lambda links: links[:limit])
 
     @strawberry.field
     async def parent(self, info: strawberry.Info) -> Span | None:
@@ -158,20 +170,23 @@ class Span(items.Item, rows.Timed):
         return await info.context.traces.spans.load((self.row["trace_id"],
                                                      self.row["parent_span_id"]))
 
-    @strawberry.field
-    async def children(self, info: strawberry.Info) -> list[Span]:
+    @strawberry.field(description=f"The span's children, oldest first (at most `first`, "
+                                  f"{cost.SPAN_CHILDREN.maximum} at most).")
+    async def children(self, info: strawberry.Info,
+                       first: int | None = cost.SPAN_CHILDREN.default) -> list[Span]:
         children = await info.context.traces.children.load((self.row["trace_id"],
                                                             self.row["span_id"]))
-        return await items.prefetch(info, children)
+        return await items.prefetch(info, children[:_size(cost.SPAN_CHILDREN, first)])
 
     @strawberry.field
     async def trace(self, info: strawberry.Info) -> Trace:
         return await info.context.traces.traces.load(self.row["trace_id"])
 
-    @strawberry.field(description="Logs correlated with this span, oldest first.")
+    @strawberry.field(description=f"Logs correlated with this span, oldest first (at most "
+                                  f"`first`, {cost.SPAN_LOGS.maximum} at most).")
     async def logs(self, info: strawberry.Info, filter: inputs.LogFilter | None = None,
-                   first: int | None = None) -> list[LogRef]:
-        loader = info.context.logs.logs_of_spans(filter, first)
+                   first: int | None = cost.SPAN_LOGS.default) -> list[LogRef]:
+        loader = info.context.logs.logs_of_spans(filter, _size(cost.SPAN_LOGS, first))
         return await items.prefetch(info, await loader.load((self.row["trace_id"],
                                                              self.row["span_id"])))
 
@@ -225,14 +240,16 @@ class Trace(rows.Timed):
     async def semantic_types(self, info: strawberry.Info) -> list[enums.SemanticType]:
         return await info.context.traces.semantic_types.load(self.row["trace_id"]) or []
 
-    @strawberry.field(description="The trace's spans matching `filter`, oldest first.")
+    @strawberry.field(description=f"The trace's spans matching `filter`, oldest first (at "
+                                  f"most `first`, {cost.TRACE_SPANS.maximum} at most).")
     async def spans(self, info: strawberry.Info, filter: inputs.SpanFilter | None = None,
-                    first: int | None = None) -> list[Span]:
-        loader = info.context.traces.spans_of_traces(filter, first)
+                    first: int | None = cost.TRACE_SPANS.default) -> list[Span]:
+        loader = info.context.traces.spans_of_traces(filter, _size(cost.TRACE_SPANS, first))
         return await items.prefetch(info, await loader.load(self.row["trace_id"]))
 
-    @strawberry.field(description="Logs correlated with the trace, oldest first.")
+    @strawberry.field(description=f"Logs correlated with the trace, oldest first (at most "
+                                  f"`first`, {cost.TRACE_LOGS.maximum} at most).")
     async def logs(self, info: strawberry.Info, filter: inputs.LogFilter | None = None,
-                   first: int | None = None) -> list[LogRef]:
-        loader = info.context.logs.logs_of_traces(filter, first)
+                   first: int | None = cost.TRACE_LOGS.default) -> list[LogRef]:
+        loader = info.context.logs.logs_of_traces(filter, _size(cost.TRACE_LOGS, first))
         return await items.prefetch(info, await loader.load(self.row["trace_id"]))

@@ -18,14 +18,14 @@ QUERY = """query ($n: Int) {
       traceId semanticTypes
       rootSpan {
         name attributes semanticType resource { serviceName attributes } scope { name }
-        children {
-          name attributes logs { body attributes }
-          events { name attributes } links { spanId }
-          children { name parent { name } trace { spanCount } }
+        children(first: 5) {
+          name attributes logs(first: 5) { body attributes }
+          events(first: 5) { name attributes } links(first: 5) { spanId }
+          children(first: 5) { name parent { name } trace { spanCount } }
         }
       }
-      spans { name }
-      logs { body span { name } }
+      spans(first: 10) { name }
+      logs(first: 10) { body span { name } }
     }
   }
 }"""

@@ -144,14 +144,27 @@ def _port_number(c: dict[str, Any], port: int | str) -> int:
 def test_probes_hit_the_health_endpoints(render):
     manifests = render()
     gateway = container(manifests.get("Deployment", "ollygraph-gateway"), "gateway")
-    for probe in (gateway["livenessProbe"], gateway["readinessProbe"]):
-        assert probe["httpGet"]["path"] == "/healthz"
+    for probe, path in ((gateway["livenessProbe"], "/healthz"),
+                        (gateway["readinessProbe"], "/readyz")):
+        assert probe["httpGet"]["path"] == path
         assert _port_number(gateway, probe["httpGet"]["port"]) == 8000
 
     ingest = container(manifests.get("Deployment", "ollygraph-ingest"), "ingest")
     assert ingest["livenessProbe"]["grpc"]["port"] == 4317  # grpc.health.v1 on OTLP/gRPC
     ready = ingest["readinessProbe"]["httpGet"]
     assert ready["path"] == "/healthz" and _port_number(ingest, ready["port"]) == 4318
+
+
+def test_gateway_limits_reach_the_environment(render):
+    manifests = render({"gateway": {"limits": {"maxQueryCost": 5000, "maxBodyBytes": 2048,
+                                               "clientConcurrency": 2, "queueTimeout": 3}}})
+    gateway = container(manifests.get("Deployment", "ollygraph-gateway"), "gateway")
+    env = {e["name"]: e.get("value") for e in gateway["env"]}
+    assert env["OLLYGRAPH_MAX_QUERY_COST"] == "5000"
+    assert env["OLLYGRAPH_MAX_BODY_BYTES"] == "2048"
+    assert env["OLLYGRAPH_CLIENT_CONCURRENCY"] == "2"
+    assert env["OLLYGRAPH_QUEUE_TIMEOUT"] == "3"
+    assert settings.load(env).max_query_cost == 5000
 
 
 def test_services_expose_the_ports_and_select_the_pods(render):

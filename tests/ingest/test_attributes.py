@@ -8,7 +8,7 @@ import pytest
 from opentelemetry.proto.common.v1 import common_pb2
 
 from ingest import attributes, promotion
-from ollygraph import codecs
+from ollygraph import codecs, store
 from tests.ingest import storekit as kit
 
 CONFIG = promotion.SignalPromotion(
@@ -18,7 +18,7 @@ KEY_IDS = {"p.s": 7, "p.i": 8}
 
 
 def split(splitter: attributes.Splitter, kvs: list, owner: tuple = (1,)) -> list[list[tuple]]:
-    tables: list[list[tuple]] = [[] for _ in attributes.SUFFIXES]
+    tables: list[list[tuple]] = [[] for _ in store.SUFFIXES]
     splitter.split(kvs, owner, tables)
     return tables
 
@@ -52,10 +52,10 @@ def test_a_promoted_key_with_another_type_goes_to_jsonb_and_the_last_repeat_wins
 def test_a_nul_is_refused_every_time_and_nothing_is_appended(kv):
     splitter = attributes.Splitter(CONFIG, KEY_IDS)
     for _ in range(2):
-        tables: list[list[tuple]] = [[] for _ in attributes.SUFFIXES]
+        tables: list[list[tuple]] = [[] for _ in store.SUFFIXES]
         with pytest.raises(codecs.BadValue):
             splitter.split([*kit.kvs({"p.s": "ok", "x": 1}), kv], (1,), tables)
-        assert tables == [[] for _ in attributes.SUFFIXES]
+        assert tables == [[] for _ in store.SUFFIXES]
 
 
 def test_a_backslash_u0000_in_text_is_kept():

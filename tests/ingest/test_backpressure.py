@@ -15,8 +15,8 @@ import grpc
 import httpx
 from google.rpc import error_details_pb2
 
+from ingest import admission, signals
 from ingest import grpc as grpc_receiver
-from ingest import signals
 from tests.ingest import receiver, storekit
 
 CLIENTS = 24  # per transport
@@ -94,10 +94,11 @@ async def flood(ingest: receiver.Ingest, seen: Seen) -> None:
 
 
 def test_a_flood_is_pushed_back_and_every_span_arrives_once(database_url, module_schema, sql):
-    # bounds: 3 requests' spans in the pipeline, ~8 requests' bodies in memory
+    # bounds: 3 requests' spans in the pipeline, ~8 requests' bodies in memory (decoded)
     body_bytes = len(request("size").SerializeToString())
     with receiver.running(database_url, module_schema, "--max-in-flight", str(3 * SPANS),
-                          "--max-in-flight-bytes", str(8 * body_bytes)) as ingest:
+                          "--max-in-flight-bytes",
+                          str(8 * admission.DECODED_FACTOR * body_bytes)) as ingest:
         before = ingest.peak_rss_kib()
         seen = Seen()
         asyncio.run(flood(ingest, seen))

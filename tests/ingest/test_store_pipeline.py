@@ -27,7 +27,7 @@ async def test_racing_pipelines_share_one_resource(database_url, migrated_schema
                                    resource_attrs=attrs) for _ in range(8)]
         await asyncio.gather(*(p.export("traces", r)
                                for p, r in zip([a, b] * 4, requests, strict=True)))
-        assert a.dimensions["resources"].ids == b.dimensions["resources"].ids
+        assert a.dimensions.resources.ids == b.dimensions.resources.ids
     with kit.connect(database_url, migrated_schema) as conn:
         assert kit.rows(conn, "SELECT count(*) FROM otel_resources_dim") == [(1,)]
         assert kit.rows(conn, "SELECT count(*) FROM otel_scopes_dim") == [(1,)]
@@ -159,5 +159,11 @@ async def test_start_logs_the_promotion_config_in_force(database_url, module_sch
     caplog.set_level(logging.INFO, logger="ingest.pipeline")
     async with kit.started(database_url, module_schema, overrides):
         pass
-    assert "attribute promotion" in caplog.text and str(overrides) in caplog.text
-    assert "secret.token" in caplog.text and "service.name" in caplog.text
+    (summary,) = [r.getMessage() for r in caplog.records if "attribute promotion" in r.getMessage()]
+    assert str(overrides) in summary and "1 dropped" in summary  # one line at INFO
+    assert "\n" not in summary and "service.name" not in summary
+    caplog.clear()
+    caplog.set_level(logging.DEBUG, logger="ingest.pipeline")
+    async with kit.started(database_url, module_schema, overrides):
+        pass
+    assert "secret.token" in caplog.text and "service.name" in caplog.text  # keys at DEBUG

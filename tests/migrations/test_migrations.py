@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import psycopg
 
-from ollygraph import migrate
+from ollygraph import migrate, store
 from tests.migrations import snapshot
 
 STORE_TABLES = {
@@ -28,19 +28,6 @@ STORE_TABLES = {
     "metric_types",
     "aggregation_temporalities",
 }
-OWNERS = (
-    "resource",
-    "scope",
-    "span",
-    "span_event",
-    "span_link",
-    "log",
-    "metric_number",
-    "metric_histogram",
-    "metric_exp_histogram",
-    "metric_summary",
-)
-VALUE_TABLES = ("string", "int", "double", "bool", "bytes", "other")
 VIEWS = {
     "v_otel_spans_enriched",
     "v_otel_traces",
@@ -65,7 +52,7 @@ def test_upgrade_creates_the_whole_store(database_url, migrated_schema, sql):
     expected = (
         STORE_TABLES
         | VIEWS
-        | {f"otel_{owner}_attrs_{kind}" for owner in OWNERS for kind in VALUE_TABLES}
+        | {name for owner in store.OWNERS for name in owner.attribute_tables}
     )
     assert expected <= found, sorted(expected - found)
     assert migrate.current(database_url, migrated_schema) == migrate.head()

@@ -21,12 +21,6 @@ def test_every_kind_to_tagged(key):
     # the fast JSON text says the same thing
     assert kit.same_tagged(json.loads(codecs.tagged_json(value, value.WhichOneof("value"))),
                            tagged)
-    back = codecs.tagged_to_python(tagged)
-    expected = kit.EVERY_KIND[key]
-    if isinstance(expected, float) and math.isnan(expected):
-        assert math.isnan(back)
-    elif key not in ("arr", "kv"):  # nested NaN/inf compare fine, but None/{} forms differ
-        assert back == expected
 
 
 def plain(v):

@@ -43,3 +43,26 @@ def test_demo_sends_traces_logs_and_metrics(database_url, migrated_schema, sql):
         "http.server.requests", "queue.depth"]
     assert one("SELECT count(*) FROM otel_metrics_data_points_exp_histogram") > 0
     assert one("SELECT count(*) FROM otel_metrics_data_points_histogram") > 0
+
+
+def test_demo_latency_histogram_has_bounds_in_seconds(database_url, migrated_schema, sql):
+    with receiver.running(database_url, migrated_schema) as ingest:
+        demo.run(settings.load({}), endpoint=ingest.grpc_target, iterations=2)
+    bounds, high = receiver.query(
+        sql, migrated_schema,
+        "SELECT explicit_bounds, max FROM v_otel_metrics_histogram "
+        "WHERE metric_name = 'http.server.request.duration'")[0]
+    assert list(bounds) == list(demo.LATENCY_BOUNDS_S)
+    assert 0 < high < 1  # seconds
+
+
+def test_demo_with_nothing_listening_fails_with_one_line():
+    from tests.ollygraph.test_cli import free_port, run
+
+    port = free_port()
+    result = run("demo", "--endpoint", f"localhost:{port}", timeout=60)
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"ollygraph: demo: nothing answers OTLP/gRPC at localhost:{port}; start "
+        "`ollygraph up` first (or pass --endpoint HOST:PORT of a running ingest)\n")
+    assert "sent" not in result.stdout

@@ -15,32 +15,23 @@ LIMIT :limit
 -- name: count_logs
 SELECT count(*) FROM otel_logs_fact AS l WHERE @where@
 
--- name: log_after
-(l.ts_unix_nano, l.log_pk) @cmp@ (:time, :id)
-
--- name: log_among
+-- name: log_filter
+-- The conditions of a LogFilter on the record l, each when its field is given (`pks`: the
+-- records a search starts from, see gateway.starting); the attribute probes follow. A
+-- page continues after its cursor's row (after_desc, after_asc: in that order).
+l.ts_unix_nano >= :time_from                                        -- when time_from
+l.ts_unix_nano <= :time_to                                          -- when time_to
+l.trace_id = :trace_id                                              -- when trace_id
+l.span_id = :span_id                                                -- when span_id
+l.resource_id IN (SELECT resource_id FROM otel_resources_dim WHERE service_name = :service)
+                                                                    -- when service
+l.severity_number >= :min_severity                                  -- when min_severity
+l.severity_text = :severity_text                                    -- when severity_text
+strpos(otel_anyvalue_to_json(l.body) #>> '{}', :body_contains) > 0  -- when body_contains
 (l.log_pk, l.ts_unix_nano) IN (SELECT * FROM unnest(:pks::bigint[], :parts::bigint[]))
-
--- name: log_time_from
-l.ts_unix_nano >= :v
-
--- name: log_time_to
-l.ts_unix_nano <= :v
-
--- name: log_trace
-l.trace_id = :v
-
--- name: log_span
-l.span_id = :v
-
--- name: log_min_severity
-l.severity_number >= :v
-
--- name: log_severity_text
-l.severity_text = :v
-
--- name: log_body_contains
-strpos(otel_anyvalue_to_json(l.body) #>> '{}', :v) > 0
+                                                                    -- when pks
+(l.ts_unix_nano, l.log_pk) < (:after_time, :after_id)               -- when after_desc
+(l.ts_unix_nano, l.log_pk) > (:after_time, :after_id)               -- when after_asc
 
 -- name: logs_of_spans
 SELECT * FROM (

@@ -18,28 +18,23 @@ LIMIT :limit
 -- name: count_metrics
 SELECT count(DISTINCT m.name) FROM otel_metrics_dim AS m WHERE @where@
 
--- name: metric_after
-convert_to(m.name, 'UTF8') > :id
-
--- name: metric_name_prefix
-starts_with(m.name, :v)
-
--- name: metric_type
-m.metric_type_id = :v
-
--- name: metric_service
--- Some point of the metric comes from a resource of the service.
+-- name: metric_filter
+-- The conditions of a MetricFilter on the descriptors m, each when its field is given; a
+-- service: some point of the metric comes from a resource of the service
+-- (resources_of_points: metric_resources over every point table). A page continues
+-- after its cursor's name (after_asc).
+starts_with(m.name, :name_prefix)                  -- when name_prefix
+m.metric_type_id = :type                           -- when type
 EXISTS (SELECT 1 FROM otel_metrics_dim AS d
-        CROSS JOIN LATERAL (
-            SELECT resource_id FROM otel_metrics_data_points_number WHERE metric_id = d.metric_id
-            UNION ALL SELECT resource_id FROM otel_metrics_data_points_histogram
-            WHERE metric_id = d.metric_id
-            UNION ALL SELECT resource_id FROM otel_metrics_data_points_exp_histogram
-            WHERE metric_id = d.metric_id
-            UNION ALL SELECT resource_id FROM otel_metrics_data_points_summary
-            WHERE metric_id = d.metric_id) AS p
+        CROSS JOIN LATERAL (@resources_of_points@) AS p
         WHERE d.name = m.name
-          AND p.resource_id IN (SELECT resource_id FROM otel_resources_dim WHERE service_name = :v))
+          AND p.resource_id IN (SELECT resource_id FROM otel_resources_dim
+                                WHERE service_name = :service))
+                                                   -- when service
+convert_to(m.name, 'UTF8') > :after_id             -- when after_asc
+
+-- name: metric_resources
+SELECT resource_id FROM @table@ WHERE metric_id = d.metric_id
 
 -- name: metric_by_name
 SELECT @columns@ FROM otel_metrics_dim AS m

@@ -15,18 +15,18 @@ LIMIT :limit
 -- name: count_points
 SELECT count(*) FROM @table@ AS p WHERE @where@
 
--- name: point_after
-(p.time_unix_nano, p.point_pk) @cmp@ (:time, :id)
-
--- name: point_of_metric
-p.metric_id = ANY(:v)
-
--- name: point_time_from
-p.time_unix_nano >= :v
-
--- name: point_time_to
-p.time_unix_nano <= :v
+-- name: point_filter
+-- The conditions on the points p of one table, each when its field is given: the points
+-- of a metric's descriptors (ids), in a time range, from a service's resources; a page
+-- continues after its cursor's row (after_desc, after_asc: in that order).
+p.metric_id = ANY(:ids)                            -- when ids
+p.time_unix_nano >= :time_from                     -- when time_from
+p.time_unix_nano <= :time_to                       -- when time_to
+p.resource_id IN (SELECT resource_id FROM otel_resources_dim WHERE service_name = :service)
+                                                   -- when service
+(p.time_unix_nano, p.point_pk) < (:after_time, :after_id)          -- when after_desc
+(p.time_unix_nano, p.point_pk) > (:after_time, :after_id)          -- when after_asc
 
 -- name: point_attributes
-SELECT k.i AS k, otel_@kind@_attributes_all(k.point_pk, k.time_unix_nano) AS attributes
+SELECT k.i AS k, otel_@owner@_attributes_all(k.point_pk, k.time_unix_nano) AS attributes
 FROM unnest(:pks::bigint[], :times::bigint[]) WITH ORDINALITY AS k(point_pk, time_unix_nano, i)

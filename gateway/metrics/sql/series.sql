@@ -16,45 +16,40 @@ FROM (SELECT resource_id, scope_id, attributes_hash, max(pt) AS pt
 
 -- name: labeled_series
 -- Each series with its labels: the attributes of its representative point, read set-based
--- (owned_attributes of gateway/sql/attributes.sql over series_owners), and, when grouped,
--- its resource's attributes (resource_attributes_once: one call per resource).
-SELECT x.*, @gkey@ AS gkey
+-- (owned_attributes of gateway/sql/attributes.sql over series_owners).
+SELECT x.*, jsonb_build_array(x.resource_id, x.scope_id, encode(x.attributes_hash, 'hex')) AS gkey
 FROM (SELECT s.resource_id, coalesce(s.scope_id, -1) AS scope_key, s.scope_id, s.attributes_hash,
-             @labels@ AS labels, @res@ AS res_id
+             s.attrs AS labels, s.resource_id AS res_id
       FROM (SELECT a.*, coalesce(otel_attributes_to_json(a.other_attributes), '{}'::jsonb)
-                        || coalesce(a.typed_attributes, '{}'::jsonb) AS attrs, @rattrs@ AS rattrs
+                        || coalesce(a.typed_attributes, '{}'::jsonb) AS attrs, NULL::jsonb AS rattrs
+            FROM (@owned@) AS a) AS s
+      OFFSET 0) AS x
+
+-- name: labeled_groups
+-- Each series with the labels of its group: the groupBy keys from its representative
+-- point's attributes (as labeled_series), else from its resource's (one call per resource).
+SELECT x.*, x.labels AS gkey
+FROM (SELECT s.resource_id, coalesce(s.scope_id, -1) AS scope_key, s.scope_id, s.attributes_hash,
+             (SELECT coalesce(jsonb_object_agg(g.key, coalesce(s.attrs -> g.key, s.rattrs -> g.key))
+                              FILTER (WHERE s.attrs ? g.key OR s.rattrs ? g.key), '{}'::jsonb)
+              FROM unnest(:group_by::text[]) AS g(key)) AS labels, NULL::bigint AS res_id
+      FROM (SELECT a.*, coalesce(otel_attributes_to_json(a.other_attributes), '{}'::jsonb)
+                        || coalesce(a.typed_attributes, '{}'::jsonb) AS attrs,
+                   (SELECT r.attrs FROM (SELECT DISTINCT ON (resource_id) resource_id,
+                                                otel_resource_attributes_all(resource_id) AS attrs
+                                         FROM series) AS r
+                    WHERE r.resource_id = a.resource_id) AS rattrs
             FROM (@owned@) AS a) AS s
       OFFSET 0) AS x
 
 -- name: series_owners
 SELECT row_number() OVER () AS r, s.*, s.pk AS point_pk, s.pt AS time_unix_nano FROM series AS s
 
--- name: resource_attributes_once
-(SELECT r.attrs FROM (SELECT DISTINCT ON (resource_id) resource_id,
-                             otel_resource_attributes_all(resource_id) AS attrs
-                      FROM series) AS r
- WHERE r.resource_id = a.resource_id)
-
--- name: labels_all
-s.attrs
-
--- name: gkey_series
-jsonb_build_array(x.resource_id, x.scope_id, encode(x.attributes_hash, 'hex'))
-
--- name: gkey_labels
-x.labels
-
--- name: res_series
-s.resource_id
-
--- name: labels_grouped
--- groupBy keys from the point attributes, else from the resource's.
-(SELECT coalesce(jsonb_object_agg(g.key, coalesce(s.attrs -> g.key, s.rattrs -> g.key))
-                 FILTER (WHERE s.attrs ? g.key OR s.rattrs ? g.key), '{}'::jsonb)
- FROM unnest(:group_by::text[]) AS g(key))
-
--- name: res_grouped
-NULL::bigint
+-- name: series_source
+-- The rows series_representatives groups into series, by point kind.
+per_series                                                              -- when number
+(SELECT *, t AS pt FROM cells) AS src                                   -- when histogram
+(SELECT resource_id, scope_id, attributes_hash, t AS pt FROM steps) AS src  -- when other
 
 -- name: histogram_how
 -- 'all': the point is itself the increment (delta temporality, or a cumulative run that

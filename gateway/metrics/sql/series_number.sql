@@ -3,11 +3,10 @@
 -- step), and one way to merge them.
 
 -- name: of_metric
-p.metric_id = ANY(:ids)
-
--- name: of_one_metric
--- One descriptor: an equality, so that the series index returns the points presorted.
-p.metric_id = :id
+-- The points p of the metric's descriptors; of one descriptor: an equality, so that the
+-- series index returns the points presorted.
+p.metric_id = :id                                  -- when id
+p.metric_id = ANY(:ids)                            -- when ids
 
 -- name: number_steps
 -- AVG, MIN, MAX, COUNT, SUM and LAST need no point order: the units (number_point_units, number_rolled_units) hashed per
@@ -15,7 +14,7 @@ p.metric_id = :id
 -- last value read back by its time when the aggregation wants it. The step comes from
 -- joining the steps (number_step_of): grouping on it, the planner estimates series x steps
 -- groups rather than one per point, so it hashes in parallel workers instead of sorting
--- every point. Sums, minima and maxima not asked for are NULL (@total@, @low@, @high@).
+-- every point. Sums, minima and maxima not asked for are NULL (the total, low and high slots).
 SELECT s.*, @last@ AS last, NULL::float8 AS increase
 FROM (SELECT b.resource_id, nullif(b.scope_key, -1) AS scope_id, b.attributes_hash, b.bucket,
              sum(b.n) AS n, sum(b.total) AS total, min(b.low) AS low, max(b.high) AS high,
@@ -65,8 +64,12 @@ WHERE k.metric_id = ANY(:ids) AND k.minute_unix_nano >= :a AND k.minute_unix_nan
 -- name: number_point_unit
 -- A point p as a unit of one.
 p.metric_id, p.resource_id, p.scope_id, p.attributes_hash, p.point_pk, p.time_unix_nano,
-1::bigint AS n, @value@ AS total, @value@ AS low, @value@ AS high, @value@ AS first_value,
-p.start_time_unix_nano AS first_start_time_unix_nano, @value@ AS last_value,
+1::bigint AS n, coalesce(p.value_double, p.value_int::float8) AS total,
+coalesce(p.value_double, p.value_int::float8) AS low,
+coalesce(p.value_double, p.value_int::float8) AS high,
+coalesce(p.value_double, p.value_int::float8) AS first_value,
+p.start_time_unix_nano AS first_start_time_unix_nano,
+coalesce(p.value_double, p.value_int::float8) AS last_value,
 p.start_time_unix_nano AS last_start_time_unix_nano, 0::float8 AS increase
 
 -- name: number_step_of
@@ -74,9 +77,6 @@ p.start_time_unix_nano AS last_start_time_unix_nano, 0::float8 AS increase
 generate_series(:lo::bigint / :width::bigint * :width, :hi::bigint / :width * :width,
                 :width) AS step(bucket)
     ON step.bucket = p.time_unix_nano / :width * :width
-
--- name: number_value
-coalesce(p.value_double, p.value_int::float8)
 
 -- name: number_last
 (SELECT coalesce(p.value_double, p.value_int::float8)
@@ -171,3 +171,10 @@ JOIN labeled AS l ON l.resource_id = s.resource_id AND l.scope_key = coalesce(s.
                  AND l.attributes_hash = s.attributes_hash
 GROUP BY l.gkey, l.labels, l.res_id, s.bucket
 ORDER BY l.gkey, s.bucket
+
+-- name: step_column
+-- A statistic of number_steps' units p, or NULL when the aggregation does not read it.
+sum(p.total)                                       -- when total
+min(p.low)                                         -- when low
+max(p.high)                                        -- when high
+NULL::float8                                       -- when none

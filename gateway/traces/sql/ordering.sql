@@ -10,8 +10,9 @@ WHERE @where@
 ORDER BY t.end_time_unix_nano - t.start_time_unix_nano @dir@, t.trace_id @dir@
 LIMIT :limit
 
--- name: trace_duration_after
-(t.end_time_unix_nano - t.start_time_unix_nano, t.trace_id) @cmp@ (:time, :id)
+-- name: trace_duration_keyset
+(t.end_time_unix_nano - t.start_time_unix_nano, t.trace_id) < (:after_time, :after_id)  -- when after_desc
+(t.end_time_unix_nano - t.start_time_unix_nano, t.trace_id) > (:after_time, :after_id)  -- when after_asc
 
 -- name: search_spans_by_duration
 SELECT @columns@, s.end_time_unix_nano - s.start_time_unix_nano AS duration_ns
@@ -20,5 +21,6 @@ WHERE @where@
 ORDER BY s.end_time_unix_nano - s.start_time_unix_nano @dir@, s.span_pk @dir@
 LIMIT :limit
 
--- name: span_duration_after
-(s.end_time_unix_nano - s.start_time_unix_nano, s.span_pk) @cmp@ (:time, :id)
+-- name: span_duration_keyset
+(s.end_time_unix_nano - s.start_time_unix_nano, s.span_pk) < (:after_time, :after_id)  -- when after_desc
+(s.end_time_unix_nano - s.start_time_unix_nano, s.span_pk) > (:after_time, :after_id)  -- when after_asc

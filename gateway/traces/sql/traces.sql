@@ -21,9 +21,6 @@ LIMIT :limit
 -- name: count_traces
 SELECT count(*) FROM otel_trace_summary AS t WHERE @where@
 
--- name: trace_after
-(t.start_time_unix_nano, t.trace_id) @cmp@ (:time, :id)
-
 -- name: trace_has_span
 -- walks the traces (in page order) and probes their spans
 EXISTS (SELECT 1 FROM otel_spans_fact AS s
@@ -41,32 +38,24 @@ t.trace_id = ANY(ARRAY(
       ON s.span_pk = d.span_pk AND s.start_time_unix_nano = d.start_time_unix_nano
     WHERE @where@))
 
--- name: trace_time_from
-t.start_time_unix_nano >= :v
-
--- name: trace_time_to
-t.start_time_unix_nano <= :v
-
--- name: trace_service
-t.service_names @> ARRAY[:v::text]
-
--- name: trace_root_service
-t.root_service_name = :v
-
--- name: trace_root_name
-t.root_span_name = :v
-
--- name: trace_has_error
-t.error_count > 0
-
--- name: trace_no_error
-t.error_count = 0
-
--- name: trace_min_duration
-t.end_time_unix_nano - t.start_time_unix_nano >= :v
-
--- name: trace_max_duration
-t.end_time_unix_nano - t.start_time_unix_nano <= :v
+-- name: trace_filter
+-- The conditions of a TraceFilter on the trace summary t, each when its field is given;
+-- the span-level ones follow (trace_has_span or trace_of_spans). A page continues after
+-- its cursor's row (after_desc, after_asc: in that order).
+t.start_time_unix_nano >= :time_from                                -- when time_from
+t.start_time_unix_nano <= :time_to                                  -- when time_to
+t.service_names @> ARRAY[:service::text]                            -- when service
+t.root_service_name = :root_service                                 -- when root_service
+t.root_span_name = :root_name                                       -- when root_name
+t.root_span_name LIKE :root_name_prefix                              -- when root_name_prefix
+strpos(t.root_span_name, :root_name_contains) > 0                   -- when root_name_contains
+t.root_span_name ~ :root_name_regex                                 -- when root_name_regex
+t.error_count > 0                                                   -- when has_error
+t.error_count = 0                                                   -- when no_error
+t.end_time_unix_nano - t.start_time_unix_nano >= :min_duration      -- when min_duration
+t.end_time_unix_nano - t.start_time_unix_nano <= :max_duration      -- when max_duration
+(t.start_time_unix_nano, t.trace_id) < (:after_time, :after_id)     -- when after_desc
+(t.start_time_unix_nano, t.trace_id) > (:after_time, :after_id)     -- when after_asc
 
 -- name: search_spans
 SELECT @columns@ FROM otel_spans_fact AS s
@@ -77,43 +66,34 @@ LIMIT :limit
 -- name: count_spans
 SELECT count(*) FROM otel_spans_fact AS s WHERE @where@
 
--- name: span_after
-(s.start_time_unix_nano, s.span_pk) @cmp@ (:time, :id)
-
--- name: span_among
-(s.span_pk, s.start_time_unix_nano) IN (SELECT * FROM unnest(:pks::bigint[], :parts::bigint[]))
-
--- name: span_time_from
-s.start_time_unix_nano >= :v
-
--- name: span_time_to
-s.start_time_unix_nano <= :v
-
--- name: span_trace
-s.trace_id = :v
-
--- name: span_trace_window
+-- name: span_filter
+-- The conditions of a SpanFilter on the span s, each when its field is given (a trace's
+-- spans also lie in its time window; `pks`: the spans a search starts from, see
+-- gateway.starting); the semantic type and attribute probes follow. The span-level
+-- conditions of a TraceFilter are its name and kind. A page continues after its cursor's
+-- row (after_desc, after_asc: in that order).
+s.start_time_unix_nano >= :time_from                                -- when time_from
+s.start_time_unix_nano <= :time_to                                  -- when time_to
+s.trace_id = :trace_id                                              -- when trace_id
 s.start_time_unix_nano BETWEEN
-    (SELECT start_time_unix_nano FROM otel_trace_summary WHERE trace_id = :v)
-    AND (SELECT end_time_unix_nano FROM otel_trace_summary WHERE trace_id = :v)
-
--- name: span_name
-s.name = :v
-
--- name: span_kind
-s.kind_id = :v
-
--- name: span_status
-s.status_code_id = :v
-
--- name: span_root
-s.parent_span_id IS NULL
-
--- name: span_min_duration
-s.end_time_unix_nano - s.start_time_unix_nano >= :v
-
--- name: span_max_duration
-s.end_time_unix_nano - s.start_time_unix_nano <= :v
+    (SELECT start_time_unix_nano FROM otel_trace_summary WHERE trace_id = :trace_id)
+    AND (SELECT end_time_unix_nano FROM otel_trace_summary WHERE trace_id = :trace_id)
+                                                                    -- when trace_id
+(s.span_pk, s.start_time_unix_nano) IN (SELECT * FROM unnest(:pks::bigint[], :parts::bigint[]))
+                                                                    -- when pks
+s.name = :name                                                      -- when name
+s.name LIKE :name_prefix                                            -- when name_prefix
+strpos(s.name, :name_contains) > 0                                  -- when name_contains
+s.name ~ :name_regex                                                -- when name_regex
+s.kind_id = :kind                                                   -- when kind
+s.resource_id IN (SELECT resource_id FROM otel_resources_dim WHERE service_name = :service)
+                                                                    -- when service
+s.status_code_id = :status                                          -- when status
+s.parent_span_id IS NULL                                            -- when root_only
+s.end_time_unix_nano - s.start_time_unix_nano >= :min_duration      -- when min_duration
+s.end_time_unix_nano - s.start_time_unix_nano <= :max_duration      -- when max_duration
+(s.start_time_unix_nano, s.span_pk) < (:after_time, :after_id)      -- when after_desc
+(s.start_time_unix_nano, s.span_pk) > (:after_time, :after_id)      -- when after_asc
 
 -- name: traces_by_id
 SELECT k.i AS k, @columns@
@@ -167,7 +147,8 @@ JOIN otel_span_links AS l
  AND l.start_time_unix_nano BETWEEN :lo AND :hi
 
 -- name: semantic_types_of_traces
--- Per span the highest-priority prefix among its keys (as semantic.detect), per trace the set.
+-- Per span the highest-priority prefix among its keys (as semantic.detect), per trace the
+-- set; typed_keys: span_key_ids of every typed table of the spans' attributes.
 WITH spans AS (
     SELECT k.i, s.span_pk, s.start_time_unix_nano
     FROM unnest(:ids::bytea[]) WITH ORDINALITY AS k(trace_id, i)
@@ -179,17 +160,12 @@ WITH spans AS (
 ), keyed AS (
     SELECT x.i, x.span_pk, x.start_time_unix_nano, ak.key
     FROM spans AS x
-    JOIN (SELECT span_pk, start_time_unix_nano, key_id FROM otel_span_attrs_string
-          UNION ALL SELECT span_pk, start_time_unix_nano, key_id FROM otel_span_attrs_int
-          UNION ALL SELECT span_pk, start_time_unix_nano, key_id FROM otel_span_attrs_double
-          UNION ALL SELECT span_pk, start_time_unix_nano, key_id FROM otel_span_attrs_bool
-          UNION ALL SELECT span_pk, start_time_unix_nano, key_id FROM otel_span_attrs_bytes) AS a
-      USING (span_pk, start_time_unix_nano)
+    JOIN (@typed_keys@) AS a USING (span_pk, start_time_unix_nano)
     JOIN attribute_keys AS ak USING (key_id)
     UNION ALL
     SELECT x.i, x.span_pk, x.start_time_unix_nano, j.key
     FROM spans AS x
-    JOIN otel_span_attrs_other AS o USING (span_pk, start_time_unix_nano)
+    JOIN @other@ AS o USING (span_pk, start_time_unix_nano)
     CROSS JOIN LATERAL jsonb_object_keys(o.attributes) AS j(key)
 ), ranked AS (
     SELECT i, span_pk, min(p.priority) AS priority
@@ -198,3 +174,6 @@ WITH spans AS (
 )
 SELECT i AS k, array_agg(DISTINCT priority ORDER BY priority) AS priorities
 FROM ranked GROUP BY i
+
+-- name: span_key_ids
+SELECT span_pk, start_time_unix_nano, key_id FROM @table@

@@ -5,53 +5,53 @@ WITH src AS (
     WHERE r.minute_unix_nano >= $12 AND r.minute_unix_nano < $13
       AND r.minute_unix_nano <> ALL($14::bigint[]) AND (r.service_name = $10)
     UNION ALL
-SELECT * FROM (SELECT x.minute_unix_nano, x.service_name, x.name, x.kind_id, x.status_code_id,
-       sum(x.n)::bigint AS n, sum(x.total) AS duration_sum, min(x.low) AS duration_min,
-       max(x.high) AS duration_max, array_agg(x.b ORDER BY x.b) AS buckets,
-       array_agg(x.n ORDER BY x.b) AS counts
-FROM (SELECT s.start_time_unix_nano / 60000000000 * 60000000000 AS minute_unix_nano,
-             (SELECT r.service_name FROM otel_resources_dim AS r
-              WHERE r.resource_id = s.resource_id) AS service_name,
-             s.name, s.kind_id, s.status_code_id, floor(ln(greatest((s.end_time_unix_nano - s.start_time_unix_nano), 1)::float8) * 4 / ln(2))::smallint AS b, count(*) AS n,
-             sum(s.end_time_unix_nano - s.start_time_unix_nano) AS total,
-             min(s.end_time_unix_nano - s.start_time_unix_nano) AS low,
-             max(s.end_time_unix_nano - s.start_time_unix_nano) AS high
-      FROM (SELECT * FROM otel_spans_fact AS s
- WHERE s.start_time_unix_nano >= $2 AND s.start_time_unix_nano < $3 AND (s.resource_id IN (SELECT resource_id FROM otel_resources_dim WHERE service_name = $1))) AS s
-      GROUP BY 1, 2, 3, 4, 5, 6) AS x
-GROUP BY 1, 2, 3, 4, 5) AS e
-UNION ALL
-SELECT * FROM (SELECT x.minute_unix_nano, x.service_name, x.name, x.kind_id, x.status_code_id,
-       sum(x.n)::bigint AS n, sum(x.total) AS duration_sum, min(x.low) AS duration_min,
-       max(x.high) AS duration_max, array_agg(x.b ORDER BY x.b) AS buckets,
-       array_agg(x.n ORDER BY x.b) AS counts
-FROM (SELECT s.start_time_unix_nano / 60000000000 * 60000000000 AS minute_unix_nano,
-             (SELECT r.service_name FROM otel_resources_dim AS r
-              WHERE r.resource_id = s.resource_id) AS service_name,
-             s.name, s.kind_id, s.status_code_id, floor(ln(greatest((s.end_time_unix_nano - s.start_time_unix_nano), 1)::float8) * 4 / ln(2))::smallint AS b, count(*) AS n,
-             sum(s.end_time_unix_nano - s.start_time_unix_nano) AS total,
-             min(s.end_time_unix_nano - s.start_time_unix_nano) AS low,
-             max(s.end_time_unix_nano - s.start_time_unix_nano) AS high
-      FROM (SELECT * FROM otel_spans_fact AS s
- WHERE s.start_time_unix_nano >= $5 AND s.start_time_unix_nano < $6 AND (s.resource_id IN (SELECT resource_id FROM otel_resources_dim WHERE service_name = $4))) AS s
-      GROUP BY 1, 2, 3, 4, 5, 6) AS x
-GROUP BY 1, 2, 3, 4, 5) AS e
-UNION ALL
-SELECT * FROM (SELECT x.minute_unix_nano, x.service_name, x.name, x.kind_id, x.status_code_id,
-       sum(x.n)::bigint AS n, sum(x.total) AS duration_sum, min(x.low) AS duration_min,
-       max(x.high) AS duration_max, array_agg(x.b ORDER BY x.b) AS buckets,
-       array_agg(x.n ORDER BY x.b) AS counts
-FROM (SELECT s.start_time_unix_nano / 60000000000 * 60000000000 AS minute_unix_nano,
-             (SELECT r.service_name FROM otel_resources_dim AS r
-              WHERE r.resource_id = s.resource_id) AS service_name,
-             s.name, s.kind_id, s.status_code_id, floor(ln(greatest((s.end_time_unix_nano - s.start_time_unix_nano), 1)::float8) * 4 / ln(2))::smallint AS b, count(*) AS n,
-             sum(s.end_time_unix_nano - s.start_time_unix_nano) AS total,
-             min(s.end_time_unix_nano - s.start_time_unix_nano) AS low,
-             max(s.end_time_unix_nano - s.start_time_unix_nano) AS high
-      FROM (SELECT * FROM otel_spans_fact AS s
- WHERE s.start_time_unix_nano >= $8 AND s.start_time_unix_nano < $9 AND (s.resource_id IN (SELECT resource_id FROM otel_resources_dim WHERE service_name = $7))) AS s
-      GROUP BY 1, 2, 3, 4, 5, 6) AS x
-GROUP BY 1, 2, 3, 4, 5) AS e
+    SELECT * FROM (SELECT x.minute_unix_nano, x.service_name, x.name, x.kind_id, x.status_code_id,
+           sum(x.n)::bigint AS n, sum(x.total) AS duration_sum, min(x.low) AS duration_min,
+           max(x.high) AS duration_max, array_agg(x.b ORDER BY x.b) AS buckets,
+           array_agg(x.n ORDER BY x.b) AS counts
+    FROM (SELECT s.start_time_unix_nano / 60000000000 * 60000000000 AS minute_unix_nano,
+                 (SELECT r.service_name FROM otel_resources_dim AS r
+                  WHERE r.resource_id = s.resource_id) AS service_name,
+                 s.name, s.kind_id, s.status_code_id, floor(ln(greatest((s.end_time_unix_nano - s.start_time_unix_nano), 1)::float8) * 4 / ln(2))::smallint AS b, count(*) AS n,
+                 sum(s.end_time_unix_nano - s.start_time_unix_nano) AS total,
+                 min(s.end_time_unix_nano - s.start_time_unix_nano) AS low,
+                 max(s.end_time_unix_nano - s.start_time_unix_nano) AS high
+          FROM (SELECT * FROM otel_spans_fact AS s
+     WHERE s.start_time_unix_nano >= $2 AND s.start_time_unix_nano < $3 AND (s.resource_id IN (SELECT resource_id FROM otel_resources_dim WHERE service_name = $1))) AS s
+          GROUP BY 1, 2, 3, 4, 5, 6) AS x
+    GROUP BY 1, 2, 3, 4, 5) AS e
+    UNION ALL
+    SELECT * FROM (SELECT x.minute_unix_nano, x.service_name, x.name, x.kind_id, x.status_code_id,
+           sum(x.n)::bigint AS n, sum(x.total) AS duration_sum, min(x.low) AS duration_min,
+           max(x.high) AS duration_max, array_agg(x.b ORDER BY x.b) AS buckets,
+           array_agg(x.n ORDER BY x.b) AS counts
+    FROM (SELECT s.start_time_unix_nano / 60000000000 * 60000000000 AS minute_unix_nano,
+                 (SELECT r.service_name FROM otel_resources_dim AS r
+                  WHERE r.resource_id = s.resource_id) AS service_name,
+                 s.name, s.kind_id, s.status_code_id, floor(ln(greatest((s.end_time_unix_nano - s.start_time_unix_nano), 1)::float8) * 4 / ln(2))::smallint AS b, count(*) AS n,
+                 sum(s.end_time_unix_nano - s.start_time_unix_nano) AS total,
+                 min(s.end_time_unix_nano - s.start_time_unix_nano) AS low,
+                 max(s.end_time_unix_nano - s.start_time_unix_nano) AS high
+          FROM (SELECT * FROM otel_spans_fact AS s
+     WHERE s.start_time_unix_nano >= $5 AND s.start_time_unix_nano < $6 AND (s.resource_id IN (SELECT resource_id FROM otel_resources_dim WHERE service_name = $4))) AS s
+          GROUP BY 1, 2, 3, 4, 5, 6) AS x
+    GROUP BY 1, 2, 3, 4, 5) AS e
+    UNION ALL
+    SELECT * FROM (SELECT x.minute_unix_nano, x.service_name, x.name, x.kind_id, x.status_code_id,
+           sum(x.n)::bigint AS n, sum(x.total) AS duration_sum, min(x.low) AS duration_min,
+           max(x.high) AS duration_max, array_agg(x.b ORDER BY x.b) AS buckets,
+           array_agg(x.n ORDER BY x.b) AS counts
+    FROM (SELECT s.start_time_unix_nano / 60000000000 * 60000000000 AS minute_unix_nano,
+                 (SELECT r.service_name FROM otel_resources_dim AS r
+                  WHERE r.resource_id = s.resource_id) AS service_name,
+                 s.name, s.kind_id, s.status_code_id, floor(ln(greatest((s.end_time_unix_nano - s.start_time_unix_nano), 1)::float8) * 4 / ln(2))::smallint AS b, count(*) AS n,
+                 sum(s.end_time_unix_nano - s.start_time_unix_nano) AS total,
+                 min(s.end_time_unix_nano - s.start_time_unix_nano) AS low,
+                 max(s.end_time_unix_nano - s.start_time_unix_nano) AS high
+          FROM (SELECT * FROM otel_spans_fact AS s
+     WHERE s.start_time_unix_nano >= $8 AND s.start_time_unix_nano < $9 AND (s.resource_id IN (SELECT resource_id FROM otel_resources_dim WHERE service_name = $7))) AS s
+          GROUP BY 1, 2, 3, 4, 5, 6) AS x
+    GROUP BY 1, 2, 3, 4, 5) AS e
 ), g AS (
     SELECT jsonb_build_array(to_jsonb(src.service_name), to_jsonb(src.name)) AS gk, src.minute_unix_nano / $11::bigint * $11::bigint AS bucket, src.* FROM src
 ), a AS (

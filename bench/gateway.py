@@ -10,7 +10,9 @@ client parses the JSON after that):
   1. one 500-span trace with attributes and its logs (target p50 < 40 ms);
   2. trace searches with two attribute filters over --spans spans, selective and common
      ones (SEARCHES; the first has the target p95 < 50 ms);
-  3. SQL statements per request of the standard queries.
+  3. aggregations, orderings and facets (ANALYTICS, after the rollup job has run once over
+     the load; each line says whether the RED rollups or the spans answered);
+  4. SQL statements per request of the standard queries.
 Without --database-url it runs an embedded PostgreSQL in a temporary directory.
 """
 
@@ -69,6 +71,33 @@ SEARCHES: dict[str, list[dict[str, Any]]] = {
         {"key": "http.route", "value": "/api/v1/items/7"},
         {"key": "custom.weight", "op": "GT", "value": 0.999}],
 }
+RED = ('{ spanStats(filter: {timeRange: {last: "24h"}}, groupBy: ["service", "name"], '
+       'first: 1000, measures: [{op: COUNT}, {op: ERROR_RATE}, {op: P50}, {op: P95}, '
+       '{op: P99}]) { source groupCount groups { key values } } }')
+# (name, query, target p95 in ms) of the analytics part; the load has 10 services, so one
+# service is 1/10 of the spans
+ANALYTICS: list[tuple[str, str, int | None]] = [
+    ("RED per service+operation over 24 h", RED, 50),
+    ("RED per service+operation over 24 h, exact from the spans",
+     RED.replace("first: 1000,", "first: 1000, exact: true,"), None),
+    ("spanStats of one service by an unpromoted key (tenant.id)",
+     '{ spanStats(filter: {timeRange: {last: "24h"}, service: "svc-1"}, groupBy: ["tenant.id"], '
+     'measures: [{op: COUNT}, {op: P95}]) { source groupCount groups { key values } } }', 500),
+    ("slowest 20 traces of a service over 24 h",
+     '{ traces(filter: {timeRange: {last: "24h"}, rootService: "svc-3"}, orderBy: DURATION_DESC, '
+     'first: 20) { nodes { traceId durationMs } } }', 50),
+    ("slowest 20 traces of all over 24 h",
+     '{ traces(filter: {timeRange: {last: "24h"}}, orderBy: DURATION_DESC, first: 20) '
+     '{ nodes { traceId durationMs } } }', None),
+    ("facets of 3 keys beside a span search (route 10% + tenant.id 0.1%)",
+     '{ spans(first: 20, filter: {timeRange: {last: "24h"}, attributes: ['
+     '{key: "http.route", value: "/api/v1/items/7"}, {key: "tenant.id", value: "tenant-42"}]}) '
+     '{ nodes { name } facets(keys: ["service", "http.status_code", "custom.weight"]) '
+     '{ key values { value count } missingCount } } }', 100),
+    ("operations of a service", '{ operations(service: "svc-1") { name kind spanCount } }', None),
+    ("attribute keys of spans", '{ attributeKeys(scope: SPAN) { key count valueTypes '
+     '{ type count } } }', None),
+]
 STANDARD = {
     "trace list": ('{ traces(first: 20) { totalCount nodes { traceId rootName rootService '
                    'durationMs status semanticTypes } } }', {}),
@@ -240,6 +269,16 @@ async def measure(base: str, trace_id: str, n: int) -> None:
             print(f"trace search, {name}: p50 {pct(samples, 50):.1f} ms, "
                   f"p95 {pct(samples, 95):.1f} ms ({statements} SQL statements, {found} traces)"
                   + ("  [target p95 < 50]" if i == 0 else ""))
+        for name, query, target in ANALYTICS:
+            await timed(client, query, {}, 3)
+            samples, statements = await timed(client, query, {}, n)
+            data = (await client.post("/graphql", json={"query": query})).json()["data"]
+            answer = next(iter(data.values()))
+            source = f", from {answer['source']}" if isinstance(answer, dict) and \
+                "source" in answer else ""
+            print(f"{name}: p50 {pct(samples, 50):.1f} ms, p95 {pct(samples, 95):.1f} ms "
+                  f"({statements} SQL statements{source})"
+                  + (f"  [target p95 < {target}]" if target else ""))
         print("SQL statements per request:")
         for name, (query, variables) in STANDARD.items():
             _, statements = await timed(client, query, variables or {"id": trace_id}, 1)
@@ -280,11 +319,27 @@ def main(argv: list[str] | None = None) -> int:
                 stack.callback(drop_schema, url, schema)
             cfg = settings.load(environ={}).replace(database_url=url, schema=schema)
             trace_id = asyncio.run(load(cfg, args.spans))
+            asyncio.run(roll_up(url, schema))
             with psycopg_analyze(url, schema):
                 pass
         with gateway_process(url, schema) as base:
             asyncio.run(measure(base, trace_id, args.iterations))
     return 0
+
+
+async def roll_up(url: str, schema: str) -> None:
+    """Run the rollup job once over the load, as ingest does every 15 s."""
+    import asyncpg
+
+    from ollygraph import rollups
+
+    conn = await asyncpg.connect(url, server_settings={"search_path": schema})
+    try:
+        started = time.perf_counter()
+        minutes = await rollups.roll(conn, time.time_ns())
+        print(f"rolled up {minutes} minutes in {time.perf_counter() - started:.1f} s")
+    finally:
+        await conn.close()
 
 
 @contextlib.contextmanager

@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from gateway import attrsql, enums, filters, inputs, pagination, scalars, sqlparts
+from gateway.stats import catalog as stats_catalog
 from ollygraph import store
 
 SQL = attrsql.SQL
@@ -30,6 +31,12 @@ class AttributeKey:
     key: str
     promoted: bool = strawberry.field(
         description="Stored in the typed tables (else only in the JSONB catch-all).")
+    value_types: list[stats_catalog.ValueTypeCount] | None = strawberry.field(
+        default=None, description="Value types seen, with counts (SPAN, EVENT, LOG).")
+    count: int | None = strawberry.field(
+        default=None, description="Attributes with this key seen (SPAN, EVENT, LOG).")
+    last_seen: scalars.Timestamp | None = strawberry.field(
+        default=None, description="The last minute it was seen in (SPAN, EVENT, LOG).")
 
 
 @strawberry.type
@@ -46,14 +53,22 @@ class Query:
         return [Service(name=r["service_name"], namespace=r["service_namespace"]) for r in rows]
 
     @strawberry.field(description=(
-        "Attribute keys of a scope, by name. Promoted keys (stored in typed tables) are all "
-        f"listed; keys stored only in JSONB are those of the newest {SAMPLE_ROWS:,} rows of "
-        "each table of the scope."))
+        "Attribute keys of a scope, by name. SPAN, EVENT and LOG keys come from the registry "
+        "the rollup job keeps: every key seen (within `timeRange`), JSONB-stored ones "
+        "included, with value types, counts and when last seen. For the other scopes "
+        "promoted keys (stored in typed tables) are all listed; keys stored only in JSONB "
+        f"are those of the newest {SAMPLE_ROWS:,} rows of each table of the scope."))
     async def attribute_keys(self, info: strawberry.Info, scope: enums.AttributeScope,
-                             prefix: str | None = None,
-                             first: int | None = 100) -> list[AttributeKey]:
+                             prefix: str | None = None, first: int | None = 100,
+                             time_range: inputs.TimeRange | None = None,
+                             ) -> list[AttributeKey]:
         limit = pagination.page_size(first, 100)
         db = info.context.db
+        if scope in stats_catalog.OWNERS:
+            found = await stats_catalog.registry_keys(db, scope, prefix, time_range)
+            return [AttributeKey(key=k.key, promoted=k.promoted, value_types=k.types,
+                                 count=k.count, last_seen=k.last_minute)
+                    for k in found[:limit]]
         keys: dict[str, bool] = {}
         for owner in OWNERS[scope]:
             key_ids = "\nUNION ".join(

@@ -89,6 +89,16 @@ SIZES: dict[tuple[str, str], Size] = {
     ("MetricSeries", "points"): Size(60, 11_000, estimate=True),  # steps: see _steps
     ("MetricPoint", "buckets"): Size(32, 32, estimate=True),
     ("MetricDataPoint", "exemplars"): Size(10, 10, estimate=True),
+    # aggregations, facets and the catalog (gateway/stats): groups are capped by spanStats'
+    # `first` (default 20, plus `other`), series by its buckets, facets by their keys
+    ("Query", "operations"): Size(1000, 1000, estimate=True),
+    ("Query", "attributeValueCounts"): Size(10, 100),
+    ("Stats", "groups"): Size(21, 21, estimate=True),
+    ("StatsGroup", "series"): Size(60, 60, estimate=True),
+    ("AttributeKey", "valueTypes"): Size(7, 7, estimate=True),
+    ("Facet", "values"): Size(10, 10, estimate=True),
+    **{(f"{kind}Connection", "facets"): Size(10, 10, estimate=True)
+       for kind in ("Trace", "Span", "Log", "Metric", "MetricDataPoint")},
 }
 PAGED = ("edges", "nodes")  # the lists of a connection, sized by the connection's `first`
 

@@ -71,18 +71,24 @@ class AttributeScope(enum.Enum):
 
 @strawberry.enum
 class TraceOrder(enum.Enum):
-    """Newest first (the default) or oldest first; ties broken by trace id."""
+    """Newest first (the default), oldest first, slowest or fastest first; ties broken by
+    trace id."""
 
     START_TIME_DESC = "DESC"
     START_TIME_ASC = "ASC"
+    DURATION_DESC = "DURATION_DESC"
+    DURATION_ASC = "DURATION_ASC"
 
 
 @strawberry.enum
 class SpanOrder(enum.Enum):
-    """Newest first (the default) or oldest first; ties broken by span id."""
+    """Newest first (the default), oldest first, slowest or fastest first; ties broken by
+    span id."""
 
     START_TIME_DESC = "DESC"
     START_TIME_ASC = "ASC"
+    DURATION_DESC = "DURATION_DESC"
+    DURATION_ASC = "DURATION_ASC"
 
 
 @strawberry.enum

@@ -61,7 +61,7 @@ class DatabaseUnavailable(UserError):
 def should_mask(error: GraphQLError) -> bool:
     """Mask resolver failures except our own `UserError` (validation errors pass)."""
     original = error.original_error
-    if original is None:
+    if original is None or isinstance(original, GraphQLError):  # e.g. a bad variable value
         return False
     return not isinstance(original, UserError)
 

@@ -27,6 +27,14 @@ class AttributeFilter:
                                   "LOG (default for logs), RESOURCE, SCOPE or EVENT.")
 
 
+@strawberry.input(description="Conditions on a text; all that are given must hold.")
+class TextMatch:
+    prefix: str | None = strawberry.field(default=None, description="Starts with this.")
+    contains: str | None = None
+    regex: str | None = strawberry.field(
+        default=None, description="Matches this POSIX regular expression.")
+
+
 @strawberry.input(description="Span conditions; all must hold.")
 class SpanFilter:
     time_range: TimeRange | None = None
@@ -40,6 +48,7 @@ class SpanFilter:
     max_duration_ms: float | None = None
     semantic_type: enums.SemanticType | None = None
     attributes: list[AttributeFilter] | None = None
+    name_match: TextMatch | None = None
 
 
 @strawberry.input(description="Trace conditions. The span-level ones (spanName, kind, "
@@ -58,6 +67,11 @@ class TraceFilter:
     kind: enums.SpanKind | None = None
     semantic_type: enums.SemanticType | None = None
     attributes: list[AttributeFilter] | None = None
+    root_name_match: TextMatch | None = strawberry.field(
+        default=None, description="On the root span's name (index-served for a prefix).")
+    span_name_match: TextMatch | None = strawberry.field(
+        default=None, description="On the name of the span that satisfies the span-level "
+                                  "conditions.")
 
 
 @strawberry.input(description="Log conditions; all must hold.")

@@ -17,6 +17,7 @@ from typing import Any, Generic, TypeVar
 import strawberry
 
 from gateway import errors, items
+from gateway.stats import facets as faceting
 
 MAX_FIRST = 100
 MAX_CURSOR_CHARS = 200   # ours are under 100
@@ -75,6 +76,7 @@ class Connection(Generic[T]):
     edge_list: strawberry.Private[list[Edge[T]]]
     page: strawberry.Private[PageInfo]
     count: strawberry.Private[Callable[[], Awaitable[int]]]
+    facet_source: strawberry.Private[Callable[..., Awaitable[list[faceting.Facet]]] | None] = None
 
     async def _nodes(self, info: strawberry.Info, *path: str) -> list[T]:
         nodes = [edge.node for edge in self.edge_list]
@@ -99,9 +101,22 @@ class Connection(Generic[T]):
     async def total_count(self) -> int:
         return await self.count()
 
+    @strawberry.field(description=(
+        "Of the rows matching the filter (those of totalCount): each key's most frequent "
+        "values with their counts (`first` per key), and the rows without the key. Keys are "
+        "attribute keys (prefix `resource:` or `scope:` for those) or built-ins: service, "
+        "name, kind, status (spans); rootService, rootName, status (traces, whose attribute "
+        "keys are their root span's); service, severity, severityText (logs). Traces, spans "
+        "and logs only."))
+    async def facets(self, keys: list[str], first: int | None = None) -> list[faceting.Facet]:
+        if self.facet_source is None:
+            raise errors.UserError("facets are available on traces, spans and logs")
+        return await self.facet_source(keys, first)
+
 
 def build(rows: list[Any], limit: int, after: str | None, cursor: Callable[[Any], str],
-          node: Callable[[Any], Any], count: Callable[[], Awaitable[int]]) -> Connection[Any]:
+          node: Callable[[Any], Any], count: Callable[[], Awaitable[int]],
+          facets: Callable[..., Awaitable[list[Any]]] | None = None) -> Connection[Any]:
     """A page from `rows` fetched with LIMIT limit + 1 (the extra row means more pages)."""
     has_next = len(rows) > limit
     rows = rows[:limit]
@@ -111,4 +126,4 @@ def build(rows: list[Any], limit: int, after: str | None, cursor: Callable[[Any]
         page=PageInfo(has_next_page=has_next, has_previous_page=after is not None,
                            start_cursor=edges[0].cursor if edges else None,
                            end_cursor=edges[-1].cursor if edges else None),
-        count=count)
+        count=count, facet_source=facets)

@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 import strawberry
 
 from gateway import pagination, sqlparts
+from gateway.stats import facets as stats_facets
 
 
 class Listing(NamedTuple):
@@ -28,6 +29,7 @@ class Listing(NamedTuple):
     id_column: str
     default_first: int
     shape: Callable[[Any], Any]
+    facets: Any = None      # gateway.stats.facets.Subject: what `facets` can group by
 
 
 async def page(info: strawberry.Info, listing: Listing, stmt: sqlparts.Statement,
@@ -37,6 +39,7 @@ async def page(info: strawberry.Info, listing: Listing, stmt: sqlparts.Statement
     db, q = info.context.db, listing.queries
     count_sql = stmt.render(q[listing.count], {"where": sqlparts.conjunction(conditions)})
     count_params = list(stmt.params)
+    conditions_of_count = conditions
     limit = pagination.page_size(first, listing.default_first)
     if after is not None:
         time_ns, ident = pagination.decode_cursor(listing.kind, after)
@@ -55,4 +58,7 @@ async def page(info: strawberry.Info, listing: Listing, stmt: sqlparts.Statement
         return pagination.encode_cursor(listing.kind, row[listing.time_column],
                                         row[listing.id_column])
 
-    return pagination.build(rows, limit, after, cursor=cursor, node=listing.shape, count=total)
+    facets = None if listing.facets is None else stats_facets.source(
+        db, listing.facets, sqlparts.conjunction(conditions_of_count), count_params)
+    return pagination.build(rows, limit, after, cursor=cursor, node=listing.shape, count=total,
+                            facets=facets)

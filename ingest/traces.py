@@ -15,7 +15,7 @@ from opentelemetry.proto.collector.trace.v1 import trace_service_pb2
 from opentelemetry.proto.trace.v1 import trace_pb2
 
 from ingest import attributes, flatten, queries, wire, writer
-from ollygraph import codecs, store
+from ollygraph import codecs, span_rollups, store
 
 QUERIES = queries.QUERIES
 
@@ -122,6 +122,8 @@ class Traces:
         if rows[SPANS]:
             await conn.execute(QUERIES.upsert_trace_summary,
                                *summary_args(rows[SPANS], self.service_names))
+            floor = span_rollups.floor_minute
+            await span_rollups.mark_late(conn, {floor(r[1]) for r in rows[SPANS]})
 
 
 def _events_and_links(span_events: Sequence[trace_pb2.Span.Event],

@@ -1,6 +1,7 @@
 """The per-minute rollups of number points that step series read (sql/rollups.sql).
 
-`roll(conn, now_ns)` brings them up to date: it starts them at the oldest point the first
+`roll(conn, now_ns)` brings them (and the RED rollups of spans, ollygraph.span_rollups)
+up to date: it starts them at the oldest point the first
 time, rolls every whole minute that ended `LAG_NS` ago (an hour of minutes per
 transaction when it catches up), then computes again the minutes late points were
 written to. Ingest runs it every `rollup_interval` (OLLYGRAPH_ROLLUP_INTERVAL,
@@ -14,6 +15,7 @@ import logging
 import time
 from typing import Any
 
+from ollygraph import span_rollups
 from ollygraph.sql import QUERIES
 
 log = logging.getLogger(__name__)
@@ -55,7 +57,8 @@ async def roll(conn: Any, now_ns: int | None = None) -> int:
     if not await conn.fetchval(QUERIES.try_job_lock):
         return 0
     try:
-        return await _roll(conn, floor_minute((now_ns or time.time_ns()) - LAG_NS))
+        target = floor_minute((now_ns or time.time_ns()) - LAG_NS)
+        return await _roll(conn, target) + await span_rollups.roll(conn, target)
     finally:
         await conn.execute(QUERIES.job_unlock)
 

@@ -3,6 +3,7 @@ settings, and every example query, run against the demo's data with its expected
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import signal
@@ -199,6 +200,70 @@ def check_filter_options(running: Running, data: dict[str, Any]) -> None:
         "gen_ai.response.finish_reasons", "gen_ai.tool.name"}
     assert keys["gen_ai.request.model"] is True and keys["gen_ai.usage.input_tokens"] is True
     assert sorted(data["attributeValues"]) == ["gpt-4o", "gpt-4o-mini"]
+    assert {(o["name"], o["kind"]) for o in data["operations"]} == {
+        ("GET /api/orders/{id}", "SERVER"), ("POST /api/orders/{id}", "SERVER"),
+        ("SELECT orders", "CLIENT")}
+    assert sum(o["errorCount"] for o in data["operations"]) == len(FAILED)
+    counts = {v["value"]: v["count"] for v in data["attributeValueCounts"]}
+    assert set(counts) == {"gpt-4o", "gpt-4o-mini"} and all(n > 0 for n in counts.values())
+    assert all(k["valueTypes"] for k in data["attributeKeys"])
+
+
+def check_stats(running: Running, database_url: str) -> dict[str, Any]:
+    """The checks of the aggregation examples: each against the same aggregation in SQL over
+    the views."""
+    def rows(text: str) -> list[tuple[Any, ...]]:
+        return sql(database_url, running.schema, text)
+
+    def p95_by_route(data: dict[str, Any]) -> None:
+        expected = rows("""
+            SELECT attributes ->> 'http.route',
+                   percentile_cont(0.95) WITHIN GROUP (ORDER BY duration_nanos / 1e6::float8),
+                   count(*), avg((status_name = 'ERROR')::int)::float8
+            FROM v_otel_spans_enriched WHERE kind_name = 'SERVER' GROUP BY 1""")
+        got = data["spanStats"]
+        assert got["measures"] == ["p95(duration)", "count", "error_rate"]
+        assert {g["key"]["http.route"]: g["values"] for g in got["groups"]} == {
+            route: pytest.approx([p95, n, rate], rel=1e-9) for route, p95, n, rate in expected}
+        for group in got["groups"]:
+            assert sum(p["values"][1] for p in group["series"]) == group["values"][1]
+
+    def tokens_by_model(data: dict[str, Any]) -> None:
+        expected = rows("""
+            SELECT attributes ->> 'gen_ai.request.model',
+                   sum((attributes ->> 'gen_ai.usage.input_tokens')::numeric),
+                   sum((attributes ->> 'gen_ai.usage.output_tokens')::numeric),
+                   sum((attributes ->> 'gen_ai.usage.cost')::float8)
+            FROM v_otel_spans_enriched WHERE attributes ? 'gen_ai.request.model' GROUP BY 1""")
+        assert sorted(m for m, *_ in expected) == ["gpt-4o", "gpt-4o-mini"]
+        assert {g["key"]["gen_ai.request.model"]: g["values"]
+                for g in data["spanStats"]["groups"]} == {
+            model: pytest.approx([float(i), float(o), c], rel=1e-9)
+            for model, i, o, c in expected}
+
+    def slowest_traces(data: dict[str, Any]) -> None:
+        expected = rows("""
+            SELECT trace_id, duration_nanos / 1e6::float8, root_span_name,
+                   (error_count > 0)::int FROM v_otel_traces WHERE service_name = 'web-shop'
+            ORDER BY duration_nanos DESC, trace_id DESC""")
+        got = data["traces"]
+        assert [(n["traceId"], n["durationMs"]) for n in got["nodes"]] == [
+            (t, pytest.approx(ms, rel=1e-12)) for t, ms, _, _ in expected[:20]]
+
+        def top(values: list[str]) -> list[dict[str, Any]]:
+            counts: dict[str, int] = {}
+            for v in values:
+                counts[v] = counts.get(v, 0) + 1
+            ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:5]
+            return [{"value": v, "count": n} for v, n in ordered]
+
+        assert got["facets"] == [
+            {"key": "rootName", "missingCount": 0, "values": top([r[2] for r in expected])},
+            {"key": "status", "missingCount": 0,
+             "values": top(["ERROR" if r[3] else "OK" for r in expected])}]
+
+    return {"P95ByRoute": p95_by_route, "TokensByModel": tokens_by_model,
+            "SlowestTraces": slowest_traces}
 
 
 def test_every_example_answers_as_expected_on_the_demo_data(running, database_url):
@@ -228,6 +293,8 @@ def test_every_example_answers_as_expected_on_the_demo_data(running, database_ur
         "Latency": lambda: check_latency(running, running.query(found["Latency"]), recorded),
         "FilterOptions": lambda: check_filter_options(running,
                                                       running.query(found["FilterOptions"])),
+        **{name: functools.partial(lambda c, n: c(running.query(found[n])), check, name)
+           for name, check in check_stats(running, database_url).items()},
     }
     assert set(found) == set(checks), "every README example needs its expected answer here"
     for name, check in checks.items():

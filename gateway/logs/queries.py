@@ -6,13 +6,16 @@ import strawberry
 
 from gateway import enums, inputs, pagination, search, sqlparts, starting
 from gateway.logs import filters, types
+from gateway.stats import facets
 
 SQL = filters.SQL
 
 LOGS = search.Listing(
     kind="l", queries=SQL, search="search_logs", count="count_logs", filter="log_filter",
     columns=SQL.log_columns, time_column="ts_unix_nano", id_column="log_pk",
-    default_first=100, shape=types.Log.from_row)
+    default_first=100, shape=types.Log.from_row, facets=facets.Subject(
+        "otel_logs_fact", "l", {"service": "log_service", "severity": "log_severity",
+                                "severityText": "log_severity_text"}, "log", "l"))
 
 
 @strawberry.type

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from gateway import enums, filters, ids, inputs, sqlparts, starting
+from gateway import enums, filters, ids, inputs, sqlparts, starting, textmatch
 from gateway.traces import matching
 
 SQL = sqlparts.Queries(Path(__file__).with_name("sql"))
@@ -30,7 +30,8 @@ def span_conditions(stmt: sqlparts.Statement, flt: inputs.SpanFilter | None,
         parts=start.parts if start is not None else None,
         name=flt.name, kind=flt.kind.value if flt.kind is not None else None,
         service=flt.service, status=flt.status.value if flt.status is not None else None,
-        root_only=flt.root_only, min_duration=min_duration, max_duration=max_duration)
+        root_only=flt.root_only, min_duration=min_duration, max_duration=max_duration,
+        **textmatch.fields(flt.name_match, "name", "nameMatch"))
     return out + matching.attribute_level(stmt, flt.semantic_type, flt.attributes,
                                           own or bounds, keys, start)
 
@@ -61,7 +62,8 @@ def trace_conditions(stmt: sqlparts.Statement, flt: inputs.TraceFilter | None,
         root_service=flt.root_service, root_name=flt.root_name,
         has_error=flt.status is enums.StatusCode.ERROR,
         no_error=flt.status is not None and flt.status is not enums.StatusCode.ERROR,
-        min_duration=min_duration, max_duration=max_duration)
+        min_duration=min_duration, max_duration=max_duration,
+        **textmatch.fields(flt.root_name_match, "root_name", "rootNameMatch"))
     span_level = matching.span_condition(stmt, flt, bounds, keys, start)
     if span_level is not None:
         out.append(span_level)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from gateway import enums, filters, inputs, sqlparts, starting
+from gateway import enums, filters, inputs, sqlparts, starting, textmatch
 
 SQL = sqlparts.Queries(Path(__file__).with_name("sql"))
 
@@ -52,7 +52,9 @@ def span_condition(stmt: sqlparts.Statement, flt: inputs.TraceFilter,
     `trace_bounds` from its time range, `start` as returned by `start_filter`."""
     # starting from spans, probe their attributes before reading the spans themselves
     conditions = stmt.conditions(SQL.span_filter, name=flt.span_name,
-                                 kind=flt.kind.value if flt.kind is not None else None)
+                                 kind=flt.kind.value if flt.kind is not None else None,
+                                 **textmatch.fields(flt.span_name_match, "name",
+                                                    "spanNameMatch"))
     conditions += attribute_level(stmt, flt.semantic_type, flt.attributes,
                                   span_bounds(trace_bounds), keys, start,
                                   None if start is None else "d")

@@ -5,18 +5,18 @@ from __future__ import annotations
 import strawberry
 
 from gateway import enums, ids, inputs, pagination, search, sqlparts, starting
-from gateway.traces import filters, types
+from gateway.traces import filters, ordering, types
 
 SQL = filters.SQL
 
 TRACES = search.Listing(
     kind="t", queries=SQL, search="search_traces", count="count_traces", filter="trace_filter",
     columns=SQL.trace_columns, time_column="start_time_unix_nano", id_column="trace_id",
-    default_first=20, shape=types.Trace.from_row)
+    default_first=20, shape=types.Trace.from_row, facets=ordering.TRACE_FACETS)
 SPANS = search.Listing(
     kind="s", queries=SQL, search="search_spans", count="count_spans", filter="span_filter",
     columns=SQL.span_columns, time_column="start_time_unix_nano", id_column="span_pk",
-    default_first=50, shape=types.Span.from_row)
+    default_first=50, shape=types.Span.from_row, facets=ordering.SPAN_FACETS)
 
 
 @strawberry.type
@@ -28,8 +28,9 @@ class Query:
                      ) -> pagination.Connection[types.Trace]:
         stmt = sqlparts.Statement()
         conditions = await filters.search_conditions(info.context.db, stmt, filter)
-        direction = (order_by or enums.TraceOrder.START_TIME_DESC).value
-        return await search.page(info, TRACES, stmt, conditions, first, after, direction)
+        listing, direction = ordering.choose(order_by or enums.TraceOrder.START_TIME_DESC,
+                                             TRACES, ordering.TRACES)
+        return await search.page(info, listing, stmt, conditions, first, after, direction)
 
     @strawberry.field
     async def trace(self, info: strawberry.Info, trace_id: strawberry.ID) -> types.Trace | None:
@@ -43,8 +44,9 @@ class Query:
         stmt = sqlparts.Statement()
         conditions = await starting.conditions(info.context.db, stmt, filter, "span",
                                                 filters.span_conditions)
-        direction = (order_by or enums.SpanOrder.START_TIME_DESC).value
-        return await search.page(info, SPANS, stmt, conditions, first, after, direction)
+        listing, direction = ordering.choose(order_by or enums.SpanOrder.START_TIME_DESC,
+                                             SPANS, ordering.SPANS)
+        return await search.page(info, listing, stmt, conditions, first, after, direction)
 
     @strawberry.field
     async def span(self, info: strawberry.Info, trace_id: strawberry.ID,

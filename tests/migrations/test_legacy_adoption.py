@@ -238,7 +238,7 @@ def test_adoption_keeps_data_stored_since(database_url, empty_schema, sql):
 def test_no_legacy_tables_is_a_no_op(database_url, empty_schema, sql):
     migrate.upgrade(database_url, empty_schema, "0001")
     before = relations(sql, empty_schema)
-    migrate.upgrade(database_url, empty_schema)
+    migrate.upgrade(database_url, empty_schema, "0002")
     assert relations(sql, empty_schema) == before
     migrate.downgrade(database_url, empty_schema, "0001")
     assert relations(sql, empty_schema) == before

@@ -47,6 +47,9 @@ t.start_time_unix_nano <= :time_to                                  -- when time
 t.service_names @> ARRAY[:service::text]                            -- when service
 t.root_service_name = :root_service                                 -- when root_service
 t.root_span_name = :root_name                                       -- when root_name
+t.root_span_name LIKE :root_name_prefix                              -- when root_name_prefix
+strpos(t.root_span_name, :root_name_contains) > 0                   -- when root_name_contains
+t.root_span_name ~ :root_name_regex                                 -- when root_name_regex
 t.error_count > 0                                                   -- when has_error
 t.error_count = 0                                                   -- when no_error
 t.end_time_unix_nano - t.start_time_unix_nano >= :min_duration      -- when min_duration
@@ -79,6 +82,9 @@ s.start_time_unix_nano BETWEEN
 (s.span_pk, s.start_time_unix_nano) IN (SELECT * FROM unnest(:pks::bigint[], :parts::bigint[]))
                                                                     -- when pks
 s.name = :name                                                      -- when name
+s.name LIKE :name_prefix                                            -- when name_prefix
+strpos(s.name, :name_contains) > 0                                  -- when name_contains
+s.name ~ :name_regex                                                -- when name_regex
 s.kind_id = :kind                                                   -- when kind
 s.resource_id IN (SELECT resource_id FROM otel_resources_dim WHERE service_name = :service)
                                                                     -- when service

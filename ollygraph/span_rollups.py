@@ -1,0 +1,128 @@
+"""The per-minute RED rollups of spans that spanStats reads (sql/span_rollups.sql).
+
+Per minute of start time, service, span name, kind and status: the number of spans, the
+sum, min and max of their durations and a histogram of the durations in fixed buckets
+(`BUCKETS_PER_OCTAVE` per doubling). `roll(conn, target)` is run by the rollup job
+(ollygraph.rollups.roll, under its job lock): it starts at the oldest span the first time,
+rolls every whole minute below `target` (an hour of minutes per transaction when it
+catches up), then computes again the minutes late spans were written to. Spans are
+exported when they end, so a long span arrives after its start minute was rolled:
+`mark_late(conn, minutes)` is the span writers' part, inside their transaction.
+
+The same minutes keep the attribute key registry (per minute, owner, key and value type
+seen: how many attributes), which attributeKeys reads; logs written late are not marked,
+so their minutes are not counted again.
+
+A quantile read from the histograms (gateway/stats/red.py) is the geometric middle of the
+bucket holding the rank, clamped to the group's min and max: within a factor
+2^(1/8) (about 9.1%) of the exact value.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from typing import Any
+
+from ollygraph.sql import QUERIES
+
+log = logging.getLogger(__name__)
+
+MINUTE_NS = 60_000_000_000
+CHUNK_MINUTES = 60
+MARKS_PER_ROUND = 500
+MARK_ROUNDS = 10
+BUCKETS_PER_OCTAVE = 4
+RELATIVE_ERROR = 2 ** (1 / (2 * BUCKETS_PER_OCTAVE)) - 1
+
+
+def floor_minute(ns: int) -> int:
+    return ns // MINUTE_NS * MINUTE_NS
+
+
+def _red_rows(spans: str) -> str:
+    bucket = QUERIES.red_bucket.replace(
+        "@d@", "(s.end_time_unix_nano - s.start_time_unix_nano)")
+    return QUERIES.red_rows.replace("@bucket@", bucket).replace("@spans@", spans)
+
+
+# the owners whose attribute keys the registry counts: (owner, attribute tables, time column)
+KEY_OWNERS = (("span", "otel_span_attrs", "start_time_unix_nano"),
+              ("span_event", "otel_span_event_attrs", "start_time_unix_nano"),
+              ("log", "otel_log_attrs", "ts_unix_nano"))
+
+
+def key_rows(prefix: str, time_column: str) -> str:
+    return QUERIES.key_rows.replace("@prefix@", prefix).replace("@time@", time_column)
+
+
+KEY_ROLLS = tuple((owner, QUERIES.insert_keys.replace("@rows@", key_rows(prefix, column)))
+                  for owner, prefix, column in KEY_OWNERS)
+RED_ROWS = _red_rows("@spans@")  # the gateway fills in its own spans (gateway/stats/red.py)
+ROLL_BETWEEN = QUERIES.insert_red + "\n" + _red_rows(QUERIES.spans_between)
+ROLL_MINUTES = QUERIES.insert_red + "\n" + _red_rows(QUERIES.spans_of_minutes)
+
+
+def bucket_of(duration_ns: int) -> int:
+    """The bucket of a duration, as red_bucket computes it."""
+    return math.floor(math.log(max(duration_ns, 1)) * BUCKETS_PER_OCTAVE / math.log(2))
+
+
+def bucket_middle(bucket: int) -> float:
+    """The geometric middle of a bucket, in ns."""
+    return 2 ** ((bucket + 0.5) / BUCKETS_PER_OCTAVE)
+
+
+async def mark_late(conn: Any, minutes: set[int]) -> None:
+    """Mark the minutes a span writer's batch wrote to that the rollups have passed. In the
+    writer's transaction, before its commit."""
+    if minutes:
+        await conn.execute(QUERIES.lock_shared)
+        await conn.execute(QUERIES.mark_late_spans, sorted(minutes))
+
+
+async def _roll_keys(conn: Any, lo: int, hi: int) -> None:
+    """The attribute key registry of the minutes [lo, hi), computed again."""
+    await conn.execute(QUERIES.drop_keys_between, lo, hi)
+    for owner, sql in KEY_ROLLS:
+        await conn.execute(sql, lo, hi, owner)
+
+
+async def roll(conn: Any, target: int) -> int:
+    """Bring the rollups up to the minute `target`; returns the minutes rolled and
+    recomputed. The caller holds the rollup job's lock."""
+    async with conn.transaction():
+        await conn.execute(QUERIES.lock_alone)  # waits for the writers that read `accepted`
+        if await conn.fetchrow(QUERIES.span_rollup_state) is None:
+            await conn.execute(QUERIES.forget_span_rollups)
+            first = await conn.fetchval(QUERIES.first_span)
+            await conn.execute(QUERIES.start_span_rollups,
+                               min(target, floor_minute(first)) if first else target)
+        rolled, accepted = await conn.fetchrow(QUERIES.accept_spans, target)
+    done = 0
+    while rolled < accepted:
+        upto = min(accepted, rolled + CHUNK_MINUTES * MINUTE_NS)
+        async with conn.transaction():
+            await conn.execute(QUERIES.drop_red_between, rolled, upto)
+            await conn.execute(ROLL_BETWEEN, rolled, upto)
+            await _roll_keys(conn, rolled, upto)
+            await conn.execute(QUERIES.set_spans_rolled, upto)
+        done += (upto - rolled) // MINUTE_NS
+        rolled = upto
+    for _ in range(MARK_ROUNDS):
+        marks = await conn.fetch(QUERIES.span_marks, rolled, MARKS_PER_ROUND)
+        if not marks:
+            break
+        minutes = [m["minute_unix_nano"] for m in marks]
+        async with conn.transaction():
+            await conn.execute(QUERIES.drop_red_of_minutes, minutes)
+            await conn.execute(ROLL_MINUTES, minutes)
+            for minute in minutes:
+                await _roll_keys(conn, minute, minute + MINUTE_NS)
+            await conn.execute(QUERIES.clear_span_marks, minutes, [m["mark"] for m in marks])
+        done += len(marks)
+        if len(marks) < MARKS_PER_ROUND:
+            break
+    if done:
+        log.debug("rolled up spans of %d minutes", done)
+    return done

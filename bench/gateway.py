@@ -103,8 +103,8 @@ STANDARD = {
                    'durationMs status semanticTypes } } }', {}),
     "trace with spans and logs": (BIG_TRACE, None),
     "span tree, 3 levels": ('query ($id: ID!) { trace(traceId: $id) { rootSpan { name '
-                            'children { name attributes children { name attributes logs '
-                            '{ body } } } } } }', None),
+                            'children(first: 50) { name attributes children(first: 50) { name '
+                            'attributes logs(first: 10) { body } } } } } }', None),
     "span search with resource": ('{ spans(first: 50, filter: {rootOnly: true}) { nodes { name '
                                   'attributes resource { serviceName } scope { name } } } }', {}),
     "log search": ('{ logs(first: 100) { nodes { body attributes span { name } } } }', {}),

@@ -26,9 +26,15 @@ TABLES = writer.tables(SHAPE)
 FACTS = [writer.fact(store.SPANS, ("trace_id", "span_id", "start_time_unix_nano"),
                      QUERIES.existing_spans)]
 
-MAX_I64, MAX_I32 = 2**63 - 1, 2**31 - 1
+MAX_I64 = 2**63 - 1
+MIN_I16, MAX_I16 = -(2**15), 2**15 - 1  # kind_id and status_code_id are smallint
 ZERO_TRACE, ZERO_SPAN = bytes(16), bytes(8)
 STATUS_ERROR = 2
+
+
+def past_int64(what: str, value: int) -> str:
+    return (f"{what} {value} is past 2262-04-11, the last instant of int64 nanoseconds "
+            "the store keeps times in")
 
 
 def check_ids(trace_id: bytes, span_id: bytes, what: str) -> None:
@@ -91,11 +97,13 @@ class Traces:
                     span.dropped_links_count)
                 status, kind = span.status, span.kind
                 code = status.code
-                if start > MAX_I64 or end > MAX_I64 or dropped_attributes > MAX_I32 \
-                        or dropped_events > MAX_I32 or dropped_links > MAX_I32:
-                    raise codecs.BadValue("a time or dropped count is out of range")
-                if not 0 <= kind <= 5 or not 0 <= code <= 2:
-                    raise codecs.BadValue(f"unknown kind {kind} or status code {code}")
+                # dropped counts are uint32: bigint columns hold them all
+                if start > MAX_I64 or end > MAX_I64:
+                    raise codecs.BadValue(past_int64("start or end time", max(start, end)))
+                # open enums: values this version does not know are stored as sent
+                if not (MIN_I16 <= kind <= MAX_I16 and MIN_I16 <= code <= MAX_I16):
+                    raise codecs.BadValue(f"kind {kind} or status code {code} is beyond what "
+                                          f"the store holds ({MIN_I16}..{MAX_I16})")
                 name, trace_state, message = span.name, span.trace_state, status.message
                 if "\x00" in name or "\x00" in trace_state or "\x00" in message:
                     for text, what in ((trace_state, "trace_state"), (name, "name"),
@@ -133,15 +141,13 @@ def _events_and_links(span_events: Sequence[trace_pb2.Span.Event],
                       split: Callable[[wire.Attributes, tuple, attributes.Tables], None]) -> None:
     check = codecs.check_text
     for index, event in enumerate(span_events):
-        if event.time_unix_nano > MAX_I64 or event.dropped_attributes_count > MAX_I32:
-            raise codecs.BadValue("an event time or dropped count is out of range")
+        if event.time_unix_nano > MAX_I64:
+            raise codecs.BadValue(past_int64("event time", event.time_unix_nano))
         events.append((pk, index, start, event.time_unix_nano,
                        check(event.name, "event name"), event.dropped_attributes_count))
         split(event.attributes, (pk, index, start), event_attrs)
     for index, link in enumerate(span_links):
         check_ids(link.trace_id, link.span_id, "link")
-        if link.dropped_attributes_count > MAX_I32:
-            raise codecs.BadValue("a link dropped count is out of range")
         links.append((pk, index, start, link.trace_id, link.span_id,
                       check(link.trace_state, "link trace_state"), link.flags,
                       link.dropped_attributes_count))

@@ -105,3 +105,47 @@ def encoded(items: Attributes) -> Sequence[bytes]:
 def keyvalues(items: Attributes) -> list[common_pb2.KeyValue]:
     """`KeyValue`s of repeated attributes, whether read as messages or as bytes."""
     return [keyvalue(kv) if kv.__class__ is bytes else kv for kv in items]
+
+
+MAX_CANONICAL = 50_000  # distinct attributes whose canonical encoding is remembered
+_canonical: dict[bytes, bytes] = {}  # wire bytes -> canonical bytes, b"" when the same
+
+
+def canonical(items: Attributes) -> list[bytes] | None:
+    """The canonical wire bytes of repeated attributes (their `KeyValue`s serialized
+    deterministically) when some were encoded another valid way (fields in another order,
+    a default written out, a oneof set twice), else None. Raises BadValue."""
+    if not items or items[0].__class__ is not bytes:
+        return None  # messages serialize canonically
+    known = _canonical
+    out: list[bytes] | None = None
+    for i, raw in enumerate(items):
+        found = known.get(raw)
+        if found is None:
+            found = keyvalue(raw).SerializeToString(deterministic=True)
+            if found == raw:
+                found = b""
+            if len(known) >= MAX_CANONICAL:
+                known.clear()
+            known[raw] = found
+        if found:
+            if out is None:
+                out = list(items[:i])
+            out.append(found)
+        elif out is not None:
+            out.append(raw)
+    return out
+
+
+def content(item: message.Message) -> bytes:
+    """An item's (log record's, data point's) serialized content, the same for every valid
+    encoding of it: deterministic serialization orders its fields, and the attributes a
+    view keeps as wire bytes are put in canonical form (a copy is made only then)."""
+    fixed = canonical(item.attributes)
+    if fixed is None:
+        return item.SerializeToString(deterministic=True)
+    copy = item.__class__()
+    copy.CopyFrom(item)
+    del copy.attributes[:]
+    copy.attributes.extend(fixed)
+    return copy.SerializeToString(deterministic=True)

@@ -32,7 +32,6 @@ FACTS = [writer.fact(store.LOGS, ("content_hash", "ts_unix_nano"), QUERIES.exist
 BODY_TYPES = {None: 0, "string_value": 1, "bool_value": 2, "int_value": 3, "double_value": 4,
               "array_value": 5, "kvlist_value": 6, "bytes_value": 7}
 MAX_I64 = 2**63 - 1
-MIN_I16, MAX_I16 = -(2**15), 2**15 - 1  # the severity_number column (smallint)
 HASH_VERSION = b"log1"
 # a record without time or observed time is the same as an identical one received this
 # recently (an exporter's retry: the OpenTelemetry Collector gives up after 5 minutes)
@@ -87,10 +86,7 @@ class Logs:
                     raise codecs.BadValue(
                         f"time {time_ns} or observed time {observed_ns} is past 2262-04-11, "
                         "the last instant of int64 nanoseconds the store keeps times in")
-                severity = record.severity_number  # an open enum: unknown values kept
-                if not MIN_I16 <= severity <= MAX_I16:
-                    raise codecs.BadValue(f"severity number {severity} is beyond what the "
-                                          f"store holds ({MIN_I16}..{MAX_I16})")
+                severity = record.severity_number  # an open enum (int32): stored as sent
                 ts = time_ns or observed_ns or now_ns
                 body = record.body
                 kind = body.WhichOneof("value")

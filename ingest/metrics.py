@@ -36,7 +36,6 @@ FACTS = [writer.fact(table, ("content_hash", "time_unix_nano"),
 DataPoint = (metrics_pb2.NumberDataPoint | metrics_pb2.HistogramDataPoint
              | metrics_pb2.ExponentialHistogramDataPoint | metrics_pb2.SummaryDataPoint)
 MAX_I64 = 2**63 - 1
-MIN_I16, MAX_I16 = -(2**15), 2**15 - 1  # aggregation_temporality_id is smallint
 # a point's attributes (serialized, exact) -> attributes_hash: series repeat their attributes
 ATTRIBUTE_SETS = dimensions.Memo()
 HASH_VERSION = b"pt1"
@@ -45,10 +44,7 @@ HASH_VERSION = b"pt1"
 def metric_identity(metric: metrics_pb2.Metric, data: str) -> tuple[bytes, dimensions.Pending]:
     body = getattr(metric, data)
     temporality = getattr(body, "aggregation_temporality", None)
-    if temporality is not None and not MIN_I16 <= temporality <= MAX_I16:
-        # an open enum: values this version does not know are stored as sent
-        raise codecs.BadValue(f"aggregation temporality {temporality} is beyond what the "
-                              f"store holds ({MIN_I16}..{MAX_I16})")
+    # an open enum (int32): a value this version does not know is stored as sent
     monotonic = body.is_monotonic if data == "sum" else None
     for text in (metric.name, metric.description, metric.unit):
         codecs.check_text(text, "metric name, description or unit")

@@ -41,7 +41,7 @@ INSERT INTO otel_metrics_dim
     (metric_hash, metric_identity_hash, name, metric_type_id, unit, description,
      aggregation_temporality_id, is_monotonic, metadata)
 SELECT * FROM unnest($1::bytea[], $2::bytea[], $3::text[], $4::smallint[], $5::text[],
-                     $6::text[], $7::smallint[], $8::boolean[], $9::jsonb[])
+                     $6::text[], $7::integer[], $8::boolean[], $9::jsonb[])
 ON CONFLICT (metric_hash) DO NOTHING
 RETURNING metric_hash AS hash, metric_id AS id, NULL::text AS service_name
 

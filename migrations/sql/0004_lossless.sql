@@ -2,43 +2,64 @@
 -- run with search_path set to the target schema.
 
 -- name: drop_views
--- The enriched views read columns whose type changes; they are created again unchanged.
+-- The views read columns whose type changes; they are created again unchanged.
 DROP VIEW v_otel_spans_enriched;
 DROP VIEW v_otel_logs_enriched;
+DROP VIEW v_otel_metrics_number;
+DROP VIEW v_otel_metrics_histogram;
+DROP VIEW v_otel_metrics;
 
 -- name: widen
 -- Dropped counts are uint32 in OTLP: integer cannot hold those past 2^31-1, bigint holds
--- them all. Aggregation temporality is an open enum: a value this version does not know
--- is stored as sent, so it no longer references the lookup table (joins to it are LEFT).
+-- them all. Enums are open in proto3 (int32): span kind, status code, severity number and
+-- aggregation temporality are stored as sent, in integer columns, whether this version
+-- knows the value or not; the temporality no longer references its lookup table (every
+-- join to a lookup table is LEFT, so an unknown value's name reads NULL).
 -- A resource's entity references (Resource.entity_refs) are kept as sent, in their
 -- OTLP/JSON form (NULL: none), and are part of the resource's identity.
 ALTER TABLE otel_spans_fact
+    ALTER COLUMN kind_id TYPE integer,
+    ALTER COLUMN status_code_id TYPE integer,
     ALTER COLUMN dropped_attributes_count TYPE bigint,
     ALTER COLUMN dropped_events_count TYPE bigint,
     ALTER COLUMN dropped_links_count TYPE bigint;
 ALTER TABLE otel_span_events ALTER COLUMN dropped_attributes_count TYPE bigint;
 ALTER TABLE otel_span_links ALTER COLUMN dropped_attributes_count TYPE bigint;
-ALTER TABLE otel_logs_fact ALTER COLUMN dropped_attributes_count TYPE bigint;
+ALTER TABLE otel_logs_fact
+    ALTER COLUMN severity_number TYPE integer,
+    ALTER COLUMN dropped_attributes_count TYPE bigint;
 ALTER TABLE otel_resources_dim
     ALTER COLUMN dropped_attributes_count TYPE bigint,
     ADD COLUMN entity_refs jsonb;
 ALTER TABLE otel_scopes_dim ALTER COLUMN dropped_attributes_count TYPE bigint;
 ALTER TABLE otel_metrics_dim
-    DROP CONSTRAINT otel_metrics_dim_aggregation_temporality_id_fkey;
+    DROP CONSTRAINT otel_metrics_dim_aggregation_temporality_id_fkey,
+    ALTER COLUMN aggregation_temporality_id TYPE integer;
+ALTER TABLE otel_span_red_rollups
+    ALTER COLUMN kind_id TYPE integer,
+    ALTER COLUMN status_code_id TYPE integer;
 
 -- name: narrow
--- The downgrade: fails if a stored count or temporality does not fit revision 0003.
+-- The downgrade: fails if a stored count or enum value does not fit revision 0003.
+ALTER TABLE otel_span_red_rollups
+    ALTER COLUMN kind_id TYPE smallint,
+    ALTER COLUMN status_code_id TYPE smallint;
 ALTER TABLE otel_metrics_dim
+    ALTER COLUMN aggregation_temporality_id TYPE smallint,
     ADD CONSTRAINT otel_metrics_dim_aggregation_temporality_id_fkey
     FOREIGN KEY (aggregation_temporality_id) REFERENCES aggregation_temporalities;
 ALTER TABLE otel_scopes_dim ALTER COLUMN dropped_attributes_count TYPE integer;
 ALTER TABLE otel_resources_dim
     DROP COLUMN entity_refs,
     ALTER COLUMN dropped_attributes_count TYPE integer;
-ALTER TABLE otel_logs_fact ALTER COLUMN dropped_attributes_count TYPE integer;
+ALTER TABLE otel_logs_fact
+    ALTER COLUMN severity_number TYPE smallint,
+    ALTER COLUMN dropped_attributes_count TYPE integer;
 ALTER TABLE otel_span_links ALTER COLUMN dropped_attributes_count TYPE integer;
 ALTER TABLE otel_span_events ALTER COLUMN dropped_attributes_count TYPE integer;
 ALTER TABLE otel_spans_fact
+    ALTER COLUMN kind_id TYPE smallint,
+    ALTER COLUMN status_code_id TYPE smallint,
     ALTER COLUMN dropped_attributes_count TYPE integer,
     ALTER COLUMN dropped_events_count TYPE integer,
     ALTER COLUMN dropped_links_count TYPE integer;
@@ -129,3 +150,65 @@ JOIN otel_resources_dim AS r ON r.resource_id = l.resource_id
 LEFT JOIN otel_scopes_dim AS s ON s.scope_id = l.scope_id
 LEFT JOIN log_severity_numbers AS sev ON sev.severity_number = l.severity_number
 LEFT JOIN log_body_types AS bt ON bt.body_type_id = l.body_type_id;
+
+CREATE VIEW v_otel_metrics_number AS
+SELECT
+    dp.point_pk AS data_point_id,
+    m.metric_id,
+    m.name AS metric_name,
+    m.unit,
+    mt.name AS metric_type,
+    at.name AS temporality,
+    m.is_monotonic,
+    dp.start_time_unix_nano,
+    dp.time_unix_nano,
+    to_timestamp(dp.time_unix_nano / 1e9) AS "time",
+    coalesce(dp.value_int::double precision, dp.value_double) AS value,
+    r.service_name,
+    r.service_namespace,
+    otel_metric_number_attributes_all(dp.point_pk, dp.time_unix_nano) AS attributes
+FROM otel_metrics_data_points_number AS dp
+JOIN otel_metrics_dim AS m ON m.metric_id = dp.metric_id
+JOIN metric_types AS mt ON mt.metric_type_id = m.metric_type_id
+LEFT JOIN aggregation_temporalities AS at ON at.temporality_id = m.aggregation_temporality_id
+JOIN otel_resources_dim AS r ON r.resource_id = dp.resource_id;
+
+CREATE VIEW v_otel_metrics_histogram AS
+SELECT
+    dp.point_pk AS data_point_id,
+    m.metric_id,
+    m.name AS metric_name,
+    m.unit,
+    'HISTOGRAM'::text AS metric_type,
+    at.name AS temporality,
+    dp.start_time_unix_nano,
+    dp.time_unix_nano,
+    to_timestamp(dp.time_unix_nano / 1e9) AS "time",
+    dp.count,
+    dp.sum,
+    dp.min,
+    dp.max,
+    dp.explicit_bounds,
+    dp.bucket_counts,
+    r.service_name,
+    r.service_namespace,
+    otel_metric_histogram_attributes_all(dp.point_pk, dp.time_unix_nano) AS attributes
+FROM otel_metrics_data_points_histogram AS dp
+JOIN otel_metrics_dim AS m ON m.metric_id = dp.metric_id
+LEFT JOIN aggregation_temporalities AS at ON at.temporality_id = m.aggregation_temporality_id
+JOIN otel_resources_dim AS r ON r.resource_id = dp.resource_id;
+
+CREATE VIEW v_otel_metrics AS
+SELECT
+    m.metric_id,
+    m.name,
+    mt.name AS metric_type,
+    m.unit,
+    m.description,
+    at.name AS temporality,
+    m.is_monotonic,
+    m.first_seen,
+    m.last_seen
+FROM otel_metrics_dim AS m
+JOIN metric_types AS mt ON mt.metric_type_id = m.metric_type_id
+LEFT JOIN aggregation_temporalities AS at ON at.temporality_id = m.aggregation_temporality_id;

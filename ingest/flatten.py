@@ -51,9 +51,13 @@ class Context:
         """The identity of an item whose content hashes to `digest`: `digest` itself the
         first time in the request, then a hash of it and the number of its predecessors,
         so identical items of one request stay distinct and a retry maps each to itself."""
-        n = self._occurrences.get(digest, 0)
-        self._occurrences[digest] = n + 1
-        return digest if not n else hashlib.sha256(digest + n.to_bytes(8, "big")).digest()
+        seen = self._occurrences
+        n = seen.get(digest)
+        if n is None:
+            seen[digest] = 1
+            return digest
+        seen[digest] = n + 1
+        return hashlib.sha256(digest + n.to_bytes(8, "big")).digest()
 
     def want(self, dimension: dimensions.Dimension, digest: bytes,
              pending: dimensions.Pending) -> None:

@@ -88,6 +88,7 @@ class Logs:
                         "the last instant of int64 nanoseconds the store keeps times in")
                 severity = record.severity_number  # an open enum (int32): stored as sent
                 ts = time_ns or observed_ns or now_ns
+                kvs = list(record.attributes)  # read once: hashed, then split
                 body = record.body
                 kind = body.WhichOneof("value")
                 body_type = BODY_TYPES.get(kind)
@@ -101,8 +102,8 @@ class Logs:
                     optional_id(record.span_id, 8, "span_id"), record.flags,
                     check(record.event_name, "event_name"), resource_id, scope_id,
                     record.dropped_attributes_count,
-                    occurrence(sha256(identity + content(record)).digest()))
-                split(record.attributes, (pk, ts), attrs)  # appends nothing when it raises
+                    occurrence(sha256(identity + content(record, kvs)).digest()))
+                split(kvs, (pk, ts), attrs)  # appends nothing when it raises
             except codecs.BadValue as exc:
                 ctx.reject(1, f"log record: {exc}")
                 continue

@@ -198,13 +198,13 @@ class Metrics:
                         raise codecs.BadValue("a count is past 2^63-1, the most a bigint "
                                               "column holds")
                     kvs = p.attributes
-                    wires = wire.encoded(kvs)
+                    wires = tuple(wire.encoded(kvs))  # read once: hashed, then split
                     # in the column order of store.POINTS[kind]
                     fact = (pk, time_ns, start_ns, metric_id, resource_id, scope_id,
-                            ATTRIBUTE_SETS(tuple(wires), lambda kvs=kvs: codecs.canonical_hash(
+                            ATTRIBUTE_SETS(wires, lambda kvs=kvs: codecs.canonical_hash(
                                 codecs.keyvalues_to_tagged(wire.keyvalues(kvs)))),
                             *values, p.flags, exemplars_json(getattr(p, "exemplars", ())),
-                            occurrence(sha256(identity + content(p)).digest()))
+                            occurrence(sha256(identity + content(p, wires)).digest()))
                     split(kvs, (pk, time_ns), attrs, wires)  # appends nothing when it raises
                 except codecs.BadValue as exc:
                     ctx.reject(1, f"data point: {exc}")

@@ -12,6 +12,7 @@ few reasons kept for the partial-success message.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import NamedTuple, Protocol, TypeVar, runtime_checkable
@@ -44,6 +45,19 @@ class Context:
         self.items = 0
         self.messages: list[str] = []
         self._lists = list(self.rows.values())
+        self._occurrences: dict[bytes, int] = {}  # content hash -> times seen in the request
+
+    def occurrence(self, digest: bytes) -> bytes:
+        """The identity of an item whose content hashes to `digest`: `digest` itself the
+        first time in the request, then a hash of it and the number of its predecessors,
+        so identical items of one request stay distinct and a retry maps each to itself."""
+        seen = self._occurrences
+        n = seen.get(digest)
+        if n is None:
+            seen[digest] = 1
+            return digest
+        seen[digest] = n + 1
+        return hashlib.sha256(digest + n.to_bytes(8, "big")).digest()
 
     def want(self, dimension: dimensions.Dimension, digest: bytes,
              pending: dimensions.Pending) -> None:
@@ -143,10 +157,16 @@ def resource_identity(rs: ResourceItems,
                       dims: dimensions.Dimension) -> tuple[bytes, dimensions.Pending]:
     resource = rs.resource
 
+    refs = entity_refs(resource)
+
     def canonical() -> dict[str, object]:
-        return {"attributes": codecs.keyvalues_to_tagged(resource.attributes),
-                "dropped_attributes_count": resource.dropped_attributes_count,
-                "schema_url": rs.schema_url}
+        found: dict[str, object] = {
+            "attributes": codecs.keyvalues_to_tagged(resource.attributes),
+            "dropped_attributes_count": resource.dropped_attributes_count,
+            "schema_url": rs.schema_url}
+        if refs is not None:  # absent otherwise: the hashes of earlier resources stay
+            found["entity_refs"] = refs
+        return found
 
     codecs.check_text(rs.schema_url, "schema_url")
     digest = dims.memo(resource.SerializeToString(deterministic=True) + b"\0"
@@ -155,7 +175,21 @@ def resource_identity(rs: ResourceItems,
              if kv.key in ("service.name", "service.namespace")}
     return digest, dimensions.Pending(
         (digest, names.get("service.name"), names.get("service.namespace"), rs.schema_url,
-         resource.dropped_attributes_count), resource.attributes)
+         resource.dropped_attributes_count, codecs.dumps(refs) if refs is not None else None),
+        resource.attributes)
+
+
+def entity_refs(resource: resource_pb2.Resource) -> list[dict[str, object]] | None:
+    """`Resource.entity_refs` in OTLP/JSON form, order kept (None: none); BadValue on NUL."""
+    if not resource.entity_refs:
+        return None
+    check = codecs.check_text
+    return [{"schemaUrl": check(ref.schema_url, "entity ref schema_url"),
+             "type": check(ref.type, "entity ref type"),
+             "idKeys": [check(k, "entity ref id key") for k in ref.id_keys],
+             "descriptionKeys": [check(k, "entity ref description key")
+                                 for k in ref.description_keys]}
+            for ref in resource.entity_refs]
 
 
 def scope_identity(ss: ScopeItems, dims: dimensions.Dimension) -> tuple[bytes, dimensions.Pending]:

@@ -3,9 +3,10 @@ exponential histogram, summary) with their attributes and exemplars.
 
 A metric's descriptive fields (name, description, unit, type, temporality,
 monotonicity, metadata) are one `otel_metrics_dim` row. A point's identity is
-`content_hash`: its resource, scope and metric hashes and its serialized content,
-unique together with `time_unix_nano`. A bad point is rejected alone; a metric with a
-bad name or metadata is rejected with all its points.
+`content_hash`: its resource, scope and metric hashes and its content in canonical form
+(`wire.content`), made distinct for each further identical point of the same request
+(`flatten.Context.occurrence`), unique together with `time_unix_nano`. A bad point is
+rejected alone; a metric with a bad name or metadata is rejected with all its points.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ HASH_VERSION = b"pt1"
 def metric_identity(metric: metrics_pb2.Metric, data: str) -> tuple[bytes, dimensions.Pending]:
     body = getattr(metric, data)
     temporality = getattr(body, "aggregation_temporality", None)
+    # an open enum (int32): a value this version does not know is stored as sent
     monotonic = body.is_monotonic if data == "sum" else None
     for text in (metric.name, metric.description, metric.unit):
         codecs.check_text(text, "metric name, description or unit")
@@ -163,6 +165,7 @@ class Metrics:
                 prepared: Sequence[bytes | str | None]) -> None:
         rows = ctx.rows
         split, sha256 = ctx.splitter.split, hashlib.sha256
+        content, occurrence = wire.content, ctx.occurrence
         resource_id, scope_id = ctx.resource_id, ctx.scope_id
         base = HASH_VERSION + ctx.resource_hash + ctx.scope_hash
         stored = 0
@@ -187,16 +190,21 @@ class Metrics:
                 try:
                     time_ns, start_ns = p.time_unix_nano, p.start_time_unix_nano
                     values = _values(kind, p)
-                    if time_ns > MAX_I64 or start_ns > MAX_I64 or _too_big(kind, values):
-                        raise codecs.BadValue("a time or count is out of range")
+                    if time_ns > MAX_I64 or start_ns > MAX_I64:
+                        raise codecs.BadValue(
+                            f"time {time_ns} or start time {start_ns} is past 2262-04-11, the "
+                            "last instant of int64 nanoseconds the store keeps times in")
+                    if _too_big(kind, values):
+                        raise codecs.BadValue("a count is past 2^63-1, the most a bigint "
+                                              "column holds")
                     kvs = p.attributes
-                    wires = wire.encoded(kvs)
+                    wires = tuple(wire.encoded(kvs))  # read once: hashed, then split
                     # in the column order of store.POINTS[kind]
                     fact = (pk, time_ns, start_ns, metric_id, resource_id, scope_id,
-                            ATTRIBUTE_SETS(tuple(wires), lambda kvs=kvs: codecs.canonical_hash(
+                            ATTRIBUTE_SETS(wires, lambda kvs=kvs: codecs.canonical_hash(
                                 codecs.keyvalues_to_tagged(wire.keyvalues(kvs)))),
                             *values, p.flags, exemplars_json(getattr(p, "exemplars", ())),
-                            sha256(identity + p.SerializeToString(deterministic=True)).digest())
+                            occurrence(sha256(identity + content(p, wires)).digest()))
                     split(kvs, (pk, time_ns), attrs, wires)  # appends nothing when it raises
                 except codecs.BadValue as exc:
                     ctx.reject(1, f"data point: {exc}")

@@ -105,3 +105,54 @@ def encoded(items: Attributes) -> Sequence[bytes]:
 def keyvalues(items: Attributes) -> list[common_pb2.KeyValue]:
     """`KeyValue`s of repeated attributes, whether read as messages or as bytes."""
     return [keyvalue(kv) if kv.__class__ is bytes else kv for kv in items]
+
+
+MAX_CANONICAL = 50_000  # distinct attributes whose encoding is remembered, of each kind
+_canonical: set[bytes] = set()  # attribute wire bytes known to be canonical
+_fixed: dict[bytes, bytes] = {}  # other attribute wire bytes -> their canonical bytes
+
+
+def canonical(items: Attributes) -> list[bytes] | None:
+    """The canonical wire bytes of repeated attributes (their `KeyValue`s serialized
+    deterministically) when some were encoded another valid way (fields in another order,
+    a default written out, a oneof set twice), else None. Raises BadValue."""
+    if not items or items[0].__class__ is not bytes or _canonical.issuperset(items):
+        return None  # messages serialize canonically; seen attributes cost a set lookup
+    out: list[bytes] = []
+    changed = False
+    for raw in items:
+        if raw in _canonical:
+            out.append(raw)
+            continue
+        found = _fixed.get(raw)
+        if found is None:
+            found = keyvalue(raw).SerializeToString(deterministic=True)
+            if found == raw:
+                if len(_canonical) >= MAX_CANONICAL:
+                    _canonical.clear()
+                _canonical.add(raw)
+            else:
+                if len(_fixed) >= MAX_CANONICAL:
+                    _fixed.clear()
+                _fixed[raw] = found
+        changed = changed or found != raw
+        out.append(found)
+    return out if changed else None
+
+
+def content(item: message.Message, attributes: Attributes | None = None) -> bytes:
+    """An item's (log record's, data point's) serialized content, the same for every valid
+    encoding of it: deterministic serialization orders its fields, and the attributes a
+    view keeps as wire bytes are put in canonical form (a copy is made only then).
+    `attributes`: the item's, when the caller has them already."""
+    own = item.attributes
+    if own and own[0].__class__ is not bytes:  # messages serialize canonically
+        return item.SerializeToString(deterministic=True)
+    fixed = canonical(own if attributes is None else attributes)
+    if fixed is None:
+        return item.SerializeToString(deterministic=True)
+    copy = item.__class__()
+    copy.CopyFrom(item)
+    del copy.attributes[:]
+    copy.attributes.extend(fixed)
+    return copy.SerializeToString(deterministic=True)

@@ -61,9 +61,13 @@ def anyvalue_to_tagged(value: Any, depth: int = 0) -> dict[str, Any]:
     if kind == "array_value":
         return {"arrayValue": {"values": [anyvalue_to_tagged(v, depth + 1)
                                           for v in value.array_value.values]}}
-    return {"kvlistValue": {"values": [
-        {"key": check_text(kv.key, "key"), "value": anyvalue_to_tagged(kv.value, depth + 1)}
-        for kv in value.kvlist_value.values]}}
+    if kind == "kvlist_value":
+        return {"kvlistValue": {"values": [
+            {"key": check_text(kv.key, "key"), "value": anyvalue_to_tagged(kv.value, depth + 1)}
+            for kv in value.kvlist_value.values]}}
+    # e.g. string_value_strindex: an index into a profile's string table, meaningless
+    # outside the profiles signal
+    raise BadValue(f"{kind} is not a value outside profiles")
 
 
 def keyvalues_to_tagged(kvs: Any) -> dict[str, dict[str, Any]]:

@@ -148,23 +148,23 @@ POINT_KIND = {kind.name: kind for kind in POINT_KINDS}
 SPANS = Table("otel_spans_fact", _columns(
     "span_pk bigint, start_time_unix_nano bigint, end_time_unix_nano bigint, trace_id bytea, "
     "span_id bytea, parent_span_id bytea, trace_state text, flags bigint, name text, "
-    "kind_id smallint, status_code_id smallint, status_message text, resource_id bigint, "
-    "scope_id bigint, dropped_attributes_count integer, dropped_events_count integer, "
-    "dropped_links_count integer"),
+    "kind_id integer, status_code_id integer, status_message text, resource_id bigint, "
+    "scope_id bigint, dropped_attributes_count bigint, dropped_events_count bigint, "
+    "dropped_links_count bigint"),
     "start_time_unix_nano", "otel_spans_fact_span_pk_seq")
 EVENTS = Table("otel_span_events", _columns(
     "span_pk bigint, event_index integer, start_time_unix_nano bigint, time_unix_nano bigint, "
-    "name text, dropped_attributes_count integer"),
+    "name text, dropped_attributes_count bigint"),
     "start_time_unix_nano", parent=SPANS.name)
 LINKS = Table("otel_span_links", _columns(
     "span_pk bigint, link_index integer, start_time_unix_nano bigint, linked_trace_id bytea, "
-    "linked_span_id bytea, trace_state text, flags bigint, dropped_attributes_count integer"),
+    "linked_span_id bytea, trace_state text, flags bigint, dropped_attributes_count bigint"),
     "start_time_unix_nano", parent=SPANS.name)
 LOGS = Table("otel_logs_fact", _columns(
     "log_pk bigint, ts_unix_nano bigint, time_unix_nano bigint, "
-    "observed_time_unix_nano bigint, severity_number smallint, severity_text text, "
+    "observed_time_unix_nano bigint, severity_number integer, severity_text text, "
     "body_type_id smallint, body jsonb, trace_id bytea, span_id bytea, flags bigint, "
-    "event_name text, resource_id bigint, scope_id bigint, dropped_attributes_count integer, "
+    "event_name text, resource_id bigint, scope_id bigint, dropped_attributes_count bigint, "
     "content_hash bytea"),
     "ts_unix_nano", "otel_logs_fact_log_pk_seq")
 POINTS: dict[str, Table] = {

@@ -16,8 +16,9 @@ SELECT array_agg(nextval($1::regclass)) FROM generate_series(1, $2::integer)
 
 -- name: insert_resources
 INSERT INTO otel_resources_dim
-    (resource_hash, service_name, service_namespace, schema_url, dropped_attributes_count)
-SELECT * FROM unnest($1::bytea[], $2::text[], $3::text[], $4::text[], $5::integer[])
+    (resource_hash, service_name, service_namespace, schema_url, dropped_attributes_count,
+     entity_refs)
+SELECT * FROM unnest($1::bytea[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::jsonb[])
 ON CONFLICT (resource_hash) DO NOTHING
 RETURNING resource_hash AS hash, resource_id AS id, service_name
 
@@ -27,7 +28,7 @@ FROM otel_resources_dim WHERE resource_hash = ANY($1::bytea[])
 
 -- name: insert_scopes
 INSERT INTO otel_scopes_dim (scope_hash, name, version, schema_url, dropped_attributes_count)
-SELECT * FROM unnest($1::bytea[], $2::text[], $3::text[], $4::text[], $5::integer[])
+SELECT * FROM unnest($1::bytea[], $2::text[], $3::text[], $4::text[], $5::bigint[])
 ON CONFLICT (scope_hash) DO NOTHING
 RETURNING scope_hash AS hash, scope_id AS id, NULL::text AS service_name
 
@@ -40,7 +41,7 @@ INSERT INTO otel_metrics_dim
     (metric_hash, metric_identity_hash, name, metric_type_id, unit, description,
      aggregation_temporality_id, is_monotonic, metadata)
 SELECT * FROM unnest($1::bytea[], $2::bytea[], $3::text[], $4::smallint[], $5::text[],
-                     $6::text[], $7::smallint[], $8::boolean[], $9::jsonb[])
+                     $6::text[], $7::integer[], $8::boolean[], $9::jsonb[])
 ON CONFLICT (metric_hash) DO NOTHING
 RETURNING metric_hash AS hash, metric_id AS id, NULL::text AS service_name
 

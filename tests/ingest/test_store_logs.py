@@ -12,6 +12,7 @@ from opentelemetry.sdk import _logs as sdk_logs
 from opentelemetry.sdk import resources, trace
 from opentelemetry.sdk._logs import export as log_export
 
+from ingest import logs
 from tests.ingest import storekit as kit
 
 LOG_COLUMNS = ("ts_unix_nano, time_unix_nano, observed_time_unix_nano, severity_number, "
@@ -105,6 +106,19 @@ async def test_retried_logs_add_nothing(database_url, module_schema):
         assert kit.rows(conn, "SELECT count(*) FROM otel_log_attrs_other AS a JOIN otel_logs_fact "
                               "AS l USING (log_pk, ts_unix_nano) WHERE l.event_name = 'retry'"
                         ) == [(3,)]
+
+
+async def test_records_without_time_are_retries_only_within_the_window(
+        database_url, module_schema, monkeypatch):
+    rec = record("untimed", event_name="window", time_unix_nano=0, observed_time_unix_nano=0)
+    async with kit.started(database_url, module_schema) as p:
+        for _ in range(2):  # the export and its retry
+            assert await p.export("logs", request([rec])) == (0, "")
+        monkeypatch.setattr(logs, "RETRY_WINDOW_NS", 0)  # later than any retry
+        assert await p.export("logs", request([rec])) == (0, "")
+    with kit.connect(database_url, module_schema) as conn:
+        assert kit.rows(conn, "SELECT count(*) FROM otel_logs_fact WHERE event_name = 'window'"
+                        ) == [(2,)]
 
 
 async def test_bad_records_are_rejected_one_by_one(database_url, module_schema):

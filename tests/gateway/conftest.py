@@ -43,9 +43,10 @@ class Stack:
     """Endpoints of the running processes and helpers to send and query."""
 
     def __init__(self, grpc_port: int, gateway_port: int, database_url: str = "",
-                 schema: str = "") -> None:
+                 schema: str = "", http_port: int | None = None) -> None:
         self.database_url, self.schema = database_url, schema     # the store the stack uses
         self.otlp = f"localhost:{grpc_port}"
+        self.otlp_http = f"http://127.0.0.1:{http_port}" if http_port else ""  # OTLP/HTTP
         self.url = f"http://127.0.0.1:{gateway_port}"
         self.http = httpx.Client(base_url=self.url, timeout=30)
 
@@ -122,7 +123,7 @@ def stack(database_url: str, gateway_executor: str) -> Iterator[Stack]:
     try:
         _wait(f"http://127.0.0.1:{http_port}/", procs[0], "ingest")
         _wait(f"http://127.0.0.1:{gateway_port}/healthz", procs[1], "gateway")
-        yield Stack(grpc_port, gateway_port, database_url, schema)
+        yield Stack(grpc_port, gateway_port, database_url, schema, http_port)
     finally:
         for proc in procs:
             proc.terminate()

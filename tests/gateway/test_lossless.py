@@ -10,7 +10,9 @@ import json
 import math
 
 import grpc
+import httpx
 import pytest
+from google.protobuf import json_format
 from opentelemetry.proto.collector.logs.v1 import logs_service_pb2 as logs_service
 from opentelemetry.proto.collector.logs.v1 import logs_service_pb2_grpc as logs_grpc
 from opentelemetry.proto.collector.metrics.v1 import metrics_service_pb2 as metrics_service
@@ -163,6 +165,23 @@ def send_metrics(channel: grpc.Channel, t0: int) -> None:
     assert not response.partial_success.rejected_data_points, response.partial_success
 
 
+def send_json_metric(url: str, t0: int) -> None:
+    """A gauge with exemplars over OTLP/HTTP as JSON (proto3 JSON: bytes as base64, int64 as
+    strings, NaN as "NaN"; the exemplars carry no ids, whose OTLP/JSON form is hex)."""
+    point = metrics_pb2.NumberDataPoint(time_unix_nano=t0, as_int=-INT_MAX - 1, exemplars=[
+        metrics_pb2.Exemplar(time_unix_nano=t0, as_int=INT_MAX, filtered_attributes=kvs(
+            {"ex.bytes": [b"\x00\x01"], "ex.kv": {"b": b"\xff"}})),
+        metrics_pb2.Exemplar(time_unix_nano=t0, as_double=-math.inf)])
+    request = metrics_service.ExportMetricsServiceRequest(resource_metrics=[
+        metrics_pb2.ResourceMetrics(resource=resource("lossless-json"), scope_metrics=[
+            metrics_pb2.ScopeMetrics(scope=SCOPE, metrics=[metrics_pb2.Metric(
+                name="lossless.json", gauge=metrics_pb2.Gauge(data_points=[point]))])])])
+    response = httpx.post(f"{url}/v1/metrics", content=json_format.MessageToJson(request),
+                          headers={"Content-Type": "application/json"}, timeout=30)
+    assert response.status_code == 200, response.text
+    assert "rejected" not in response.text, response.text
+
+
 @pytest.fixture(scope="module")
 def sent(stack) -> int:
     t0 = 1_700_000_000_000_000_000
@@ -170,6 +189,7 @@ def sent(stack) -> int:
         send_traces(channel)
         send_logs(channel)
         send_metrics(channel, t0)
+    send_json_metric(stack.otlp_http, t0)
     return t0
 
 
@@ -299,3 +319,20 @@ def test_histogram_and_summary_non_finite_numbers(stack, sent) -> None:
       count sum quantiles quantileValues } }""")["points"]["nodes"][0]
     assert exact(summary) == exact({"count": "2", "sum": -0.0, "quantiles": [0.5, 1.0],
                                     "quantileValues": ["NaN", "Infinity"]})
+
+
+def test_exemplars_sent_as_otlp_json(stack, sent) -> None:
+    response = stack.http.post("/graphql", json={"query": """
+      { metric(name: "lossless.json") { points { nodes { value valueInt exemplars {
+          value valueInt filteredAttributes typed: filteredAttributes(typed: true) } } } } }"""})
+    assert response.status_code == 200, response.text
+    (point,) = response.json()["data"]["metric"]["points"]["nodes"]
+    assert point["valueInt"] == str(-INT_MAX - 1) and point["value"] == float(-INT_MAX - 1)
+    integer, infinite = point["exemplars"]
+    assert integer["valueInt"] == str(INT_MAX) and integer["value"] == float(INT_MAX)
+    assert integer["filteredAttributes"] == {"ex.bytes": ["AAE="], "ex.kv": {"b": "/w=="}}
+    assert integer["typed"] == {
+        "ex.bytes": {"arrayValue": {"values": [{"bytesValue": "AAE="}]}},
+        "ex.kv": {"kvlistValue": {"values": [{"key": "b", "value": {"bytesValue": "/w=="}}]}}}
+    assert infinite == {"value": "-Infinity", "valueInt": None, "filteredAttributes": {},
+                        "typed": {}}

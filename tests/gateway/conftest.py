@@ -109,13 +109,20 @@ def gateway_executor(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture(scope="module")
-def stack(database_url: str, gateway_executor: str) -> Iterator[Stack]:
+def stack_env() -> dict[str, str]:
+    """More environment of the stack's processes (a test module may override it)."""
+    return {}
+
+
+@pytest.fixture(scope="module")
+def stack(database_url: str, gateway_executor: str, stack_env: dict[str, str]) -> Iterator[Stack]:
     schema = new_schema_name("gw")
     grpc_port, http_port, gateway_port = free_port(), free_port(), free_port()
     env = {**os.environ, "OLLYGRAPH_DATABASE_URL": database_url, "OLLYGRAPH_SCHEMA": schema,
            "OLLYGRAPH_HOST": "127.0.0.1", "OLLYGRAPH_GRPC_PORT": str(grpc_port),
            "OLLYGRAPH_HTTP_PORT": str(http_port), "OLLYGRAPH_GATEWAY_PORT": str(gateway_port),
-           "OLLYGRAPH_LOG_LEVEL": "WARNING", "OLLYGRAPH_GATEWAY_EXECUTOR": gateway_executor}
+           "OLLYGRAPH_LOG_LEVEL": "WARNING", "OLLYGRAPH_GATEWAY_EXECUTOR": gateway_executor,
+           **stack_env}
     subprocess.run([sys.executable, "-m", "ollygraph", "migrate"], env=env, check=True,
                    stdout=subprocess.DEVNULL)
     procs = [subprocess.Popen([sys.executable, "-m", "ollygraph", name], env=env)

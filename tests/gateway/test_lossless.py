@@ -6,6 +6,7 @@ metadata and the scope of metric points."""
 
 from __future__ import annotations
 
+import base64
 import json
 import math
 
@@ -36,6 +37,13 @@ LATE_TRACE, EARLY_TRACE = bytes.fromhex("7f" * 16), bytes.fromhex("01" * 16)
 SPAN_ID, LINKED_ID = bytes.fromhex("a1" * 8), bytes.fromhex("b2" * 8)
 
 
+@pytest.fixture(scope="module")
+def stack_env(tmp_path_factory) -> dict[str, str]:
+    path = tmp_path_factory.mktemp("promotion") / "overrides.yaml"
+    path.write_text(OVERRIDES)
+    return {"OLLYGRAPH_ATTRIBUTE_OVERRIDES": str(path)}
+
+
 def av(value: object) -> common.AnyValue:
     """A Python value as an AnyValue (bytes, bool, int, float, str, list, dict)."""
     if isinstance(value, bytes):
@@ -61,20 +69,34 @@ def kvs(values: dict[str, object]) -> list[common.KeyValue]:
 # (-0.0 is exact where the store keeps a double as a double: promoted keys, metric points;
 # the JSONB catch-all and log bodies hold JSON numbers, which have no negative zero)
 EXTREME = {"x.nan": math.nan, "x.inf": -math.inf, "x.big": 1e16,
-           "x.int": INT_MAX, "x.bytes": b"\x00\xffraw", "x.text": "NaN", "x.bool": False,
+           "x.int": INT_MAX, "x.bytes": b"\x00\xffraw" * 30, "x.text": "NaN", "x.bool": False,
            "x.nested": [b"\x01\x02", {"deep": [math.inf, -1e-300]}, 1.5]}
 TAGGED = {
     "x.nan": {"doubleValue": "NaN"}, "x.inf": {"doubleValue": "-Infinity"},
     "x.big": {"doubleValue": 1e16},
-    "x.int": {"intValue": str(INT_MAX)}, "x.bytes": {"bytesValue": "AP9yYXc="},
+    "x.int": {"intValue": str(INT_MAX)},
+    "x.bytes": {"bytesValue": base64.b64encode(b"\x00\xffraw" * 30).decode()},
     "x.text": {"stringValue": "NaN"}, "x.bool": {"boolValue": False},
     "x.nested": {"arrayValue": {"values": [
         {"bytesValue": "AQI="},
         {"kvlistValue": {"values": [{"key": "deep", "value": {"arrayValue": {"values": [
             {"doubleValue": "Infinity"}, {"doubleValue": -1e-300}]}}}]}},
         {"doubleValue": 1.5}]}}}
-# span attributes promoted to the typed double table (attribute-promotion.yaml)
+# span attributes promoted to the typed double table (attribute-promotion.yaml); the
+# module's stack also promotes the EXTREME scalars of spans (events, links) and metric points
+# (OVERRIDES), so those come from the typed tables and the logs', resources' and scopes'
+# from the JSONB catch-all
 PROMOTED = {"gen_ai.usage.cost": -0.0, "http.request.size": math.nan}
+OVERRIDES = """
+promote:
+  spans: &typed
+    string: [x.text]
+    int: [x.int]
+    double: [x.nan, x.inf, x.big]
+    bool: [x.bool]
+    bytes: [x.bytes]
+  metrics: *typed
+"""
 PROMOTED_TAGGED = {"gen_ai.usage.cost": {"doubleValue": -0.0},
                    "http.request.size": {"doubleValue": "NaN"}}
 SPAN_TAGGED = {**TAGGED, **PROMOTED_TAGGED}
@@ -214,16 +236,30 @@ def test_last_day_of_int64_nanoseconds(stack, sent) -> None:
     assert span["attributes"]["x.int"] == INT_MAX and span["attributes"]["x.text"] == "NaN"
     assert span["attribute"] == {"intValue": str(INT_MAX)}
     assert span["resource"]["attributes"] == {"x.nan": {"doubleValue": "NaN"},
-                                              "x.bytes": {"bytesValue": "AP9yYXc="}}
+                                              "x.bytes": TAGGED["x.bytes"]}
     assert span["scope"]["name"] == "lossless-scope"
     assert span["scope"]["attributes"] == {"scope.nan": {"doubleValue": "NaN"}}
     assert span["attributes"]["x.nan"] == "NaN"      # plain JSON: readable, not exact
+    assert span["attributes"]["x.bytes"] == TAGGED["x.bytes"]["bytesValue"]
     (event,) = span["events"]
     assert event["timeUnixNano"] == str(LAST_DAY + 1)
     assert exact(event["attributes"]) == exact(SPAN_TAGGED)
     (link,) = span["links"]
     assert link["spanId"] == LINKED_ID.hex()
     assert exact(link["attributes"]) == exact(SPAN_TAGGED)
+
+
+def test_where_the_values_are_stored(stack, sent) -> None:
+    """The spans' and points' scalars in typed tables, the logs' in the catch-all."""
+    def promoted(scope: str) -> dict[str, bool]:
+        keys = stack.gql(f'{{ attributeKeys(scope: {scope}, prefix: "x.") {{ key promoted }} }}')
+        return {k["key"]: k["promoted"] for k in keys["attributeKeys"]}
+
+    scalars_promoted = {"x.text", "x.int", "x.nan", "x.inf", "x.big", "x.bool", "x.bytes"}
+    for scope in ("SPAN", "METRIC"):
+        found = promoted(scope)
+        assert {k for k, p in found.items() if p} == scalars_promoted, (scope, found)
+    assert not any(promoted("LOG").values())
 
 
 def test_unsigned_32_bit_flags(stack, sent) -> None:
@@ -294,7 +330,7 @@ def test_gauge_numbers_exemplars_metadata_and_scope(stack, sent) -> None:
     assert [n["flags"] for n in nodes] == [U32_MAX] * 4 + [0]
     assert exact(nodes[0]["attributes"]) == exact({
         "i": {"intValue": "0"}, "x.nan": {"doubleValue": "NaN"},
-        "x.bytes": {"bytesValue": "AP9yYXc="}})
+        "x.bytes": TAGGED["x.bytes"]})
     assert exact(nodes[0]["scope"]) == exact({
         "name": "lossless-scope", "version": "9.9",
         "attributes": {"scope.nan": {"doubleValue": "NaN"}}})

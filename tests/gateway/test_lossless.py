@@ -372,3 +372,17 @@ def test_exemplars_sent_as_otlp_json(stack, sent) -> None:
         "ex.kv": {"kvlistValue": {"values": [{"key": "b", "value": {"bytesValue": "/w=="}}]}}}
     assert infinite == {"value": "-Infinity", "valueInt": None, "filteredAttributes": {},
                         "typed": {}}
+
+
+@pytest.mark.parametrize("aggregation", ["MAX", "MIN", "LAST", "AVG"])
+def test_series_steps_carry_non_finite_numbers(stack, sent, aggregation) -> None:
+    """One series per point (their attribute i differs): each step is the point's value."""
+    time_range = {"from": scalars.format_timestamp(sent - 60 * 10**9),
+                  "to": scalars.format_timestamp(sent + 60 * 10**9)}
+    series = stack.gql("""query ($range: TimeRange, $agg: Aggregation) {
+      metric(name: "lossless.gauge") { series(timeRange: $range, step: "1m",
+                                              aggregation: $agg) { points { value } } } }""",
+                       range=time_range, agg=aggregation)["metric"]["series"]
+    values = [p["value"] for s in series for p in s["points"] if p["value"] is not None]
+    assert exact(sorted(values, key=str)) == exact(
+        sorted(["NaN", "Infinity", "-Infinity", -0.0, float(INT_MAX)], key=str))

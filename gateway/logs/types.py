@@ -59,10 +59,12 @@ class Log(items.Item):
         return self.row["severity_text"]
 
     @strawberry.field(description="The body: plain JSON, or with `typed` the tagged AnyValue "
-                                  "as stored ({} for an empty body).")
+                                  "as stored ({} for an empty one, null when the record has "
+                                  "none).")
     def body(self, typed: attributes.Typed = False) -> scalars.JSON | None:
         if typed:
-            return attributes.tagged(self.row["body"])
+            body = self.row["body"]
+            return attributes.tagged(body) if body is not None else None
         return attributes.plain(self.row["body"])
 
     @strawberry.field

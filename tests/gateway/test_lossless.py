@@ -386,3 +386,25 @@ def test_series_steps_carry_non_finite_numbers(stack, sent, aggregation) -> None
     values = [p["value"] for s in series for p in s["points"] if p["value"] is not None]
     assert exact(sorted(values, key=str)) == exact(
         sorted(["NaN", "Infinity", "-Infinity", -0.0, float(INT_MAX)], key=str))
+
+
+def test_lists_over_the_whole_time_range(stack, sent) -> None:
+    """Time ranges that end at int64's last nanosecond or start at 0, and pages through them."""
+    query = """query ($range: TimeRange, $after: String) {
+      traces(filter: {timeRange: $range, service: "lossless-traces"}) { nodes { traceId } }
+      spans(filter: {timeRange: $range, service: "lossless-traces"}, first: 1, after: $after) {
+        nodes { name attributes(keys: ["x.int"], typed: true) } pageInfo { endCursor } }
+      logs(filter: {timeRange: $range, service: "lossless-logs"}) { nodes { severityText } }
+    }"""
+    whole = {"from": "1970-01-01T00:00:00Z", "to": scalars.format_timestamp(MAX_NS)}
+    first = stack.gql(query, range=whole)
+    assert {t["traceId"] for t in first["traces"]["nodes"]} == {LATE_TRACE.hex(),
+                                                              EARLY_TRACE.hex()}
+    assert [s["name"] for s in first["spans"]["nodes"]] == ["last day"]
+    assert first["spans"]["nodes"][0]["attributes"] == {"x.int": {"intValue": str(INT_MAX)}}
+    second = stack.gql(query, range=whole, after=first["spans"]["pageInfo"]["endCursor"])
+    assert [s["name"] for s in second["spans"]["nodes"]] == ["epoch"]
+    assert [n["severityText"] for n in first["logs"]["nodes"]] == ["late", "epoch"]
+    last_day = stack.gql(query, range={"from": "2262-04-11T00:00:00Z"})
+    assert [s["name"] for s in last_day["spans"]["nodes"]] == ["last day"]
+    assert [n["severityText"] for n in last_day["logs"]["nodes"]] == ["late"]

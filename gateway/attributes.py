@@ -141,10 +141,21 @@ def plain(tagged: Any) -> Any:
 def merge(row: Any) -> AttributeMap:
     """One attribute map from a row of `owned_attributes`: the JSONB catch-all (tagged)
     overlaid by the promoted keys."""
-    other, promoted = row["other_attributes"], row["typed_attributes"]
+    other, promoted, tags = row["other_attributes"], row["typed_attributes"], row["typed_tags"]
+    if tags:
+        promoted = _one_line_bytes(promoted, tags)
     if not other:
-        return AttributeMap(promoted or {}, None, promoted, row["typed_tags"])
+        return AttributeMap(promoted or {}, None, promoted, tags)
     out = {key: plain(value) for key, value in other.items()}
     if promoted:
         out.update(promoted)
-    return AttributeMap(out, other, promoted, row["typed_tags"])
+    return AttributeMap(out, other, promoted, tags)
+
+
+def _one_line_bytes(promoted: dict[str, Any], tags: dict[str, Any]) -> dict[str, Any]:
+    """The promoted bytes values as one line of base64 (PostgreSQL's encode() breaks lines
+    every 76 characters); their tags say which values are bytes."""
+    for key, tag in tags.items():
+        if "bytesValue" in tag:
+            promoted[key] = tag["bytesValue"].replace("\n", "")
+    return promoted

@@ -35,16 +35,15 @@ FROM unnest(:pks::bigint[], :parts::bigint[]) WITH ORDINALITY AS k(pk, part, i)
 
 -- name: value_json
 -- A typed table's value a.value as JSON, by value type (any other: to_jsonb): doubles
--- with NaN and the infinities as OTLP/JSON's strings, bytes as base64 text (one line:
--- encode() breaks lines every 76 characters).
+-- with NaN and the infinities as OTLP/JSON's strings, bytes as base64 text (encode()
+-- breaks its lines every 76 characters: gateway.attributes.merge joins them, from the tag).
 otel_double_to_json(a.value)                                  -- when double
-to_jsonb(translate(encode(a.value, 'base64'), E'\n', ''))      -- when bytes
+to_jsonb(encode(a.value, 'base64'))                           -- when bytes
 to_jsonb(a.value)                                             -- when any
 
 -- name: value_tag
 -- A typed table's value a.value as a tagged AnyValue when its plain JSON loses its type
 -- (any other: NULL): a double's text keeps -0, NaN and the infinities exactly.
 jsonb_build_object('doubleValue', a.value::text)                          -- when double
-jsonb_build_object('bytesValue', translate(encode(a.value, 'base64'), E'\n', ''))
-                                                                          -- when bytes
+jsonb_build_object('bytesValue', encode(a.value, 'base64'))               -- when bytes
 NULL::jsonb                                                               -- when any

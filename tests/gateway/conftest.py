@@ -115,7 +115,12 @@ def stack_env() -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def stack(database_url: str, gateway_executor: str, stack_env: dict[str, str]) -> Iterator[Stack]:
+def stack(database_url: str, gateway_executor: str,
+          request: pytest.FixtureRequest) -> Iterator[Stack]:
+    try:  # a module that imports only `stack` has no `stack_env`
+        stack_env = request.getfixturevalue("stack_env")
+    except pytest.FixtureLookupError:
+        stack_env = {}
     schema = new_schema_name("gw")
     grpc_port, http_port, gateway_port = free_port(), free_port(), free_port()
     env = {**os.environ, "OLLYGRAPH_DATABASE_URL": database_url, "OLLYGRAPH_SCHEMA": schema,

@@ -54,7 +54,7 @@ WITH src AS MATERIALIZED (
     FROM src JOIN otel_resource_attrs_double AS a ON a.resource_id = src.resource_id
     UNION ALL SELECT src.r, a.key_id, to_jsonb(a.value) AS v, NULL::jsonb AS tag
     FROM src JOIN otel_resource_attrs_bool AS a ON a.resource_id = src.resource_id
-    UNION ALL SELECT src.r, a.key_id, to_jsonb(translate(encode(a.value, 'base64'), E'\n', '')) AS v, jsonb_build_object('bytesValue', translate(encode(a.value, 'base64'), E'\n', '')) AS tag
+    UNION ALL SELECT src.r, a.key_id, to_jsonb(encode(a.value, 'base64')) AS v, jsonb_build_object('bytesValue', encode(a.value, 'base64')) AS tag
     FROM src JOIN otel_resource_attrs_bytes AS a ON a.resource_id = src.resource_id
 ), agg AS (
     SELECT t.r, jsonb_object_agg(ak.key, t.v) AS attrs,
@@ -107,7 +107,7 @@ WITH src AS MATERIALIZED (
     FROM src JOIN otel_metric_histogram_attrs_double AS a ON a.point_pk = src.point_pk AND a.time_unix_nano = src.time_unix_nano
     UNION ALL SELECT src.r, a.key_id, to_jsonb(a.value) AS v, NULL::jsonb AS tag
     FROM src JOIN otel_metric_histogram_attrs_bool AS a ON a.point_pk = src.point_pk AND a.time_unix_nano = src.time_unix_nano
-    UNION ALL SELECT src.r, a.key_id, to_jsonb(translate(encode(a.value, 'base64'), E'\n', '')) AS v, jsonb_build_object('bytesValue', translate(encode(a.value, 'base64'), E'\n', '')) AS tag
+    UNION ALL SELECT src.r, a.key_id, to_jsonb(encode(a.value, 'base64')) AS v, jsonb_build_object('bytesValue', encode(a.value, 'base64')) AS tag
     FROM src JOIN otel_metric_histogram_attrs_bytes AS a ON a.point_pk = src.point_pk AND a.time_unix_nano = src.time_unix_nano
 ), agg AS (
     SELECT t.r, jsonb_object_agg(ak.key, t.v) AS attrs,
@@ -160,7 +160,7 @@ WITH src AS MATERIALIZED (
     FROM src JOIN otel_metric_number_attrs_double AS a ON a.point_pk = src.point_pk AND a.time_unix_nano = src.time_unix_nano
     UNION ALL SELECT src.r, a.key_id, to_jsonb(a.value) AS v, NULL::jsonb AS tag
     FROM src JOIN otel_metric_number_attrs_bool AS a ON a.point_pk = src.point_pk AND a.time_unix_nano = src.time_unix_nano
-    UNION ALL SELECT src.r, a.key_id, to_jsonb(translate(encode(a.value, 'base64'), E'\n', '')) AS v, jsonb_build_object('bytesValue', translate(encode(a.value, 'base64'), E'\n', '')) AS tag
+    UNION ALL SELECT src.r, a.key_id, to_jsonb(encode(a.value, 'base64')) AS v, jsonb_build_object('bytesValue', encode(a.value, 'base64')) AS tag
     FROM src JOIN otel_metric_number_attrs_bytes AS a ON a.point_pk = src.point_pk AND a.time_unix_nano = src.time_unix_nano
 ), agg AS (
     SELECT t.r, jsonb_object_agg(ak.key, t.v) AS attrs,

@@ -1,4 +1,4 @@
--- trace_fetch: the 13 SQL statements of this GraphQL query, in text order
+-- trace_fetch: the 14 SQL statements of this GraphQL query, in text order
 -- (tests/gateway/test_sql_snapshots.py; `make snapshot-sql` rewrites it).
 --
 --   query ($id: ID!) {
@@ -17,7 +17,7 @@
 --     }
 --   }
 
--- statement 1 of 13
+-- statement 1 of 14
 SELECT * FROM (
     SELECT k.i AS k, l.log_pk, l.ts_unix_nano, l.time_unix_nano, l.observed_time_unix_nano, l.severity_number,
     l.severity_text, l.body, l.trace_id, l.span_id, l.flags,
@@ -31,7 +31,7 @@ SELECT * FROM (
 WHERE x.n <= $2
 ORDER BY x.k, x.n;
 
--- statement 2 of 13
+-- statement 2 of 14
 SELECT * FROM (
     SELECT k.i AS k, l.log_pk, l.ts_unix_nano, l.time_unix_nano, l.observed_time_unix_nano, l.severity_number,
     l.severity_text, l.body, l.trace_id, l.span_id, l.flags,
@@ -45,7 +45,7 @@ SELECT * FROM (
 WHERE x.n <= $3
 ORDER BY x.k, x.n;
 
--- statement 3 of 13
+-- statement 3 of 14
 SELECT * FROM (
     SELECT k.i AS k, s.span_pk, s.start_time_unix_nano, s.end_time_unix_nano, s.trace_id, s.span_id,
     s.parent_span_id, s.trace_state, s.flags, s.name, s.kind_id, s.status_code_id,
@@ -62,7 +62,7 @@ SELECT * FROM (
 WHERE x.n <= $2
 ORDER BY x.k, x.n;
 
--- statement 4 of 13
+-- statement 4 of 14
 SELECT k.i AS k, s.span_pk, s.start_time_unix_nano, s.end_time_unix_nano, s.trace_id, s.span_id,
 s.parent_span_id, s.trace_state, s.flags, s.name, s.kind_id, s.status_code_id,
 s.status_message, s.resource_id, s.scope_id, s.dropped_attributes_count,
@@ -72,7 +72,7 @@ FROM unnest($1::bytea[], $2::bytea[]) WITH ORDINALITY AS k(trace_id, span_id, i)
 JOIN otel_spans_fact AS s ON s.trace_id = k.trace_id AND s.span_id = k.span_id
 ORDER BY k.i, s.start_time_unix_nano;
 
--- statement 5 of 13
+-- statement 5 of 14
 SELECT k.i AS k, s.span_pk, s.start_time_unix_nano, s.end_time_unix_nano, s.trace_id, s.span_id,
 s.parent_span_id, s.trace_state, s.flags, s.name, s.kind_id, s.status_code_id,
 s.status_message, s.resource_id, s.scope_id, s.dropped_attributes_count,
@@ -82,13 +82,23 @@ FROM unnest($1::bytea[], $2::bytea[]) WITH ORDINALITY AS k(trace_id, span_id, i)
 JOIN otel_spans_fact AS s ON s.trace_id = k.trace_id AND s.span_id = k.span_id
 ORDER BY k.i, s.start_time_unix_nano;
 
--- statement 6 of 13
+-- statement 6 of 14
+SELECT k.i AS k, s.span_pk, s.start_time_unix_nano, s.end_time_unix_nano, s.trace_id, s.span_id,
+s.parent_span_id, s.trace_state, s.flags, s.name, s.kind_id, s.status_code_id,
+s.status_message, s.resource_id, s.scope_id, s.dropped_attributes_count,
+s.dropped_events_count, s.dropped_links_count,
+(SELECT r.service_name FROM otel_resources_dim AS r WHERE r.resource_id = s.resource_id) AS service_name
+FROM unnest($1::bytea[], $2::bytea[]) WITH ORDINALITY AS k(trace_id, span_id, i)
+JOIN otel_spans_fact AS s ON s.trace_id = k.trace_id AND s.span_id = k.span_id
+ORDER BY k.i, s.start_time_unix_nano;
+
+-- statement 7 of 14
 SELECT k.i AS k, t.trace_id, t.start_time_unix_nano, t.end_time_unix_nano, t.span_count, t.error_count,
 t.root_span_id, t.root_span_name, t.root_service_name, t.service_names
 FROM unnest($1::bytea[]) WITH ORDINALITY AS k(trace_id, i)
 JOIN otel_trace_summary AS t ON t.trace_id = k.trace_id;
 
--- statement 7 of 13
+-- statement 8 of 14
 WITH spans AS (
     SELECT k.i, s.span_pk, s.start_time_unix_nano
     FROM unnest($1::bytea[]) WITH ORDINALITY AS k(trace_id, i)
@@ -119,7 +129,7 @@ WITH spans AS (
 SELECT i AS k, array_agg(DISTINCT priority ORDER BY priority) AS priorities
 FROM ranked GROUP BY i;
 
--- statement 8 of 13
+-- statement 9 of 14
 WITH src AS MATERIALIZED (
     SELECT k.i AS k, k.i AS r, c.scope_id, c.name, c.version, c.schema_url,
            c.dropped_attributes_count
@@ -134,7 +144,7 @@ WITH src AS MATERIALIZED (
     FROM src JOIN otel_scope_attrs_double AS a ON a.scope_id = src.scope_id
     UNION ALL SELECT src.r, a.key_id, to_jsonb(a.value) AS v, NULL::jsonb AS tag
     FROM src JOIN otel_scope_attrs_bool AS a ON a.scope_id = src.scope_id
-    UNION ALL SELECT src.r, a.key_id, to_jsonb(translate(encode(a.value, 'base64'), E'\n', '')) AS v, jsonb_build_object('bytesValue', translate(encode(a.value, 'base64'), E'\n', '')) AS tag
+    UNION ALL SELECT src.r, a.key_id, to_jsonb(encode(a.value, 'base64')) AS v, jsonb_build_object('bytesValue', encode(a.value, 'base64')) AS tag
     FROM src JOIN otel_scope_attrs_bytes AS a ON a.scope_id = src.scope_id
 ), agg AS (
     SELECT t.r, jsonb_object_agg(ak.key, t.v) AS attrs,
@@ -148,7 +158,7 @@ LEFT JOIN agg ON agg.r = src.r
 LEFT JOIN otel_scope_attrs_other AS a ON a.scope_id = src.scope_id
 ORDER BY src.k;
 
--- statement 9 of 13
+-- statement 10 of 14
 WITH src AS MATERIALIZED (
     SELECT k.i AS k, k.i AS r, k.pk AS log_pk, k.part AS ts_unix_nano
     FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS k(pk, part, i)
@@ -161,7 +171,7 @@ WITH src AS MATERIALIZED (
     FROM src JOIN otel_log_attrs_double AS a ON a.log_pk = src.log_pk AND a.ts_unix_nano BETWEEN $3 AND $4
     UNION ALL SELECT src.r, a.key_id, to_jsonb(a.value) AS v, NULL::jsonb AS tag
     FROM src JOIN otel_log_attrs_bool AS a ON a.log_pk = src.log_pk AND a.ts_unix_nano BETWEEN $3 AND $4
-    UNION ALL SELECT src.r, a.key_id, to_jsonb(translate(encode(a.value, 'base64'), E'\n', '')) AS v, jsonb_build_object('bytesValue', translate(encode(a.value, 'base64'), E'\n', '')) AS tag
+    UNION ALL SELECT src.r, a.key_id, to_jsonb(encode(a.value, 'base64')) AS v, jsonb_build_object('bytesValue', encode(a.value, 'base64')) AS tag
     FROM src JOIN otel_log_attrs_bytes AS a ON a.log_pk = src.log_pk AND a.ts_unix_nano BETWEEN $3 AND $4
 ), agg AS (
     SELECT t.r, jsonb_object_agg(ak.key, t.v) AS attrs,
@@ -175,7 +185,7 @@ LEFT JOIN agg ON agg.r = src.r
 LEFT JOIN otel_log_attrs_other AS a ON a.log_pk = src.log_pk AND a.ts_unix_nano BETWEEN $3 AND $4
 ORDER BY src.k;
 
--- statement 10 of 13
+-- statement 11 of 14
 WITH src AS MATERIALIZED (
     SELECT k.i AS k, k.i AS r, k.pk AS span_pk, k.part AS start_time_unix_nano
     FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS k(pk, part, i)
@@ -188,7 +198,7 @@ WITH src AS MATERIALIZED (
     FROM src JOIN otel_span_attrs_double AS a ON a.span_pk = src.span_pk AND a.start_time_unix_nano BETWEEN $3 AND $4
     UNION ALL SELECT src.r, a.key_id, to_jsonb(a.value) AS v, NULL::jsonb AS tag
     FROM src JOIN otel_span_attrs_bool AS a ON a.span_pk = src.span_pk AND a.start_time_unix_nano BETWEEN $3 AND $4
-    UNION ALL SELECT src.r, a.key_id, to_jsonb(translate(encode(a.value, 'base64'), E'\n', '')) AS v, jsonb_build_object('bytesValue', translate(encode(a.value, 'base64'), E'\n', '')) AS tag
+    UNION ALL SELECT src.r, a.key_id, to_jsonb(encode(a.value, 'base64')) AS v, jsonb_build_object('bytesValue', encode(a.value, 'base64')) AS tag
     FROM src JOIN otel_span_attrs_bytes AS a ON a.span_pk = src.span_pk AND a.start_time_unix_nano BETWEEN $3 AND $4
 ), agg AS (
     SELECT t.r, jsonb_object_agg(ak.key, t.v) AS attrs,
@@ -202,7 +212,7 @@ LEFT JOIN agg ON agg.r = src.r
 LEFT JOIN otel_span_attrs_other AS a ON a.span_pk = src.span_pk AND a.start_time_unix_nano BETWEEN $3 AND $4
 ORDER BY src.k;
 
--- statement 11 of 13
+-- statement 12 of 14
 WITH src AS MATERIALIZED (
     SELECT k.i AS k, k.i AS r, r.resource_id, r.service_name, r.service_namespace, r.schema_url,
            r.dropped_attributes_count
@@ -217,7 +227,7 @@ WITH src AS MATERIALIZED (
     FROM src JOIN otel_resource_attrs_double AS a ON a.resource_id = src.resource_id
     UNION ALL SELECT src.r, a.key_id, to_jsonb(a.value) AS v, NULL::jsonb AS tag
     FROM src JOIN otel_resource_attrs_bool AS a ON a.resource_id = src.resource_id
-    UNION ALL SELECT src.r, a.key_id, to_jsonb(translate(encode(a.value, 'base64'), E'\n', '')) AS v, jsonb_build_object('bytesValue', translate(encode(a.value, 'base64'), E'\n', '')) AS tag
+    UNION ALL SELECT src.r, a.key_id, to_jsonb(encode(a.value, 'base64')) AS v, jsonb_build_object('bytesValue', encode(a.value, 'base64')) AS tag
     FROM src JOIN otel_resource_attrs_bytes AS a ON a.resource_id = src.resource_id
 ), agg AS (
     SELECT t.r, jsonb_object_agg(ak.key, t.v) AS attrs,
@@ -231,7 +241,7 @@ LEFT JOIN agg ON agg.r = src.r
 LEFT JOIN otel_resource_attrs_other AS a ON a.resource_id = src.resource_id
 ORDER BY src.k;
 
--- statement 12 of 13
+-- statement 13 of 14
 WITH src AS MATERIALIZED (
     SELECT k.i AS k, row_number() OVER () AS r, e.span_pk, e.event_index, e.start_time_unix_nano,
            e.time_unix_nano, e.name, e.dropped_attributes_count
@@ -248,7 +258,7 @@ WITH src AS MATERIALIZED (
     FROM src JOIN otel_span_event_attrs_double AS a ON a.span_pk = src.span_pk AND a.event_index = src.event_index AND a.start_time_unix_nano BETWEEN $3 AND $4
     UNION ALL SELECT src.r, a.key_id, to_jsonb(a.value) AS v, NULL::jsonb AS tag
     FROM src JOIN otel_span_event_attrs_bool AS a ON a.span_pk = src.span_pk AND a.event_index = src.event_index AND a.start_time_unix_nano BETWEEN $3 AND $4
-    UNION ALL SELECT src.r, a.key_id, to_jsonb(translate(encode(a.value, 'base64'), E'\n', '')) AS v, jsonb_build_object('bytesValue', translate(encode(a.value, 'base64'), E'\n', '')) AS tag
+    UNION ALL SELECT src.r, a.key_id, to_jsonb(encode(a.value, 'base64')) AS v, jsonb_build_object('bytesValue', encode(a.value, 'base64')) AS tag
     FROM src JOIN otel_span_event_attrs_bytes AS a ON a.span_pk = src.span_pk AND a.event_index = src.event_index AND a.start_time_unix_nano BETWEEN $3 AND $4
 ), agg AS (
     SELECT t.r, jsonb_object_agg(ak.key, t.v) AS attrs,
@@ -262,7 +272,7 @@ LEFT JOIN agg ON agg.r = src.r
 LEFT JOIN otel_span_event_attrs_other AS a ON a.span_pk = src.span_pk AND a.event_index = src.event_index AND a.start_time_unix_nano BETWEEN $3 AND $4
 ORDER BY src.k, src.event_index;
 
--- statement 13 of 13
+-- statement 14 of 14
 WITH src AS MATERIALIZED (
     SELECT k.i AS k, row_number() OVER () AS r, l.span_pk, l.link_index, l.start_time_unix_nano,
            l.linked_trace_id, l.linked_span_id, l.trace_state, l.flags, l.dropped_attributes_count
@@ -279,7 +289,7 @@ WITH src AS MATERIALIZED (
     FROM src JOIN otel_span_link_attrs_double AS a ON a.span_pk = src.span_pk AND a.link_index = src.link_index AND a.start_time_unix_nano BETWEEN $3 AND $4
     UNION ALL SELECT src.r, a.key_id, to_jsonb(a.value) AS v, NULL::jsonb AS tag
     FROM src JOIN otel_span_link_attrs_bool AS a ON a.span_pk = src.span_pk AND a.link_index = src.link_index AND a.start_time_unix_nano BETWEEN $3 AND $4
-    UNION ALL SELECT src.r, a.key_id, to_jsonb(translate(encode(a.value, 'base64'), E'\n', '')) AS v, jsonb_build_object('bytesValue', translate(encode(a.value, 'base64'), E'\n', '')) AS tag
+    UNION ALL SELECT src.r, a.key_id, to_jsonb(encode(a.value, 'base64')) AS v, jsonb_build_object('bytesValue', encode(a.value, 'base64')) AS tag
     FROM src JOIN otel_span_link_attrs_bytes AS a ON a.span_pk = src.span_pk AND a.link_index = src.link_index AND a.start_time_unix_nano BETWEEN $3 AND $4
 ), agg AS (
     SELECT t.r, jsonb_object_agg(ak.key, t.v) AS attrs,

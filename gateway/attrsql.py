@@ -21,6 +21,12 @@ def value_json(value_type: store.ValueType) -> str:
     return sqlparts.choose(SQL.value_json, value_type.name, "any")
 
 
+def value_tag(value_type: store.ValueType) -> str:
+    """SQL turning a.value of `value_type`'s table into its tagged AnyValue, or NULL when its
+    plain JSON says its type (strings, ints, bools)."""
+    return sqlparts.choose(SQL.value_tag, value_type.name, "any")
+
+
 def owned_sql(owner: store.Owner, source: str, order: str, names: list[str], *,
               bounded: bool = True) -> str:
     """The rows of `source` with their attributes (see sql/attributes.sql). For an owner
@@ -41,6 +47,7 @@ def _owned_sql(owner: store.Owner, source: str, order: str, names: tuple[str, ..
         match += f" AND a.{partition} BETWEEN :lo AND :hi"
     typed = "\nUNION ALL ".join(
         sqlparts.fill(SQL.owned_typed, {"json": value_json(value_type), "match": match,
+                                        "tag": value_tag(value_type),
                                         "table": owner.attribute_table(value_type.name)})
         for value_type in store.VALUE_TYPES)
     text = sqlparts.fill(SQL.owned_attributes, {

@@ -62,12 +62,16 @@ class Item(rows.Row):
         return self._part(info, "attrs", then)
 
     @strawberry.field(description="All attributes as one JSON object, or only `keys`.")
-    def attributes(self, info: strawberry.Info, keys: list[str] | None = None) -> scalars.JSON:
-        return self._with_attrs(info, lambda attrs: attributes.select(attrs, keys))
+    def attributes(self, info: strawberry.Info, keys: list[str] | None = None,
+                   typed: attributes.Typed = False) -> scalars.JSON:
+        return self._with_attrs(info, lambda attrs: attributes.choose(attrs, keys, typed))
 
     @strawberry.field
-    def attribute(self, info: strawberry.Info, key: str) -> scalars.JSON | None:
-        return self._with_attrs(info, lambda attrs: attrs.get(key))
+    def attribute(self, info: strawberry.Info, key: str,
+                  typed: attributes.Typed = False) -> scalars.JSON | None:
+        if not typed:
+            return self._with_attrs(info, lambda attrs: attrs.get(key))
+        return self._with_attrs(info, lambda attrs: attributes.one(attrs, key, True))
 
     @strawberry.field(description="service.name of the resource.")
     def service(self) -> str | None:
@@ -84,11 +88,11 @@ class Item(rows.Row):
         return await info.context.resources.scopes.load(self.row["scope_id"])
 
     @strawberry.field
-    def flags(self) -> int:
+    def flags(self) -> scalars.UInt32:
         return self.row["flags"]
 
     @strawberry.field
-    def dropped_attributes_count(self) -> int:
+    def dropped_attributes_count(self) -> scalars.UInt32:
         return self.row["dropped_attributes_count"]
 
 

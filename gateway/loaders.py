@@ -91,14 +91,19 @@ def owner_attributes(database: gateway_db.Db, sql: str) -> KeyedLoader:
 
 
 DAY_NS = 86_400 * 10**9  # the store's partitions are UTC days of Unix nanoseconds
+MIN_NS, MAX_NS = -(2**63), 2**63 - 1  # a bigint's range: the last day ends before its midnight
 
 
 def day_bounds(parts: Sequence[int]) -> tuple[int, int]:
     """The whole days (partitions) that hold the partition keys `parts`. As a bound of an
     owner lookup it selects the partitions to read without looking selective: the exact
     range of a trace (a millisecond of a day) made the planner expect one row where there
-    were hundreds, and join them to the attribute keys by nested loops."""
-    return min(parts) // DAY_NS * DAY_NS, (max(parts) // DAY_NS + 1) * DAY_NS - 1
+    were hundreds, and join them to the attribute keys by nested loops. The bounds stay
+    within a bigint: the day of 2262-04-11 (the last one int64 nanoseconds reach) ends at
+    2**63 - 1, not at its midnight."""
+    lo = min(parts) // DAY_NS * DAY_NS
+    hi = (max(parts) // DAY_NS + 1) * DAY_NS - 1
+    return max(lo, MIN_NS), min(hi, MAX_NS)
 
 
 def columns(keys: Sequence[tuple[Any, ...]], width: int) -> list[list[Any]]:

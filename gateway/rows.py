@@ -41,16 +41,17 @@ class Dimension(Row):
         return self.row["schema_url"]
 
     @strawberry.field
-    def dropped_attributes_count(self) -> int:
+    def dropped_attributes_count(self) -> scalars.UInt32:
         return self.row["dropped_attributes_count"]
 
     @strawberry.field(description="All attributes, or only `keys`.")
-    def attributes(self, keys: list[str] | None = None) -> scalars.JSON:
-        return attributes.select(self.attrs, keys)
+    def attributes(self, keys: list[str] | None = None,
+                   typed: attributes.Typed = False) -> scalars.JSON:
+        return attributes.choose(self.attrs, keys, typed)
 
     @strawberry.field
-    def attribute(self, key: str) -> scalars.JSON | None:
-        return self.attrs.get(key)
+    def attribute(self, key: str, typed: attributes.Typed = False) -> scalars.JSON | None:
+        return attributes.one(self.attrs, key, typed)
 
 
 @strawberry.type

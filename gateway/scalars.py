@@ -1,4 +1,5 @@
-"""Custom scalars: JSON, BigInt (decimal strings) and Timestamp (RFC 3339, UTC, ns).
+"""Custom scalars: JSON, BigInt (decimal strings), Timestamp (RFC 3339, UTC, ns), UInt32
+(unsigned 32-bit numbers) and Double (numbers or "NaN"/"Infinity"/"-Infinity").
 
 Timestamps travel inside the gateway as integers of Unix nanoseconds; only the
 GraphQL boundary turns them into text.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 import re
 from typing import Any, NewType
 
@@ -84,4 +86,53 @@ Timestamp = strawberry.scalar(
     description="A point in time: RFC 3339, UTC, up to nanosecond precision.",
     serialize=format_timestamp,
     parse_value=parse_timestamp,
+)
+
+
+def _parse_uint32(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 0xFFFFFFFF:
+        raise errors.UserError(f"{value!r} is not a UInt32 (an integer 0 to 4294967295)")
+    return value
+
+
+UInt32 = strawberry.scalar(
+    NewType("UInt32", int),
+    description="An unsigned 32-bit integer (0 to 4294967295) as a JSON number: OTLP's "
+                "flags (fixed32) and dropped counts (uint32), which GraphQL's Int (signed "
+                "32-bit) cannot all hold.",
+    serialize=lambda v: int(v) & 0xFFFFFFFF,
+    parse_value=_parse_uint32,
+)
+
+_DOUBLE_TEXT = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
+
+
+def serialize_double(value: Any) -> float | str:
+    """A double -> a JSON number, or "NaN" / "Infinity" / "-Infinity" (OTLP/JSON's text for
+    what JSON numbers cannot be). -0.0 stays -0.0."""
+    number = float(value)
+    if math.isnan(number):
+        return "NaN"
+    if math.isinf(number):
+        return "Infinity" if number > 0 else "-Infinity"
+    return number
+
+
+def parse_double(value: Any) -> float:
+    if isinstance(value, str) and value in _DOUBLE_TEXT:
+        return _DOUBLE_TEXT[value]
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise errors.UserError(f"{value!r} is not a Double (a number, \"NaN\", \"Infinity\" "
+                               "or \"-Infinity\")")
+    return float(value)
+
+
+Double = strawberry.scalar(
+    NewType("Double", float),
+    description="An IEEE 754 double: a JSON number (-0.0 included), or the strings \"NaN\", "
+                "\"Infinity\" and \"-Infinity\" as OTLP/JSON writes them (GraphQL's Float "
+                "cannot carry them). Metric values, sums, min/max, bounds, quantiles and "
+                "exemplar values.",
+    serialize=serialize_double,
+    parse_value=parse_double,
 )

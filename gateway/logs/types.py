@@ -33,9 +33,18 @@ class Log(items.Item):
     def time(self) -> scalars.Timestamp | None:
         return self.row["time_unix_nano"] or None
 
-    @strawberry.field(description="When it was observed (the record's time when unset).")
-    def observed_time(self) -> scalars.Timestamp:
-        return self.row["observed_time_unix_nano"] or self.row["ts_unix_nano"]
+    @strawberry.field(description="When it was observed (null when the record has no observed "
+                                  "time: OTLP's 0, unset).")
+    def observed_time(self) -> scalars.Timestamp | None:
+        return self.row["observed_time_unix_nano"] or None
+
+    @strawberry.field(description="The record's time_unix_nano as sent (\"0\": unset).")
+    def time_unix_nano(self) -> scalars.BigInt:
+        return self.row["time_unix_nano"] or 0
+
+    @strawberry.field(description="The record's observed_time_unix_nano as sent (\"0\": unset).")
+    def observed_time_unix_nano(self) -> scalars.BigInt:
+        return self.row["observed_time_unix_nano"] or 0
 
     @strawberry.field(description="The time logs are ordered by: time, else observed time.")
     def timestamp(self) -> scalars.Timestamp:
@@ -49,8 +58,13 @@ class Log(items.Item):
     def severity_text(self) -> str | None:
         return self.row["severity_text"]
 
-    @strawberry.field
-    def body(self) -> scalars.JSON | None:
+    @strawberry.field(description="The body: plain JSON, or with `typed` the tagged AnyValue "
+                                  "as stored ({} for an empty one, null when the record has "
+                                  "none).")
+    def body(self, typed: attributes.Typed = False) -> scalars.JSON | None:
+        if typed:
+            body = self.row["body"]
+            return attributes.tagged(body) if body is not None else None
         return attributes.plain(self.row["body"])
 
     @strawberry.field

@@ -20,10 +20,8 @@ class Loaders:
         self.attributes: dict[str, loaders.KeyedLoader] = {}
         self.series: dict[str, loaders.KeyedLoader] = {}
         for kind in store.POINT_KINDS:
-            slots = {"owner": kind.owner, "table": kind.table}
-            self.attributes[kind.name] = loaders.KeyedLoader(
-                database, sqlparts.numbered(SQL.point_attributes, ["pks", "times"], slots),
-                loaders.with_keys([_K(0), _K(1)]), shape=lambda row: row["attributes"])
+            self.attributes[kind.name] = loaders.owner_attributes(
+                database, attrsql.attributes_sql(store.OWNER[kind.owner]))
             source = sqlparts.fill(SQL.catalog_series, {"table": kind.table})
             self.series[kind.name] = loaders.KeyedLoader(
                 database, attrsql.owned_sql(store.OWNER[kind.owner], source, "src.r",

@@ -6,7 +6,7 @@ from typing import Any
 
 import strawberry
 
-from gateway import filters, inputs, pagination, rows, scalars
+from gateway import attributes, filters, inputs, pagination, rows, scalars
 from gateway.metrics import filters as metric_filters
 from gateway.metrics import loaders, points, series, types
 
@@ -45,6 +45,13 @@ class Metric(rows.Row):
     @strawberry.field
     def is_monotonic(self) -> bool | None:
         return self.row["is_monotonic"]
+
+    @strawberry.field(description="The newest descriptor's metadata (OTLP Metric.metadata) as "
+                                  "one JSON object, or only `keys`.")
+    def metadata(self, keys: list[str] | None = None,
+                 typed: attributes.Typed = False) -> scalars.JSON:
+        convert = attributes.tagged_map if typed else attributes.plain_map
+        return attributes.select(convert(self.row["metadata"]), keys)
 
     async def _resources(self, info: strawberry.Info, series: list[Any]) -> dict[int, Any]:
         ids = sorted({resource_id for _, resource_id in series})

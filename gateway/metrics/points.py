@@ -3,6 +3,7 @@ their attributes through the request's loaders and their exemplars."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import strawberry
@@ -22,14 +23,32 @@ def _float(value: Any) -> float | None:
     return float(value)  # 'NaN' / 'Infinity' from JSON text too
 
 
+def _floats(values: list[Any] | None) -> list[float] | None:
+    return None if values is None else [float(v) for v in values]
+
+
+def _int_or_negative_zero(text: str) -> int | float:
+    """A JSON integer of row_to_json: PostgreSQL writes a double's -0 as `-0` (no bigint
+    is ever written so), which must stay -0.0."""
+    return -0.0 if text == "-0" else int(text)
+
+
+def fields(text: str) -> dict[str, Any]:
+    """The point's columns from row_to_json text: bigints exact, doubles with their sign."""
+    return json.loads(text, parse_int=_int_or_negative_zero)
+
+
 @strawberry.type(description="One stored data point with its own attributes and exemplars.")
 class MetricDataPoint:
     row: strawberry.Private[Any]
     kind: strawberry.Private[str]
+    parsed: strawberry.Private[dict[str, Any] | None] = None
 
     @property
     def fields(self) -> dict[str, Any]:
-        return self.row["fields"]
+        if self.parsed is None:
+            self.parsed = fields(self.row["fields"])
+        return self.parsed
 
     @strawberry.field
     def time(self) -> scalars.Timestamp:
@@ -44,11 +63,16 @@ class MetricDataPoint:
         return self.row["time_unix_nano"]
 
     @strawberry.field
-    def flags(self) -> int:
+    def start_time_unix_nano(self) -> scalars.BigInt:
+        return self.row["start_time_unix_nano"] or 0
+
+    @strawberry.field
+    def flags(self) -> scalars.UInt32:
         return self.row["flags"]
 
-    @strawberry.field(description="Gauges and sums: the value (ints as floats).")
-    def value(self) -> float | None:
+    @strawberry.field(description="Gauges and sums: the value (ints as floats; valueInt is "
+                                  "exact).")
+    def value(self) -> scalars.Double | None:
         f = self.fields
         return _float(f.get("value_int") if f.get("value_int") is not None
                       else f.get("value_double"))
@@ -62,20 +86,20 @@ class MetricDataPoint:
         return self.fields.get("count")
 
     @strawberry.field
-    def sum(self) -> float | None:
+    def sum(self) -> scalars.Double | None:
         return _float(self.fields.get("sum"))
 
     @strawberry.field
-    def min(self) -> float | None:
+    def min(self) -> scalars.Double | None:
         return _float(self.fields.get("min"))
 
     @strawberry.field
-    def max(self) -> float | None:
+    def max(self) -> scalars.Double | None:
         return _float(self.fields.get("max"))
 
     @strawberry.field
-    def explicit_bounds(self) -> list[float] | None:
-        return self.fields.get("explicit_bounds")
+    def explicit_bounds(self) -> list[scalars.Double] | None:
+        return _floats(self.fields.get("explicit_bounds"))
 
     @strawberry.field
     def bucket_counts(self) -> list[scalars.BigInt] | None:
@@ -90,7 +114,7 @@ class MetricDataPoint:
         return self.fields.get("zero_count")
 
     @strawberry.field
-    def zero_threshold(self) -> float | None:
+    def zero_threshold(self) -> scalars.Double | None:
         return _float(self.fields.get("zero_threshold"))
 
     @strawberry.field
@@ -110,23 +134,29 @@ class MetricDataPoint:
         return self.fields.get("negative_bucket_counts")
 
     @strawberry.field
-    def quantiles(self) -> list[float] | None:
-        return self.fields.get("quantiles")
+    def quantiles(self) -> list[scalars.Double] | None:
+        return _floats(self.fields.get("quantiles"))
 
     @strawberry.field
-    def quantile_values(self) -> list[float] | None:
-        return self.fields.get("quantile_values")
+    def quantile_values(self) -> list[scalars.Double] | None:
+        return _floats(self.fields.get("quantile_values"))
 
     @strawberry.field(description="All attributes as one JSON object, or only `keys`.")
-    async def attributes(self, info: strawberry.Info,
-                         keys: list[str] | None = None) -> scalars.JSON:
+    async def attributes(self, info: strawberry.Info, keys: list[str] | None = None,
+                         typed: attributes.Typed = False) -> scalars.JSON:
         loader = info.context.metrics.attributes[self.kind]
         found = await loader.load(OWNER_KEYS[self.kind](self.row))
-        return attributes.select(found, keys)
+        return attributes.choose(found or {}, keys, typed)
 
     @strawberry.field
     async def resource(self, info: strawberry.Info) -> resources.Resource:
         return await info.context.resources.resources.load(self.row["resource_id"])
+
+    @strawberry.field(description="The instrumentation scope that reported the point.")
+    async def scope(self, info: strawberry.Info) -> resources.Scope | None:
+        if self.row["scope_id"] is None:
+            return None
+        return await info.context.resources.scopes.load(self.row["scope_id"])
 
     @strawberry.field
     def exemplars(self) -> list[types.Exemplar]:

@@ -59,28 +59,30 @@ class MetricFilter:
 
 @strawberry.type
 class HistogramBucket:
-    lower: float | None = strawberry.field(description="Exclusive; null when unbounded.")
-    upper: float | None = strawberry.field(description="Inclusive; null when unbounded.")
+    lower: scalars.Double | None = strawberry.field(
+        description="Exclusive; null when unbounded.")
+    upper: scalars.Double | None = strawberry.field(
+        description="Inclusive; null when unbounded.")
     count: float
 
 
 @strawberry.type(description="One step of a series.")
 class MetricPoint:
     time: scalars.Timestamp = strawberry.field(description="Start of the step.")
-    value: float | None
+    value: scalars.Double | None
     count: float | None = None
-    sum: float | None = None
-    min: float | None = None
-    max: float | None = None
+    sum: scalars.Double | None = None
+    min: scalars.Double | None = None
+    max: scalars.Double | None = None
     buckets: list[HistogramBucket] | None = strawberry.field(
         default=None, description="Merged histogram buckets of the step (ascending). Explicit "
         "histograms whose bounds differ within the step are merged onto the bounds they all "
         "share (exact counts, coarser buckets).")
     scale: int | None = strawberry.field(
         default=None, description="Exponential histograms: the scale the buckets were merged at.")
-    quantiles: list[float] | None = strawberry.field(
+    quantiles: list[scalars.Double] | None = strawberry.field(
         default=None, description="Summaries: the quantiles every series of the step reports.")
-    quantile_values: list[float] | None = strawberry.field(
+    quantile_values: list[scalars.Double] | None = strawberry.field(
         default=None, description="Summaries: each quantile's value, from each series' newest "
         "point of the step. Quantiles cannot be merged: with several series (groupBy) this is "
         "the largest of their values, an upper bound of the quantile of all their "
@@ -121,9 +123,14 @@ class Exemplar:
     def time(self) -> scalars.Timestamp | None:
         return int(self.data["timeUnixNano"]) if self.data.get("timeUnixNano") else None
 
-    @strawberry.field
-    def value(self) -> float | None:
+    @strawberry.field(description="The value (an integer one as a double; valueInt is exact).")
+    def value(self) -> scalars.Double | None:
         return _number(self.data.get("asDouble", self.data.get("asInt")))
+
+    @strawberry.field(description="The value of an integer exemplar (as_int), exactly.")
+    def value_int(self) -> scalars.BigInt | None:
+        value = self.data.get("asInt")
+        return int(value) if value is not None else None
 
     @strawberry.field
     def trace_id(self) -> strawberry.ID | None:
@@ -134,8 +141,9 @@ class Exemplar:
         return self.data.get("spanId")
 
     @strawberry.field
-    def filtered_attributes(self) -> scalars.JSON:
-        return {kv["key"]: attributes.plain(kv.get("value"))
+    def filtered_attributes(self, typed: attributes.Typed = False) -> scalars.JSON:
+        convert = attributes.tagged if typed else attributes.plain
+        return {kv["key"]: convert(kv.get("value"))
                 for kv in self.data.get("filteredAttributes", [])}
 
     @strawberry.field(description="The span the exemplar was recorded in, when stored.")

@@ -35,7 +35,7 @@ class SpanEvent:
     name: str
     time: scalars.Timestamp
     time_unix_nano: scalars.BigInt
-    dropped_attributes_count: int
+    dropped_attributes_count: scalars.UInt32
     attrs: strawberry.Private[dict[str, Any]]
 
     @classmethod
@@ -46,8 +46,9 @@ class SpanEvent:
                    attrs=attributes.merge(row))
 
     @strawberry.field(description="All attributes, or only `keys`.")
-    def attributes(self, keys: list[str] | None = None) -> scalars.JSON:
-        return attributes.select(self.attrs, keys)
+    def attributes(self, keys: list[str] | None = None,
+                   typed: attributes.Typed = False) -> scalars.JSON:
+        return attributes.choose(self.attrs, keys, typed)
 
 
 @strawberry.type
@@ -55,8 +56,8 @@ class SpanLink:
     trace_id: strawberry.ID
     span_id: strawberry.ID
     trace_state: str | None
-    flags: int
-    dropped_attributes_count: int
+    flags: scalars.UInt32
+    dropped_attributes_count: scalars.UInt32
     attrs: strawberry.Private[dict[str, Any]]
     key: strawberry.Private[tuple[bytes, bytes]]
 
@@ -68,8 +69,9 @@ class SpanLink:
                    attrs=attributes.merge(row), key=(row["linked_trace_id"], row["linked_span_id"]))
 
     @strawberry.field(description="All attributes, or only `keys`.")
-    def attributes(self, keys: list[str] | None = None) -> scalars.JSON:
-        return attributes.select(self.attrs, keys)
+    def attributes(self, keys: list[str] | None = None,
+                   typed: attributes.Typed = False) -> scalars.JSON:
+        return attributes.choose(self.attrs, keys, typed)
 
     @strawberry.field(description="The linked span, in this or another trace, when stored.")
     async def span(self, info: strawberry.Info) -> Span | None:
@@ -191,11 +193,11 @@ class Span(items.Item, rows.Timed):
                                                              self.row["span_id"])))
 
     @strawberry.field
-    def dropped_events_count(self) -> int:
+    def dropped_events_count(self) -> scalars.UInt32:
         return self.row["dropped_events_count"]
 
     @strawberry.field
-    def dropped_links_count(self) -> int:
+    def dropped_links_count(self) -> scalars.UInt32:
         return self.row["dropped_links_count"]
 
 

@@ -43,9 +43,10 @@ class Stack:
     """Endpoints of the running processes and helpers to send and query."""
 
     def __init__(self, grpc_port: int, gateway_port: int, database_url: str = "",
-                 schema: str = "") -> None:
+                 schema: str = "", http_port: int | None = None) -> None:
         self.database_url, self.schema = database_url, schema     # the store the stack uses
         self.otlp = f"localhost:{grpc_port}"
+        self.otlp_http = f"http://127.0.0.1:{http_port}" if http_port else ""  # OTLP/HTTP
         self.url = f"http://127.0.0.1:{gateway_port}"
         self.http = httpx.Client(base_url=self.url, timeout=30)
 
@@ -108,13 +109,25 @@ def gateway_executor(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture(scope="module")
-def stack(database_url: str, gateway_executor: str) -> Iterator[Stack]:
+def stack_env() -> dict[str, str]:
+    """More environment of the stack's processes (a test module may override it)."""
+    return {}
+
+
+@pytest.fixture(scope="module")
+def stack(database_url: str, gateway_executor: str,
+          request: pytest.FixtureRequest) -> Iterator[Stack]:
+    try:  # a module that imports only `stack` has no `stack_env`
+        stack_env = request.getfixturevalue("stack_env")
+    except pytest.FixtureLookupError:
+        stack_env = {}
     schema = new_schema_name("gw")
     grpc_port, http_port, gateway_port = free_port(), free_port(), free_port()
     env = {**os.environ, "OLLYGRAPH_DATABASE_URL": database_url, "OLLYGRAPH_SCHEMA": schema,
            "OLLYGRAPH_HOST": "127.0.0.1", "OLLYGRAPH_GRPC_PORT": str(grpc_port),
            "OLLYGRAPH_HTTP_PORT": str(http_port), "OLLYGRAPH_GATEWAY_PORT": str(gateway_port),
-           "OLLYGRAPH_LOG_LEVEL": "WARNING", "OLLYGRAPH_GATEWAY_EXECUTOR": gateway_executor}
+           "OLLYGRAPH_LOG_LEVEL": "WARNING", "OLLYGRAPH_GATEWAY_EXECUTOR": gateway_executor,
+           **stack_env}
     subprocess.run([sys.executable, "-m", "ollygraph", "migrate"], env=env, check=True,
                    stdout=subprocess.DEVNULL)
     procs = [subprocess.Popen([sys.executable, "-m", "ollygraph", name], env=env)
@@ -122,7 +135,7 @@ def stack(database_url: str, gateway_executor: str) -> Iterator[Stack]:
     try:
         _wait(f"http://127.0.0.1:{http_port}/", procs[0], "ingest")
         _wait(f"http://127.0.0.1:{gateway_port}/healthz", procs[1], "gateway")
-        yield Stack(grpc_port, gateway_port, database_url, schema)
+        yield Stack(grpc_port, gateway_port, database_url, schema, http_port)
     finally:
         for proc in procs:
             proc.terminate()

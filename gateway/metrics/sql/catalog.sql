@@ -2,7 +2,7 @@
 
 -- name: metric_columns
 m.name, m.metric_id, m.metric_type_id, m.unit, m.description, m.aggregation_temporality_id,
-m.is_monotonic, m.last_seen, 0 AS zero, convert_to(m.name, 'UTF8') AS name_key,
+m.is_monotonic, m.metadata, m.last_seen, 0 AS zero, convert_to(m.name, 'UTF8') AS name_key,
 (SELECT array_agg(d.metric_id ORDER BY d.metric_id) FROM otel_metrics_dim AS d
  WHERE d.name = m.name AND greatest(d.metric_type_id, 2) = greatest(m.metric_type_id, 2)) AS ids
 

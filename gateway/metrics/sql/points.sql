@@ -1,10 +1,11 @@
 -- Raw points of one metric (its descriptors :ids), newest first, keyset on (time, pk).
 
 -- name: point_columns
+-- The kind's own columns travel as JSON text (row_to_json, not jsonb: jsonb's numeric turns
+-- a double's -0 into 0); NaN and the infinities are the strings "NaN", "Infinity",
+-- "-Infinity" (gateway.metrics.points.fields).
 p.point_pk, p.time_unix_nano, p.start_time_unix_nano, p.resource_id, p.scope_id, p.flags,
-p.exemplars, to_jsonb(p) - ARRAY['point_pk', 'time_unix_nano', 'start_time_unix_nano',
-    'metric_id', 'resource_id', 'scope_id', 'attributes_hash', 'flags', 'exemplars',
-    'content_hash'] AS fields
+p.exemplars, row_to_json(p)::text AS fields
 
 -- name: search_points
 SELECT @columns@ FROM @table@ AS p
@@ -26,7 +27,3 @@ p.resource_id IN (SELECT resource_id FROM otel_resources_dim WHERE service_name 
                                                    -- when service
 (p.time_unix_nano, p.point_pk) < (:after_time, :after_id)          -- when after_desc
 (p.time_unix_nano, p.point_pk) > (:after_time, :after_id)          -- when after_asc
-
--- name: point_attributes
-SELECT k.i AS k, otel_@owner@_attributes_all(k.point_pk, k.time_unix_nano) AS attributes
-FROM unnest(:pks::bigint[], :times::bigint[]) WITH ORDINALITY AS k(point_pk, time_unix_nano, i)

@@ -81,21 +81,23 @@ WITH src AS MATERIALIZED (
     SELECT k.i AS k, k.i AS r, k.pk AS log_pk, k.part AS ts_unix_nano
     FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS k(pk, part, i)
 ), typed AS (
-    SELECT src.r, a.key_id, to_jsonb(a.value) AS v
+    SELECT src.r, a.key_id, to_jsonb(a.value) AS v, NULL::jsonb AS tag
     FROM src JOIN otel_log_attrs_string AS a ON a.log_pk = src.log_pk AND a.ts_unix_nano BETWEEN $3 AND $4
-    UNION ALL SELECT src.r, a.key_id, to_jsonb(a.value) AS v
+    UNION ALL SELECT src.r, a.key_id, to_jsonb(a.value) AS v, NULL::jsonb AS tag
     FROM src JOIN otel_log_attrs_int AS a ON a.log_pk = src.log_pk AND a.ts_unix_nano BETWEEN $3 AND $4
-    UNION ALL SELECT src.r, a.key_id, otel_double_to_json(a.value) AS v
+    UNION ALL SELECT src.r, a.key_id, otel_double_to_json(a.value) AS v, jsonb_build_object('doubleValue', a.value::text) AS tag
     FROM src JOIN otel_log_attrs_double AS a ON a.log_pk = src.log_pk AND a.ts_unix_nano BETWEEN $3 AND $4
-    UNION ALL SELECT src.r, a.key_id, to_jsonb(a.value) AS v
+    UNION ALL SELECT src.r, a.key_id, to_jsonb(a.value) AS v, NULL::jsonb AS tag
     FROM src JOIN otel_log_attrs_bool AS a ON a.log_pk = src.log_pk AND a.ts_unix_nano BETWEEN $3 AND $4
-    UNION ALL SELECT src.r, a.key_id, to_jsonb(encode(a.value, 'base64')) AS v
+    UNION ALL SELECT src.r, a.key_id, to_jsonb(encode(a.value, 'base64')) AS v, jsonb_build_object('bytesValue', encode(a.value, 'base64')) AS tag
     FROM src JOIN otel_log_attrs_bytes AS a ON a.log_pk = src.log_pk AND a.ts_unix_nano BETWEEN $3 AND $4
 ), agg AS (
-    SELECT t.r, jsonb_object_agg(ak.key, t.v) AS attrs
+    SELECT t.r, jsonb_object_agg(ak.key, t.v) AS attrs,
+           jsonb_object_agg(ak.key, t.tag) FILTER (WHERE t.tag IS NOT NULL) AS tags
     FROM typed AS t JOIN attribute_keys AS ak USING (key_id) GROUP BY t.r
 )
-SELECT src.*, agg.attrs AS typed_attributes, a.attributes AS other_attributes
+SELECT src.*, agg.attrs AS typed_attributes, agg.tags AS typed_tags,
+       a.attributes AS other_attributes
 FROM src
 LEFT JOIN agg ON agg.r = src.r
 LEFT JOIN otel_log_attrs_other AS a ON a.log_pk = src.log_pk AND a.ts_unix_nano BETWEEN $3 AND $4
@@ -108,21 +110,23 @@ WITH src AS MATERIALIZED (
     FROM unnest($1::bigint[]) WITH ORDINALITY AS k(resource_id, i)
     JOIN otel_resources_dim AS r ON r.resource_id = k.resource_id
 ), typed AS (
-    SELECT src.r, a.key_id, to_jsonb(a.value) AS v
+    SELECT src.r, a.key_id, to_jsonb(a.value) AS v, NULL::jsonb AS tag
     FROM src JOIN otel_resource_attrs_string AS a ON a.resource_id = src.resource_id
-    UNION ALL SELECT src.r, a.key_id, to_jsonb(a.value) AS v
+    UNION ALL SELECT src.r, a.key_id, to_jsonb(a.value) AS v, NULL::jsonb AS tag
     FROM src JOIN otel_resource_attrs_int AS a ON a.resource_id = src.resource_id
-    UNION ALL SELECT src.r, a.key_id, otel_double_to_json(a.value) AS v
+    UNION ALL SELECT src.r, a.key_id, otel_double_to_json(a.value) AS v, jsonb_build_object('doubleValue', a.value::text) AS tag
     FROM src JOIN otel_resource_attrs_double AS a ON a.resource_id = src.resource_id
-    UNION ALL SELECT src.r, a.key_id, to_jsonb(a.value) AS v
+    UNION ALL SELECT src.r, a.key_id, to_jsonb(a.value) AS v, NULL::jsonb AS tag
     FROM src JOIN otel_resource_attrs_bool AS a ON a.resource_id = src.resource_id
-    UNION ALL SELECT src.r, a.key_id, to_jsonb(encode(a.value, 'base64')) AS v
+    UNION ALL SELECT src.r, a.key_id, to_jsonb(encode(a.value, 'base64')) AS v, jsonb_build_object('bytesValue', encode(a.value, 'base64')) AS tag
     FROM src JOIN otel_resource_attrs_bytes AS a ON a.resource_id = src.resource_id
 ), agg AS (
-    SELECT t.r, jsonb_object_agg(ak.key, t.v) AS attrs
+    SELECT t.r, jsonb_object_agg(ak.key, t.v) AS attrs,
+           jsonb_object_agg(ak.key, t.tag) FILTER (WHERE t.tag IS NOT NULL) AS tags
     FROM typed AS t JOIN attribute_keys AS ak USING (key_id) GROUP BY t.r
 )
-SELECT src.*, agg.attrs AS typed_attributes, a.attributes AS other_attributes
+SELECT src.*, agg.attrs AS typed_attributes, agg.tags AS typed_tags,
+       a.attributes AS other_attributes
 FROM src
 LEFT JOIN agg ON agg.r = src.r
 LEFT JOIN otel_resource_attrs_other AS a ON a.resource_id = src.resource_id

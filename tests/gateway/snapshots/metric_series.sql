@@ -22,7 +22,7 @@
 
 -- statement 1 of 6
 SELECT m.name, m.metric_id, m.metric_type_id, m.unit, m.description, m.aggregation_temporality_id,
-m.is_monotonic, m.last_seen, 0 AS zero, convert_to(m.name, 'UTF8') AS name_key,
+m.is_monotonic, m.metadata, m.last_seen, 0 AS zero, convert_to(m.name, 'UTF8') AS name_key,
 (SELECT array_agg(d.metric_id ORDER BY d.metric_id) FROM otel_metrics_dim AS d
  WHERE d.name = m.name AND greatest(d.metric_type_id, 2) = greatest(m.metric_type_id, 2)) AS ids FROM otel_metrics_dim AS m
 WHERE m.name = $1
@@ -31,7 +31,7 @@ LIMIT 1;
 
 -- statement 2 of 6
 SELECT m.name, m.metric_id, m.metric_type_id, m.unit, m.description, m.aggregation_temporality_id,
-m.is_monotonic, m.last_seen, 0 AS zero, convert_to(m.name, 'UTF8') AS name_key,
+m.is_monotonic, m.metadata, m.last_seen, 0 AS zero, convert_to(m.name, 'UTF8') AS name_key,
 (SELECT array_agg(d.metric_id ORDER BY d.metric_id) FROM otel_metrics_dim AS d
  WHERE d.name = m.name AND greatest(d.metric_type_id, 2) = greatest(m.metric_type_id, 2)) AS ids FROM otel_metrics_dim AS m
 WHERE m.name = $1
@@ -107,21 +107,23 @@ FROM (SELECT s.resource_id, coalesce(s.scope_id, -1) AS scope_key, s.scope_id, s
             FROM (WITH src AS MATERIALIZED (
                 SELECT row_number() OVER () AS r, s.*, s.pk AS point_pk, s.pt AS time_unix_nano FROM series AS s
             ), typed AS (
-                SELECT src.r, a.key_id, to_jsonb(a.value) AS v
+                SELECT src.r, a.key_id, to_jsonb(a.value) AS v, NULL::jsonb AS tag
                 FROM src JOIN otel_metric_histogram_attrs_string AS a ON a.point_pk = src.point_pk AND a.time_unix_nano = src.time_unix_nano
-                UNION ALL SELECT src.r, a.key_id, to_jsonb(a.value) AS v
+                UNION ALL SELECT src.r, a.key_id, to_jsonb(a.value) AS v, NULL::jsonb AS tag
                 FROM src JOIN otel_metric_histogram_attrs_int AS a ON a.point_pk = src.point_pk AND a.time_unix_nano = src.time_unix_nano
-                UNION ALL SELECT src.r, a.key_id, otel_double_to_json(a.value) AS v
+                UNION ALL SELECT src.r, a.key_id, otel_double_to_json(a.value) AS v, jsonb_build_object('doubleValue', a.value::text) AS tag
                 FROM src JOIN otel_metric_histogram_attrs_double AS a ON a.point_pk = src.point_pk AND a.time_unix_nano = src.time_unix_nano
-                UNION ALL SELECT src.r, a.key_id, to_jsonb(a.value) AS v
+                UNION ALL SELECT src.r, a.key_id, to_jsonb(a.value) AS v, NULL::jsonb AS tag
                 FROM src JOIN otel_metric_histogram_attrs_bool AS a ON a.point_pk = src.point_pk AND a.time_unix_nano = src.time_unix_nano
-                UNION ALL SELECT src.r, a.key_id, to_jsonb(encode(a.value, 'base64')) AS v
+                UNION ALL SELECT src.r, a.key_id, to_jsonb(encode(a.value, 'base64')) AS v, jsonb_build_object('bytesValue', encode(a.value, 'base64')) AS tag
                 FROM src JOIN otel_metric_histogram_attrs_bytes AS a ON a.point_pk = src.point_pk AND a.time_unix_nano = src.time_unix_nano
             ), agg AS (
-                SELECT t.r, jsonb_object_agg(ak.key, t.v) AS attrs
+                SELECT t.r, jsonb_object_agg(ak.key, t.v) AS attrs,
+                       jsonb_object_agg(ak.key, t.tag) FILTER (WHERE t.tag IS NOT NULL) AS tags
                 FROM typed AS t JOIN attribute_keys AS ak USING (key_id) GROUP BY t.r
             )
-            SELECT src.*, agg.attrs AS typed_attributes, a.attributes AS other_attributes
+            SELECT src.*, agg.attrs AS typed_attributes, agg.tags AS typed_tags,
+                   a.attributes AS other_attributes
             FROM src
             LEFT JOIN agg ON agg.r = src.r
             LEFT JOIN otel_metric_histogram_attrs_other AS a ON a.point_pk = src.point_pk AND a.time_unix_nano = src.time_unix_nano
@@ -193,21 +195,23 @@ FROM (SELECT s.resource_id, coalesce(s.scope_id, -1) AS scope_key, s.scope_id, s
             FROM (WITH src AS MATERIALIZED (
                 SELECT row_number() OVER () AS r, s.*, s.pk AS point_pk, s.pt AS time_unix_nano FROM series AS s
             ), typed AS (
-                SELECT src.r, a.key_id, to_jsonb(a.value) AS v
+                SELECT src.r, a.key_id, to_jsonb(a.value) AS v, NULL::jsonb AS tag
                 FROM src JOIN otel_metric_number_attrs_string AS a ON a.point_pk = src.point_pk AND a.time_unix_nano = src.time_unix_nano
-                UNION ALL SELECT src.r, a.key_id, to_jsonb(a.value) AS v
+                UNION ALL SELECT src.r, a.key_id, to_jsonb(a.value) AS v, NULL::jsonb AS tag
                 FROM src JOIN otel_metric_number_attrs_int AS a ON a.point_pk = src.point_pk AND a.time_unix_nano = src.time_unix_nano
-                UNION ALL SELECT src.r, a.key_id, otel_double_to_json(a.value) AS v
+                UNION ALL SELECT src.r, a.key_id, otel_double_to_json(a.value) AS v, jsonb_build_object('doubleValue', a.value::text) AS tag
                 FROM src JOIN otel_metric_number_attrs_double AS a ON a.point_pk = src.point_pk AND a.time_unix_nano = src.time_unix_nano
-                UNION ALL SELECT src.r, a.key_id, to_jsonb(a.value) AS v
+                UNION ALL SELECT src.r, a.key_id, to_jsonb(a.value) AS v, NULL::jsonb AS tag
                 FROM src JOIN otel_metric_number_attrs_bool AS a ON a.point_pk = src.point_pk AND a.time_unix_nano = src.time_unix_nano
-                UNION ALL SELECT src.r, a.key_id, to_jsonb(encode(a.value, 'base64')) AS v
+                UNION ALL SELECT src.r, a.key_id, to_jsonb(encode(a.value, 'base64')) AS v, jsonb_build_object('bytesValue', encode(a.value, 'base64')) AS tag
                 FROM src JOIN otel_metric_number_attrs_bytes AS a ON a.point_pk = src.point_pk AND a.time_unix_nano = src.time_unix_nano
             ), agg AS (
-                SELECT t.r, jsonb_object_agg(ak.key, t.v) AS attrs
+                SELECT t.r, jsonb_object_agg(ak.key, t.v) AS attrs,
+                       jsonb_object_agg(ak.key, t.tag) FILTER (WHERE t.tag IS NOT NULL) AS tags
                 FROM typed AS t JOIN attribute_keys AS ak USING (key_id) GROUP BY t.r
             )
-            SELECT src.*, agg.attrs AS typed_attributes, a.attributes AS other_attributes
+            SELECT src.*, agg.attrs AS typed_attributes, agg.tags AS typed_tags,
+                   a.attributes AS other_attributes
             FROM src
             LEFT JOIN agg ON agg.r = src.r
             LEFT JOIN otel_metric_number_attrs_other AS a ON a.point_pk = src.point_pk AND a.time_unix_nano = src.time_unix_nano
@@ -314,21 +318,23 @@ FROM (SELECT s.resource_id, coalesce(s.scope_id, -1) AS scope_key, s.scope_id, s
             FROM (WITH src AS MATERIALIZED (
                 SELECT row_number() OVER () AS r, s.*, s.pk AS point_pk, s.pt AS time_unix_nano FROM series AS s
             ), typed AS (
-                SELECT src.r, a.key_id, to_jsonb(a.value) AS v
+                SELECT src.r, a.key_id, to_jsonb(a.value) AS v, NULL::jsonb AS tag
                 FROM src JOIN otel_metric_number_attrs_string AS a ON a.point_pk = src.point_pk AND a.time_unix_nano = src.time_unix_nano
-                UNION ALL SELECT src.r, a.key_id, to_jsonb(a.value) AS v
+                UNION ALL SELECT src.r, a.key_id, to_jsonb(a.value) AS v, NULL::jsonb AS tag
                 FROM src JOIN otel_metric_number_attrs_int AS a ON a.point_pk = src.point_pk AND a.time_unix_nano = src.time_unix_nano
-                UNION ALL SELECT src.r, a.key_id, otel_double_to_json(a.value) AS v
+                UNION ALL SELECT src.r, a.key_id, otel_double_to_json(a.value) AS v, jsonb_build_object('doubleValue', a.value::text) AS tag
                 FROM src JOIN otel_metric_number_attrs_double AS a ON a.point_pk = src.point_pk AND a.time_unix_nano = src.time_unix_nano
-                UNION ALL SELECT src.r, a.key_id, to_jsonb(a.value) AS v
+                UNION ALL SELECT src.r, a.key_id, to_jsonb(a.value) AS v, NULL::jsonb AS tag
                 FROM src JOIN otel_metric_number_attrs_bool AS a ON a.point_pk = src.point_pk AND a.time_unix_nano = src.time_unix_nano
-                UNION ALL SELECT src.r, a.key_id, to_jsonb(encode(a.value, 'base64')) AS v
+                UNION ALL SELECT src.r, a.key_id, to_jsonb(encode(a.value, 'base64')) AS v, jsonb_build_object('bytesValue', encode(a.value, 'base64')) AS tag
                 FROM src JOIN otel_metric_number_attrs_bytes AS a ON a.point_pk = src.point_pk AND a.time_unix_nano = src.time_unix_nano
             ), agg AS (
-                SELECT t.r, jsonb_object_agg(ak.key, t.v) AS attrs
+                SELECT t.r, jsonb_object_agg(ak.key, t.v) AS attrs,
+                       jsonb_object_agg(ak.key, t.tag) FILTER (WHERE t.tag IS NOT NULL) AS tags
                 FROM typed AS t JOIN attribute_keys AS ak USING (key_id) GROUP BY t.r
             )
-            SELECT src.*, agg.attrs AS typed_attributes, a.attributes AS other_attributes
+            SELECT src.*, agg.attrs AS typed_attributes, agg.tags AS typed_tags,
+                   a.attributes AS other_attributes
             FROM src
             LEFT JOIN agg ON agg.r = src.r
             LEFT JOIN otel_metric_number_attrs_other AS a ON a.point_pk = src.point_pk AND a.time_unix_nano = src.time_unix_nano
@@ -350,21 +356,23 @@ WITH src AS MATERIALIZED (
     FROM unnest($1::bigint[]) WITH ORDINALITY AS k(resource_id, i)
     JOIN otel_resources_dim AS r ON r.resource_id = k.resource_id
 ), typed AS (
-    SELECT src.r, a.key_id, to_jsonb(a.value) AS v
+    SELECT src.r, a.key_id, to_jsonb(a.value) AS v, NULL::jsonb AS tag
     FROM src JOIN otel_resource_attrs_string AS a ON a.resource_id = src.resource_id
-    UNION ALL SELECT src.r, a.key_id, to_jsonb(a.value) AS v
+    UNION ALL SELECT src.r, a.key_id, to_jsonb(a.value) AS v, NULL::jsonb AS tag
     FROM src JOIN otel_resource_attrs_int AS a ON a.resource_id = src.resource_id
-    UNION ALL SELECT src.r, a.key_id, otel_double_to_json(a.value) AS v
+    UNION ALL SELECT src.r, a.key_id, otel_double_to_json(a.value) AS v, jsonb_build_object('doubleValue', a.value::text) AS tag
     FROM src JOIN otel_resource_attrs_double AS a ON a.resource_id = src.resource_id
-    UNION ALL SELECT src.r, a.key_id, to_jsonb(a.value) AS v
+    UNION ALL SELECT src.r, a.key_id, to_jsonb(a.value) AS v, NULL::jsonb AS tag
     FROM src JOIN otel_resource_attrs_bool AS a ON a.resource_id = src.resource_id
-    UNION ALL SELECT src.r, a.key_id, to_jsonb(encode(a.value, 'base64')) AS v
+    UNION ALL SELECT src.r, a.key_id, to_jsonb(encode(a.value, 'base64')) AS v, jsonb_build_object('bytesValue', encode(a.value, 'base64')) AS tag
     FROM src JOIN otel_resource_attrs_bytes AS a ON a.resource_id = src.resource_id
 ), agg AS (
-    SELECT t.r, jsonb_object_agg(ak.key, t.v) AS attrs
+    SELECT t.r, jsonb_object_agg(ak.key, t.v) AS attrs,
+           jsonb_object_agg(ak.key, t.tag) FILTER (WHERE t.tag IS NOT NULL) AS tags
     FROM typed AS t JOIN attribute_keys AS ak USING (key_id) GROUP BY t.r
 )
-SELECT src.*, agg.attrs AS typed_attributes, a.attributes AS other_attributes
+SELECT src.*, agg.attrs AS typed_attributes, agg.tags AS typed_tags,
+       a.attributes AS other_attributes
 FROM src
 LEFT JOIN agg ON agg.r = src.r
 LEFT JOIN otel_resource_attrs_other AS a ON a.resource_id = src.resource_id

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from ollygraph import demo, settings
-from tests.gateway.conftest import Stack, gateway_executor, stack  # noqa: F401  (module fixtures)
+from tests.gateway.conftest import Stack, stack  # noqa: F401  (the module-scoped fixture)
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from ollygraph.client import Client
-from tests.gateway.conftest import Stack, gateway_executor, stack  # noqa: F401  (module fixtures)
+from tests.gateway.conftest import Stack, stack  # noqa: F401  (the module-scoped fixture)
 
 
 @pytest.fixture(scope="module")

@@ -40,7 +40,12 @@ class Metric(rows.Row):
     @strawberry.field
     def temporality(self) -> types.Temporality | None:
         value = self.row["aggregation_temporality_id"]
-        return types.Temporality(value) if value is not None else None
+        if value is None:
+            return None
+        try:
+            return types.Temporality(value)
+        except ValueError:  # proto3 enums are open: a value this version does not know
+            return types.Temporality.UNSPECIFIED
 
     @strawberry.field
     def is_monotonic(self) -> bool | None:

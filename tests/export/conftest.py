@@ -7,10 +7,15 @@ import contextlib
 import dataclasses
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import grpc
 import pytest
+from opentelemetry.proto.collector.logs.v1 import logs_service_pb2_grpc
+from opentelemetry.proto.collector.metrics.v1 import metrics_service_pb2_grpc
+from opentelemetry.proto.collector.trace.v1 import trace_service_pb2_grpc
 
 from ollygraph import migrate
 from tests.conftest import drop_schema, new_schema_name
@@ -64,3 +69,29 @@ def export(store: Store, *args: str, check: bool = True) -> subprocess.Completed
     if check:
         assert done.returncode == 0, done.stderr
     return done
+
+
+STUBS = {"traces": trace_service_pb2_grpc.TraceServiceStub,
+         "logs": logs_service_pb2_grpc.LogsServiceStub,
+         "metrics": metrics_service_pb2_grpc.MetricsServiceStub}
+
+
+def send(store: Store, signal: str, request) -> None:
+    with grpc.insecure_channel(store.ingest.grpc_target) as channel:
+        answer = STUBS[signal](channel).Export(request, timeout=30)
+    assert not answer.partial_success.error_message, answer.partial_success
+
+
+def sent(service: str, base_ns: int) -> dict[str, object]:
+    return {"traces": payloads.traces(service, base_ns), "logs": payloads.logs(service, base_ns),
+            "metrics": payloads.metrics(service, base_ns)}
+
+
+@pytest.fixture(scope="module")
+def window(source: Store) -> tuple[int, int, dict[str, object]]:
+    """[from, to) of the data the module sent to the source store, and the requests."""
+    base = (time.time_ns() // 10**9 - 3600) * 10**9
+    requests = sent("roundtrip", base)
+    for signal, request in requests.items():
+        send(source, signal, request)
+    return base - 10**6, base + 10**9, requests

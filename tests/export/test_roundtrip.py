@@ -3,42 +3,11 @@ stores then hold the same rows, and the exported requests equal the sent ones.""
 
 from __future__ import annotations
 
-import time
-
-import grpc
 import pytest
-from opentelemetry.proto.collector.logs.v1 import logs_service_pb2_grpc
-from opentelemetry.proto.collector.metrics.v1 import metrics_service_pb2_grpc
-from opentelemetry.proto.collector.trace.v1 import trace_service_pb2_grpc
 
-from tests.export import canonical, payloads, storerows
+from tests.export import canonical, storerows
 from tests.export.conftest import Store, export
 from tests.ingest import receiver
-
-STUBS = {"traces": trace_service_pb2_grpc.TraceServiceStub,
-         "logs": logs_service_pb2_grpc.LogsServiceStub,
-         "metrics": metrics_service_pb2_grpc.MetricsServiceStub}
-
-
-def send(store: Store, signal: str, request) -> None:
-    with grpc.insecure_channel(store.ingest.grpc_target) as channel:
-        answer = STUBS[signal](channel).Export(request, timeout=30)
-    assert not answer.partial_success.error_message, answer.partial_success
-
-
-def sent(service: str, base_ns: int) -> dict[str, object]:
-    return {"traces": payloads.traces(service, base_ns), "logs": payloads.logs(service, base_ns),
-            "metrics": payloads.metrics(service, base_ns)}
-
-
-@pytest.fixture(scope="module")
-def window(source: Store) -> tuple[int, int, dict[str, object]]:
-    """[from, to) of the data the module sent to the source store, and the requests."""
-    base = (time.time_ns() // 10**9 - 3600) * 10**9
-    requests = sent("roundtrip", base)
-    for signal, request in requests.items():
-        send(source, signal, request)
-    return base - 10**6, base + 10**9, requests
 
 
 @pytest.mark.parametrize("protocol", ["grpc", "http/protobuf"])

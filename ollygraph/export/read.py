@@ -13,9 +13,9 @@ message's attributes (they come back sorted by key) and a repeated key's earlier
 (OTLP: the last one wins), attribute keys dropped by the promotion config, a resource's
 `entity_refs`, resources, scopes and metrics that had no spans, records or points, a log
 record's all-zero trace or span id (stored as none, sent back empty), whether a span's
-empty status, an exponential histogram's empty bucket side or a key's empty value was
-present or absent on the wire (sent back: present, absent, present), and items that ingest
-rejected.
+empty status, a log record's empty body, an exponential histogram's empty bucket side or a
+key's empty value was present or absent on the wire (sent back: present, absent, absent,
+present), and items that ingest rejected.
 """
 
 from __future__ import annotations

@@ -18,12 +18,12 @@ ITEMS = {"resourceSpans": ("scopeSpans", "spans"), "resourceLogs": ("scopeLogs",
          "resourceMetrics": ("scopeMetrics", "metrics")}
 SORTED = frozenset({"attributes", "metadata"})  # maps in the store: order is not kept
 # messages whose presence the store does not keep when they are empty
-EMPTY_IS_UNSET = frozenset({"status", "positive", "negative"})
+EMPTY_IS_UNSET = frozenset({"status", "positive", "negative", "body"})
 
 
 def _sort_maps(obj: Any) -> Any:
     if isinstance(obj, dict):
-        return {k: (sorted((_sort_maps(x) for x in v), key=lambda kv: kv["key"])
+        return {k: (sorted((_sort_maps(x) for x in v), key=lambda kv: kv.get("key", ""))
                     if k in SORTED and isinstance(v, list) else _sort_maps(v))
                 for k, v in obj.items() if not (k in EMPTY_IS_UNSET and v == {})}
     if isinstance(obj, list):
@@ -72,5 +72,6 @@ def merged(requests: list[Any]) -> list[str]:
 
 
 def parse_lines(text: str) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in text.splitlines() if line.strip()]
+    """JSON Lines: split on newlines only (a JSON string may hold U+2028 and the like)."""
+    return [json.loads(line) for line in text.split("\n") if line.strip()]
 

@@ -100,6 +100,8 @@ class FileSink:
 class HttpSink:
     """OTLP/HTTP with protobuf bodies: POST {endpoint}/v1/{signal}."""
 
+    sleep = staticmethod(time.sleep)  # how it waits between tries
+
     def __init__(self, endpoint: str, timeout: float = 10.0, retry_timeout: float = 300.0) -> None:
         self.endpoint = endpoint.rstrip("/")
         self.timeout, self.retry_timeout = timeout, retry_timeout
@@ -122,7 +124,7 @@ class HttpSink:
                 raise Retry(f"{exc}") from None
             return _rejected(signal, answer)
 
-        return with_retries(attempt, self.retry_timeout)
+        return with_retries(attempt, self.retry_timeout, self.sleep)
 
     def position(self) -> None:
         return None
@@ -133,6 +135,8 @@ class HttpSink:
 
 class GrpcSink:
     """OTLP/gRPC: the Export call of the signal's service."""
+
+    sleep = staticmethod(time.sleep)
 
     def __init__(self, endpoint: str, timeout: float = 10.0, retry_timeout: float = 300.0) -> None:
         target = endpoint.split("://", 1)[-1].rstrip("/")
@@ -153,7 +157,7 @@ class GrpcSink:
                 raise SendError(f"gRPC {code.name}: {exc.details()}") from None
             return _rejected(signal, answer)
 
-        return with_retries(attempt, self.retry_timeout)
+        return with_retries(attempt, self.retry_timeout, self.sleep)
 
     def position(self) -> None:
         return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.export import canonical
+from tests.export import canonical, storerows
 from tests.export.conftest import Store, export
 
 
@@ -46,3 +46,15 @@ def test_state_of_another_range_is_refused(source: Store, window, tmp_path) -> N
     done = export(source, "--from", str(start + 1), "--to", str(end), "--out", str(out),
                   check=False)
     assert done.returncode == 2 and "another time range" in done.stderr
+
+
+def test_export_to_a_receiver_resumes(source: Store, replica: Store, window, sql,
+                                      tmp_path) -> None:
+    state = tmp_path / "to-replica.state"
+    target = ["--endpoint", replica.ingest.grpc_target, "--state", str(state)]
+    first = export(source, *_range(window), *target, "--max-requests", "5")
+    assert "stopped after 5 requests" in first.stderr
+    assert storerows.content(sql, replica.schema) != storerows.content(sql, source.schema)
+    rest = export(source, *_range(window), *target)
+    assert "in 8 requests" in rest.stderr  # 13 in all: none of the first 5 again
+    assert storerows.content(sql, replica.schema) == storerows.content(sql, source.schema)

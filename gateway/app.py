@@ -1,6 +1,7 @@
 """The gateway's ASGI app: /graphql (GraphiQL from shipped files on GET in a browser,
 prefilled from `?q=` or `?query=`), /static (GraphiQL's assets), /favicon.ico,
-/healthz (liveness: the process answers; it never waits for the database), /readyz
+/api/traces/{traceId} (a trace as OTLP, gateway.otlp), /healthz (liveness: the process
+answers; it never waits for the database), /readyz
 (readiness: a query on a connection of its own, outside the pool, with a short
 timeout); `run(settings)` serves it with uvicorn."""
 
@@ -25,7 +26,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from strawberry.asgi import GraphQL
 
-from gateway import clients, context, cost, db, errors, limits, schema, selfmetrics
+from gateway import clients, context, cost, db, errors, limits, otlp, schema, selfmetrics
 from ollygraph import logs, migrate, telemetry
 from ollygraph.settings import Settings
 
@@ -142,6 +143,7 @@ def create_app(database_url: str, db_schema: str, *, pool_size: int = 10,
             Route("/healthz", healthz),
             Route("/favicon.ico", favicon),
             Route("/readyz", readyz),
+            otlp.route(state),
             Route("/metrics", telemetry.metrics_endpoint),
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
         ],

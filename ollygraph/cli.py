@@ -42,6 +42,7 @@ COMMAND_SETTINGS: dict[str, tuple[str, ...]] = {
     "psql": DATABASE,
     "schema": (),
     "demo": ("grpc_port", "gateway_port"),
+    "export": (*DATABASE, *LOGGING),
 }
 
 
@@ -141,6 +142,15 @@ def cmd_demo(args: argparse.Namespace, cfg: settings.Settings) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace, cfg: settings.Settings) -> int:
+    from ollygraph.export import command
+
+    try:
+        return command.run(args, cfg)
+    except command.Refused as exc:
+        raise UserError(f"export: {exc}") from None
+
+
 def cmd_up(args: argparse.Namespace, cfg: settings.Settings) -> int:
     if cfg.database_url:
         db.check_reachable(cfg.database_url)
@@ -211,6 +221,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--endpoint", default=None, help="OTLP/gRPC endpoint (default localhost:GRPC_PORT)"
     )
+    from ollygraph.export import command as export_command
+
+    export_command.add_arguments(add("export", cmd_export, "send stored traces, logs and "
+                                     "metrics of a time range to an OTLP receiver or a file"))
     add("psql", cmd_psql, "run psql on the store's database (the embedded one of a running "
         "`ollygraph up` by default), with the store's schema on the search path; every other "
         "argument goes to psql, e.g. ollygraph psql -c 'SELECT count(*) FROM v_otel_traces'")

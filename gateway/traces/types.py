@@ -238,6 +238,14 @@ class Trace(rows.Timed):
     def services(self) -> list[str]:
         return list(self.row["service_names"])
 
+    @strawberry.field(description="The trace as OTLP/JSON `TracesData` (every stored field; "
+                      "what GET /api/traces/{traceId} answers); an error past the gateway's limit "
+                      "of spans per trace.")
+    async def otlp(self, info: strawberry.Info) -> scalars.JSON | None:
+        from gateway import otlp
+
+        return await otlp.traces_data(info.context.db, self.row["trace_id"])
+
     @strawberry.field(description="The semantic types of the trace's spans.")
     async def semantic_types(self, info: strawberry.Info) -> list[enums.SemanticType]:
         return await info.context.traces.semantic_types.load(self.row["trace_id"]) or []

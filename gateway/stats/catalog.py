@@ -12,7 +12,7 @@ from gateway import enums, errors, filters, inputs, sqlparts
 from gateway.logs import filters as log_filters
 from gateway.stats import facets, queries, query, types, values
 from gateway.traces import filters as trace_filters
-from ollygraph import span_rollups
+from ollygraph import span_rollups, store
 from ollygraph.sql import QUERIES
 
 SQL = values.SQL
@@ -68,8 +68,12 @@ async def registry_keys(db: Any, scope: Scope, prefix: str | None,
             rows = rows.replace("$1", ":lo").replace("$2", ":hi")
             raw.append(stmt.render(SQL.registry_raw, {"rows": stmt.render(rows, lo=start,
                                                                          hi=stop)}))
-    sql = stmt.render(SQL.registry_keys, {"raw": "\n".join(raw)}, owner=owner, m0=m0, m1=m1,
-                      prefix=prefix or "")
+    # promoted: stored in the owner's typed tables (a key promoted for spans may reach the
+    # logs' JSONB catch-all only)
+    typed = " OR ".join(sqlparts.fill(SQL.typed_has_key, {"table": f"{prefix_table}_{t.name}"})
+                        for t in store.VALUE_TYPES)
+    sql = stmt.render(SQL.registry_keys, {"raw": "\n".join(raw), "typed": typed}, owner=owner,
+                      m0=m0, m1=m1, prefix=prefix or "")
     out: dict[str, KeyStats] = {}
     for row in await db.fetch(sql, *stmt.params):
         stats = out.setdefault(row["key"], KeyStats(row["key"], row["promoted"]))

@@ -267,7 +267,7 @@ LIMIT $8;
 
 -- statement 14 of 14
 SELECT x.key, x.value_type, sum(x.n)::bigint AS n, max(x.minute_unix_nano) AS last_minute,
-       EXISTS (SELECT 1 FROM attribute_keys AS k WHERE k.key = x.key) AS promoted
+       EXISTS (SELECT 1 FROM attribute_keys AS k WHERE k.key = x.key AND (EXISTS (SELECT 1 FROM otel_span_attrs_string AS a WHERE a.key_id = k.key_id) OR EXISTS (SELECT 1 FROM otel_span_attrs_int AS a WHERE a.key_id = k.key_id) OR EXISTS (SELECT 1 FROM otel_span_attrs_double AS a WHERE a.key_id = k.key_id) OR EXISTS (SELECT 1 FROM otel_span_attrs_bool AS a WHERE a.key_id = k.key_id) OR EXISTS (SELECT 1 FROM otel_span_attrs_bytes AS a WHERE a.key_id = k.key_id))) AS promoted
 FROM (SELECT r.minute_unix_nano, r.key, r.value_type, r.n FROM otel_attribute_key_rollups AS r
       WHERE r.owner = $3 AND r.minute_unix_nano >= $4 AND r.minute_unix_nano < $5
       UNION ALL

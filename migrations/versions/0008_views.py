@@ -1,12 +1,11 @@
-"""Set-based SQL views: the v_otel_* views assemble attribute maps with correlated
-subqueries over the attribute tables instead of a per-row function call.
+"""Fast v_otel_* views: otel_<owner>_attributes_all(), which the views call per row, reads
+the attribute tables in one statement instead of calling two nested SQL functions.
 
 Revision ID: 0008
 Revises: 0004
 Create Date: 2026-12-05
 
-The SQL lives in `migrations/sql/0008_views.sql`; the downgrade puts back the views of
-revision 0004 (`migrations/sql/0004_lossless.sql`).
+The SQL lives in `migrations/sql/0008_views.sql`; the views keep their definitions.
 """
 
 from __future__ import annotations
@@ -19,37 +18,41 @@ branch_labels = None
 depends_on = None
 
 SQL = sqlfile.load("0008_views.sql")
-PREVIOUS = sqlfile.load("0004_lossless.sql")
 
-# (owner, its key columns, the view alias its row has): the attribute maps the views show
-_SPAN = ("span_pk", "start_time_unix_nano")
-_POINT = ("point_pk", "time_unix_nano")
-ATTRIBUTE_MAPS = (
-    ("resource", ("resource_id",), "r"),
-    ("span", _SPAN, "s"),
-    ("span_event", ("span_pk", "event_index", "start_time_unix_nano"), "e"),
-    ("span_link", ("span_pk", "link_index", "start_time_unix_nano"), "l"),
-    ("log", ("log_pk", "ts_unix_nano"), "l"),
-    ("metric_number", _POINT, "dp"),
-    ("metric_histogram", _POINT, "dp"),
+# (owner, its key columns and types), as revision 0001 declared them
+_SPAN = (("span_pk", "bigint"), ("start_time_unix_nano", "bigint"))
+_POINT = (("point_pk", "bigint"), ("time_unix_nano", "bigint"))
+OWNERS = (
+    ("resource", (("resource_id", "bigint"),)),
+    ("scope", (("scope_id", "bigint"),)),
+    ("span", _SPAN),
+    ("span_event", (_SPAN[0], ("event_index", "integer"), _SPAN[1])),
+    ("span_link", (_SPAN[0], ("link_index", "integer"), _SPAN[1])),
+    ("log", (("log_pk", "bigint"), ("ts_unix_nano", "bigint"))),
+    ("metric_number", _POINT),
+    ("metric_histogram", _POINT),
+    ("metric_exp_histogram", _POINT),
+    ("metric_summary", _POINT),
 )
 
 
-def _attributes(owner: str, key: tuple[str, ...], alias: str) -> str:
-    return SQL["attributes"].format(
-        prefix=f"otel_{owner}_attrs",
-        owner_match=" AND ".join(f"{column} = {alias}.{column}" for column in key),
+def _functions(template: str) -> str:
+    return "\n".join(
+        SQL[template].format(
+            function=f"otel_{name}_attributes_all",
+            function_typed=f"otel_{name}_attributes",
+            prefix=f"otel_{name}_attrs",
+            owner_params=", ".join(f"p_{column} {sql_type}" for column, sql_type in key),
+            owner_args=", ".join(f"p_{column}" for column, _ in key),
+            owner_match=" AND ".join(f"{column} = p_{column}" for column, _ in key),
+        )
+        for name, key in OWNERS
     )
 
 
 def upgrade() -> None:
-    maps = {
-        f"{owner}_attributes_of_{alias}": _attributes(owner, key, alias)
-        for owner, key, alias in ATTRIBUTE_MAPS
-    }
-    sqlfile.execute(SQL["views"].format(**maps))
+    sqlfile.execute(_functions("attributes_all"))
 
 
 def downgrade() -> None:
-    sqlfile.execute(PREVIOUS["drop_views"])
-    sqlfile.execute(PREVIOUS["views"])
+    sqlfile.execute(_functions("previous_attributes_all"))

@@ -166,7 +166,7 @@ def _run(cfg: settings.Settings) -> int:
     for signum in STOP_SIGNALS[1:]:
         signal.signal(signum, signal.default_int_handler)
     with db.database(cfg, share=False) as url:
-        migrate.upgrade(url, cfg.schema)
+        migrate.upgrade_if_behind(url, cfg.schema)
         maintenance.run(url, cfg.schema, cfg.partition_days_ahead, cfg.retention)
         revision = migrate.current(url, cfg.schema)
         where = (f"at {db.redacted(url)}" if cfg.database_url

@@ -3,8 +3,8 @@
     python bench/coldstart.py --repo PATH [--branch NAME] [--make-args "NO_UV=1"]
 
 Clones PATH into a temporary directory (no virtualenv, no data dir), runs `make up` there
-on free ports, and prints, from the start of `make up`: when the installation ended (the
-first line `ollygraph` prints), when the database was migrated, when ingest's /healthz
+on free ports, and prints, from the start of `make up`: when the installation ended (make
+runs `.venv/bin/ollygraph up`), when the database was migrated, when ingest's /healthz
 answered 200 and when the gateway answered `{ __typename }` on /graphql. Then it stops
 `make up` as Ctrl-C would (SIGINT to its process group), checks that it exited and that no
 PostgreSQL of the clone is left running, and removes the clone. The package index and the
@@ -134,7 +134,7 @@ def main() -> int:
             output.thread.join(5)
         left = postgres_running(clone)
 
-        installed = output.first("ollygraph:")
+        installed = output.first("/ollygraph up")  # make echoes the command it runs next
         migrated = output.first("ollygraph: database")
         print(f"installed            {installed:6.1f} s" if installed is not None else
               "installed            (no line)")

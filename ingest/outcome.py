@@ -29,6 +29,7 @@ from ollygraph import logs
 log = logging.getLogger(__name__)
 
 DEFAULT_RETRY_AFTER_S = 2.0
+ERROR_DOMAIN = "ollygraph"  # ErrorInfo.domain of an internal error's detail
 
 
 class Failure(NamedTuple):
@@ -37,8 +38,6 @@ class Failure(NamedTuple):
     message: str
     retry_after: float | None  # seconds; None: do not retry (or no hint)
     correlation_id: str | None = None  # of an internal error: the id in its log record
-
-ERROR_DOMAIN = "ollygraph"  # ErrorInfo.domain of an internal error's detail
 
 
 def failure(exc: BaseException, signal: str, transport: str) -> Failure:

@@ -135,16 +135,16 @@ class Observe(SchemaExtension):
             log.info("GraphQL error (operation %s): %s", label, error.message,
                      extra={"operation": label, "kind": kind})
             return error
-        cid = logs.correlation_id()
-        fields = {"operation": label, "kind": kind, "correlation_id": cid}
         original = error.original_error
         where = ".".join(map(str, error.path or ())) or "-"
         if kind == "internal":
-            log.error("internal error %s in %s at %s: %s: %s", cid, label, where,
-                      type(original).__name__, original, exc_info=original, extra=fields)
+            cid = logs.internal_error(log, f"in {label} at {where}", original or error,
+                                      operation=label, kind=kind)
         else:
+            cid = logs.correlation_id()
             log.warning("database unavailable %s in %s at %s: %s: %s", cid, label, where,
-                        type(original).__name__, original, extra=fields)
+                        type(original).__name__, original,
+                        extra={"operation": label, "kind": kind, "correlation_id": cid})
         if isinstance(original, errors.UserError):  # gateway.db's words for an outage
             message = error.message
         else:

@@ -82,7 +82,7 @@ def _export_handler(signal: signals.Signal, pipeline: ingest_pipeline.Pipeline,
                     seen.decoded(flatten.count(pipeline.flows[signal.name], message))
                     result = await pipeline.export(signal.name, message)
         except Exception as exc:
-            fail = outcome.failure(exc)
+            fail = outcome.failure(exc, signal.name, "grpc")
             seen.failed(fail)
         else:
             seen.answered(result.rejected)

@@ -76,7 +76,7 @@ def _export_endpoint(signal: signals.Signal, pipeline: ingest_pipeline.Pipeline,
         except Exception as exc:
             if not stream.done:
                 await _drain(stream, limit)
-            fail = outcome.failure(exc)
+            fail = outcome.failure(exc, signal.name, "http")
             seen.failed(fail)
             return _failure_response(fail, media)
         seen.answered(result.rejected)

@@ -5,6 +5,11 @@ gRPC code, a message for the client and whether (and after how long) to retry. T
 receivers turn a `Failure` into a `google.rpc.Status` (the HTTP error body, and the
 gRPC status with its details) and a successful `Result` into the signal's
 Export*ServiceResponse.
+
+An unexpected failure (a bug, or the store refusing a write) is logged at ERROR with a
+correlation id (`ollygraph.logs.internal_error`, as the gateway does); the client's answer
+is "internal error (correlation id ID)" with an ErrorInfo detail whose metadata holds
+`correlationId`, so an operator can find the log record a user quotes.
 """
 
 from __future__ import annotations
@@ -19,10 +24,12 @@ from google.protobuf import message as protobuf
 from google.rpc import code_pb2, error_details_pb2, status_pb2
 
 from ingest import body, decode, errors, signals
+from ollygraph import logs
 
 log = logging.getLogger(__name__)
 
 DEFAULT_RETRY_AFTER_S = 2.0
+ERROR_DOMAIN = "ollygraph"  # ErrorInfo.domain of an internal error's detail
 
 
 class Failure(NamedTuple):
@@ -30,10 +37,12 @@ class Failure(NamedTuple):
     grpc_code: grpc.StatusCode
     message: str
     retry_after: float | None  # seconds; None: do not retry (or no hint)
+    correlation_id: str | None = None  # of an internal error: the id in its log record
 
 
-def failure(exc: BaseException) -> Failure:
-    """The answer to an export that raised `exc`; unexpected errors are logged here."""
+def failure(exc: BaseException, signal: str, transport: str) -> Failure:
+    """The answer to an export of `signal` that raised `exc`; unexpected errors are logged
+    here, at ERROR with a correlation id."""
     if isinstance(exc, errors.Unavailable):
         return Failure(503, grpc.StatusCode.UNAVAILABLE,
                        "the store is unavailable; retry later",
@@ -47,8 +56,10 @@ def failure(exc: BaseException) -> Failure:
         return Failure(400, grpc.StatusCode.INVALID_ARGUMENT, str(exc), None)
     if isinstance(exc, body.UnsupportedEncoding):
         return Failure(415, grpc.StatusCode.UNIMPLEMENTED, str(exc), None)
-    log.error("export failed", exc_info=exc)
-    return Failure(500, grpc.StatusCode.INTERNAL, "internal error", None)
+    cid = logs.internal_error(log, f"in a {signal} export over {transport}",
+                              exc, signal=signal, transport=transport)
+    return Failure(500, grpc.StatusCode.INTERNAL, f"internal error (correlation id {cid})",
+                   None, cid)
 
 
 def _retry_after(exc: BaseException) -> float:
@@ -68,8 +79,13 @@ def retry_info(seconds: float) -> error_details_pb2.RetryInfo:
 
 
 def status(fail: Failure) -> status_pb2.Status:
-    """The google.rpc.Status for `fail`: RetryInfo when retryable, BadRequest for bad data."""
+    """The google.rpc.Status for `fail`: RetryInfo when retryable, BadRequest for bad data,
+    ErrorInfo with the correlation id for an internal error."""
     details: list[Any] = []
+    if fail.correlation_id is not None:
+        details.append(error_details_pb2.ErrorInfo(
+            reason="INTERNAL", domain=ERROR_DOMAIN,
+            metadata={"correlationId": fail.correlation_id}))
     if fail.retry_after is not None:
         details.append(retry_info(fail.retry_after))
     if fail.grpc_code is grpc.StatusCode.INVALID_ARGUMENT:

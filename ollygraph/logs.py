@@ -79,6 +79,18 @@ def correlation_id() -> str:
     return uuid.uuid4().hex[:16]
 
 
+def internal_error(logger: logging.Logger, what: str, exc: BaseException,
+                   **fields: Any) -> str:
+    """Log an unexpected failure at ERROR with its traceback and a new correlation id (in
+    the message and as `correlation_id`); the id, for the client's answer.
+
+    `what` says where it happened ("in Services at services", "in a traces export")."""
+    cid = correlation_id()
+    logger.error("internal error %s %s: %s: %s", cid, what, type(exc).__name__, exc,
+                 exc_info=exc, extra={**fields, "correlation_id": cid})
+    return cid
+
+
 def access(transport: str, method: str, path: str | None, status: int | str,
            duration_s: float) -> None:
     """One access log line."""

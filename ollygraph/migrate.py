@@ -1,18 +1,27 @@
-"""Alembic, driven from Python: upgrade, downgrade, current revision, head check."""
+"""Alembic, driven from Python: upgrade, downgrade, current revision, head check.
+
+Alembic (and SQLAlchemy under it) takes a second or more to import, so it is imported
+only to change the schema: `head()` reads the revision ids from the version files
+directly, and `up` and the services' start-up check (`check_at_head`) compare it with the
+database's without loading Alembic at all.
+"""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import psycopg
-from alembic import command
-from alembic.config import Config
-from alembic.script import ScriptDirectory
 
 import migrations
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 SCRIPT_LOCATION = Path(migrations.__file__).parent
+# `revision = "0004"` and `down_revision = "0003"` (or None, or a tuple) in a version file
+_REVISION = re.compile(r'^(down_)?revision\s*(?::[^=]*)?=\s*(.*)$', re.MULTILINE)
 
 
 class NotAtHead(RuntimeError):
@@ -30,6 +39,8 @@ def libpq_url(url: str) -> str:
 
 
 def config(url: str, schema: str) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(SCRIPT_LOCATION))
     cfg.attributes["database_url"] = url
@@ -37,21 +48,50 @@ def config(url: str, schema: str) -> Config:
     return cfg
 
 
+def revisions() -> dict[str, set[str]]:
+    """Each revision of migrations/versions with the revisions it follows, read from the
+    files' `revision` and `down_revision` assignments (as Alembic reads them)."""
+    graph: dict[str, set[str]] = {}
+    for path in sorted((SCRIPT_LOCATION / "versions").glob("*.py")):
+        found = {bool(down): value for down, value in _REVISION.findall(path.read_text())}
+        if False in found:
+            graph[_ids(found[False]).pop()] = _ids(found.get(True, "None"))
+    return graph
+
+
+def _ids(value: str) -> set[str]:
+    return set(re.findall(r"""["']([^"']+)["']""", value))
+
+
 def head() -> str:
-    heads = ScriptDirectory(str(SCRIPT_LOCATION)).get_heads()
+    graph = revisions()
+    heads = sorted(set(graph) - set().union(*graph.values()))
     assert len(heads) == 1, f"migrations have several heads: {heads}"
     return heads[0]
 
 
 def known_revisions() -> set[str]:
-    return {script.revision for script in ScriptDirectory(str(SCRIPT_LOCATION)).walk_revisions()}
+    return set(revisions())
 
 
 def upgrade(url: str, schema: str, revision: str = "head") -> None:
+    from alembic import command
+
     command.upgrade(config(url, schema), revision)
 
 
+def upgrade_if_behind(url: str, schema: str) -> bool:
+    """Upgrade to head unless the database is there already (without loading Alembic);
+    whether it upgraded."""
+    if current(url, schema) == head():
+        return False
+    upgrade(url, schema)
+    return True
+
+
 def downgrade(url: str, schema: str, revision: str) -> None:
+    from alembic import command
+
     command.downgrade(config(url, schema), revision)
 
 

@@ -15,6 +15,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 
@@ -160,13 +161,17 @@ def run(cfg: settings.Settings) -> int:
 def _run(cfg: settings.Settings) -> int:
     services = [s for s in SERVICES if importlib.util.find_spec(s[0]) is not None]
     check_ports(cfg, [port for _, _, ports, _ in services for port in ports])
+    if not cfg.database_url and not (cfg.data_dir / "pgdata" / "PG_VERSION").exists():
+        # A new embedded database, to be migrated: load Alembic while initdb runs.
+        threading.Thread(target=importlib.import_module, args=("alembic.command",),
+                         daemon=True).start()
     supervisor = Supervisor()
     # Until the supervisor watches, SIGTERM and SIGHUP unwind like Ctrl-C, so a server
     # that was started is stopped again.
     for signum in STOP_SIGNALS[1:]:
         signal.signal(signum, signal.default_int_handler)
     with db.database(cfg, share=False) as url:
-        migrate.upgrade(url, cfg.schema)
+        migrate.upgrade_if_behind(url, cfg.schema)
         maintenance.run(url, cfg.schema, cfg.partition_days_ahead, cfg.retention)
         revision = migrate.current(url, cfg.schema)
         where = (f"at {db.redacted(url)}" if cfg.database_url

@@ -31,5 +31,24 @@ def scrape(url: str) -> Samples:
     return samples
 
 
+# the sample names a family of each type is exposed as
+SUFFIXES = {"counter": ("_total",), "histogram": ("_bucket", "_count", "_sum"),
+            "gauge": ("",), "summary": ("", "_count", "_sum"), "info": ("_info",),
+            "stateset": ("",), "gaugehistogram": ("_bucket", "_gcount", "_gsum"),
+            "unknown": ("",)}
+
+
+def exposed(url: str) -> set[str]:
+    """Every sample name the exposition at `url` declares, a family's whole set by its
+    type (a labelled family with no series yet has only its HELP and TYPE lines)."""
+    reply = httpx.get(url, timeout=30, headers={"connection": "close"})
+    assert reply.status_code == 200, reply.text
+    names: set[str] = set()
+    for family in text_string_to_metric_families(reply.text):
+        names |= {family.name + suffix for suffix in SUFFIXES[family.type]}
+        names |= {sample.name for sample in family.samples}
+    return names
+
+
 def delta(before: Samples, after: Samples, name: str, **labels: str) -> float:
     return after.total(name, **labels) - before.total(name, **labels)

@@ -316,6 +316,40 @@ def test_the_notebook_lines_run(running):
     assert (frame["tokens"] > 0).all() and (frame["ms"] > 0).all()
 
 
+def test_the_client_example_answers_as_expected_on_the_demo_data(running, database_url):
+    """The "From a notebook" block: its frames against the same aggregations in SQL."""
+    source = blocks("python")[1]
+    assert "Client(" in source and "span_stats(" in source and "log_stats(" in source
+    source = source.replace("http://localhost:8000", f"http://127.0.0.1:{running.gateway_port}")
+    scope: dict[str, Any] = {}
+    exec(compile(source, "README.md", "exec"), scope)
+    usage = scope["usage"]
+    assert sorted(usage.index) == ["gpt-4o", "gpt-4o-mini"]
+    assert (usage["attr.gen_ai.usage.input_tokens"] > 0).all()
+    assert {"name": "web-shop"} in scope["services"]["services"]
+    assert len(scope["spans"]) >= 2 and scope["spans"]["startTime"].is_monotonic_increasing
+
+    routes = scope["routes"]
+    expected = sql(database_url, running.schema, """
+        SELECT attributes ->> 'http.route',
+               percentile_cont(0.95) WITHIN GROUP (ORDER BY duration_nanos / 1e6::float8),
+               count(*), avg((status_name = 'ERROR')::int)::float8
+        FROM v_otel_spans_enriched WHERE kind_name = 'SERVER' GROUP BY 1""")
+    assert list(routes.columns) == ["http.route", "other", "p95(duration)", "count",
+                                    "error_rate"]
+    within = 0.091 if routes.attrs["source"] == "rollups" else 1e-9  # see spanStats(exact:)
+    assert {row[0]: list(row[2:]) for row in routes.itertuples(index=False)} == {
+        route: [pytest.approx(p95, rel=within), n, pytest.approx(rate, rel=1e-9)]
+        for route, p95, n, rate in expected}
+
+    volume = scope["volume"]
+    expected = dict(sql(database_url, running.schema, """
+        SELECT severity_text, count(*) FROM v_otel_logs_enriched GROUP BY 1"""))
+    assert list(volume.columns) == ["severityText", "other", "time", "count"]
+    assert volume.groupby("severityText")["count"].sum().to_dict() == expected
+    assert (volume["time"].dt.second == 0).all()
+
+
 def exporter_settings() -> list[dict[str, str]]:
     """The README's `export OTEL_...` blocks, each as an environment."""
     found = []

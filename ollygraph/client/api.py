@@ -196,6 +196,42 @@ class Client:
         flatten = "attributes" if flatten_attributes else None
         return _result(frames.frame(nodes, fields.METRIC_POINT, flatten), arrow)
 
+    # -- aggregations as frames --------------------------------------------------------
+
+    def span_stats(self, measures: Sequence[str | Filter], filter: Filter | None = None, *,
+                   group_by: Sequence[str] | None = None, step: str | None = None,
+                   first: int | None = None, exact: bool = False, arrow: bool = False) -> Any:
+        """`spanStats`: the `measures` (StatOp names such as "count", "p95", "error_rate",
+        or StatMeasure dicts such as {"op": "SUM", "key": "gen_ai.usage.cost"}) per group
+        of `group_by`: a row per group, or with `step` ("1m", "1h"; needs a timeRange in
+        `filter`) a row per group and time bucket with its start in `time`. Columns: the
+        `group_by` entries, `other`, [`time`,] a float64 column per measure."""
+        return self._stats(queries.SPAN_STATS, measures, filter, group_by, step, first,
+                           arrow, exact=exact)
+
+    def log_stats(self, measures: Sequence[str | Filter], filter: Filter | None = None, *,
+                  group_by: Sequence[str] | None = None, step: str | None = None,
+                  first: int | None = None, arrow: bool = False) -> Any:
+        """`logStats`, as `span_stats` does for spans (e.g. measures ["count"], group_by
+        ["severityText"], step "1m": the log volume per severity and minute)."""
+        return self._stats(queries.LOG_STATS, measures, filter, group_by, step, first, arrow)
+
+    def _stats(self, document: str, measures: Sequence[str | Filter], filter: Filter | None,
+               group_by: Sequence[str] | None, step: str | None, first: int | None,
+               arrow: bool, **more: Any) -> Any:
+        keys = [group_by] if isinstance(group_by, str) else list(group_by or ())
+        data = self.query(document, {"measures": _measures(measures), "filter": filter,
+                                     "groupBy": keys or None, "step": step, "first": first,
+                                     **more})
+        return _result(frames.stats_frame(data["stats"], keys, series=step is not None), arrow)
+
+
+def _measures(measures: Sequence[str | Filter]) -> list[dict[str, Any]]:
+    """StatMeasure inputs: a StatOp's name ("count", "p95") or the input object as a dict."""
+    if isinstance(measures, (str, Mapping)):
+        measures = [measures]
+    return [{"op": m.upper()} if isinstance(m, str) else dict(m) for m in measures]
+
 
 def _spans(nodes: list[dict[str, Any]], flatten_attributes: bool) -> Any:
     return frames.frame(nodes, fields.SPAN, "attributes" if flatten_attributes else None)

@@ -115,6 +115,36 @@ def frame(nodes: list[dict[str, Any]], spec: tuple[fields.Field, ...],
     return pd.DataFrame(columns, index=pd.RangeIndex(len(nodes)))
 
 
+def stats_frame(stats: dict[str, Any], group_by: list[str], series: bool) -> Any:
+    """A `Stats` answer as a DataFrame: a row per group (`series`: per group and bucket of
+    `step`, oldest first), with a column per `groupBy` entry (its values' type inferred as
+    for flattened attributes), `other` (the group of the groups beyond `first`), `time`
+    (the bucket's start, with `series`) and a float64 column per measure, named as in
+    `measures`. `attrs` holds `source`, `groupCount` and `truncated`."""
+    pd = require("pandas")
+    measures = stats["measures"]
+    fixed = ["other", "time"] if series else ["other"]
+    clash = (set(group_by) & {*fixed, *measures}) | (set(fixed) & set(measures))
+    if clash:
+        raise ValueError(f"column names used twice: {sorted(clash)}; name the measures "
+                         "otherwise ({'op': ..., 'name': ...})")
+    rows = [(group, point) for group in stats["groups"]
+            for point in (group["series"] if series else [group])]
+    columns: dict[str, Any] = {}
+    for key in group_by:
+        columns[key] = _inferred([group["key"].get(key) for group, _ in rows])
+    columns["other"] = pd.Series([group["other"] for group, _ in rows], dtype="bool")
+    if series:
+        columns["time"] = _times([point["time"] for _, point in rows])
+    for i, name in enumerate(measures):
+        columns[name] = _column(fields.Field(name, fields.FLOAT, nullable=True),
+                                [point["values"][i] for _, point in rows])
+    df = pd.DataFrame(columns, index=pd.RangeIndex(len(rows)))
+    df.attrs.update(source=stats["source"], groupCount=stats["groupCount"],
+                    truncated=stats["truncated"])
+    return df
+
+
 def to_arrow(df: Any) -> Any:
     """The frame as a pyarrow Table: timestamp[ns, UTC], int64, float64 and string columns
     as they are, lists of strings as list<string>, and any other Python values (attribute

@@ -62,6 +62,25 @@ METRIC_POINTS = f"""query MetricPoints($name: String!, $timeRange: TimeRange, $f
 }}
 """
 
+STATS = "measures groupCount truncated source groups { key other values series { time values } }"
+
+
+def _stats(field: str, filter_type: str, exact: bool) -> str:
+    exact_var, exact_arg = (", $exact: Boolean! = false", ", exact: $exact") if exact else ("", "")
+    return (
+        f"query {field[0].upper() + field[1:]}($measures: [StatMeasure!]!, "
+        f"$filter: {filter_type}, $groupBy: [String!], $step: String, $first: Int"
+        f"{exact_var}) {{\n"
+        f"  stats: {field}(measures: $measures, filter: $filter, groupBy: $groupBy, "
+        f"step: $step, first: $first{exact_arg}) {{\n"
+        f"    {STATS}\n"
+        f"  }}\n"
+        f"}}\n")
+
+
+SPAN_STATS = _stats("spanStats", "SpanFilter", exact=True)
+LOG_STATS = _stats("logStats", "LogFilter", exact=False)
+
 ALL = {"traces": TRACES, "spans": SPANS, "logs": LOGS, "metrics": METRICS,
        "trace_spans": TRACE_SPANS, "metric_series": METRIC_SERIES,
-       "metric_points": METRIC_POINTS}
+       "metric_points": METRIC_POINTS, "span_stats": SPAN_STATS, "log_stats": LOG_STATS}

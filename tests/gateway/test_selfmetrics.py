@@ -66,7 +66,7 @@ def running(database_url: str, schema: str, *names: str) -> Iterator[Logged]:
     try:
         for name, proc in procs.items():
             _wait(f"http://127.0.0.1:{health[name]}/healthz", proc, name)
-        logged = Logged(grpc_port, gateway_port, database_url, schema)
+        logged = Logged(grpc_port, gateway_port, database_url, schema, http_port)
         logged.log_path = logs["gateway"].name
         yield logged
     finally:

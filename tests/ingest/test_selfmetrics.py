@@ -11,8 +11,11 @@ import time
 import uuid
 import warnings
 
+import grpc
 import httpx
 import pytest
+from google.rpc import error_details_pb2, status_pb2
+from grpc_status import rpc_status
 from opentelemetry.sdk import _logs as sdk_logs
 from opentelemetry.sdk import metrics as sdk_metrics
 from opentelemetry.sdk import trace as sdk_trace
@@ -190,3 +193,41 @@ def test_workers_share_one_set_of_counters(database_url, module_schema):
                          outcome="ok") == exports
             assert after.total("ollygraph_ingest_in_flight_items") == 0
             assert after.get_value("ollygraph_ingest_database_up") == 1
+
+
+@pytest.mark.parametrize("transport", ["http", "grpc"])
+def test_an_internal_error_has_one_correlation_id_in_the_answer_and_the_log(ingest, sql,
+                                                                           module_schema,
+                                                                           transport):
+    """The store refuses the write (a CHECK constraint the ingest does not know of): the
+    client gets a 500 / INTERNAL naming a correlation id, the log an ERROR record with it."""
+    service = f"refused-{transport}"
+    table = f'"{module_schema}".otel_resources_dim'
+    sql.execute(f"ALTER TABLE {table} ADD CONSTRAINT refused CHECK (service_name <> "
+                f"'{service}') NOT VALID")
+    try:
+        request = payloads.traces(service, payloads.new_trace_id())
+        if transport == "http":
+            reply = httpx.post(ingest.http_url + "/v1/traces", headers=PROTOBUF,
+                               content=request.SerializeToString())
+            assert reply.status_code == 500, reply.content
+            status = status_pb2.Status.FromString(reply.content)
+        else:
+            with grpc.insecure_channel(ingest.grpc_target) as channel, \
+                    pytest.raises(grpc.RpcError) as raised:
+                channel.unary_unary(TRACES_GRPC)(request.SerializeToString(), timeout=30)
+            status = rpc_status.from_call(raised.value)
+            assert raised.value.code() == grpc.StatusCode.INTERNAL
+    finally:
+        sql.execute(f"ALTER TABLE {table} DROP CONSTRAINT refused")
+    [detail] = [d for d in status.details if d.Is(error_details_pb2.ErrorInfo.DESCRIPTOR)]
+    info = error_details_pb2.ErrorInfo()
+    detail.Unpack(info)
+    correlation = info.metadata["correlationId"]
+    assert info.reason == "INTERNAL" and correlation in status.message
+    assert "refused" not in status.message  # nothing of the cause reaches the client
+    records = [json.loads(line) for line in ingest.log().splitlines() if line.strip()]
+    [record] = [r for r in records if r.get("correlation_id") == correlation]
+    assert record["level"] == "ERROR" and correlation in record["message"]
+    assert record["signal"] == "traces" and record["transport"] == transport
+    assert "CheckViolationError" in record["exception"]

@@ -161,3 +161,34 @@ def test_anyvalue_functions_turn_tagged_values_into_plain_json(migrated_schema, 
         "a": [1, []],
         "k": {"n": 0.5},
     }
+
+
+def test_the_revisions_read_from_the_files_are_alembics():
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory(str(migrate.SCRIPT_LOCATION))
+    assert [migrate.head()] == scripts.get_heads()
+    assert migrate.revisions() == {
+        s.revision: set(s._all_down_revisions) for s in scripts.walk_revisions()}
+
+
+def test_starting_at_head_does_not_load_alembic(database_url, migrated_schema):
+    """What `up` and the services run at start: the head check and a no-op upgrade."""
+    import subprocess
+    import sys
+
+    code = ("import sys\n"
+            "from ollygraph import cli, migrate\n"
+            f"migrate.check_at_head({database_url!r}, {migrated_schema!r})\n"
+            f"assert not migrate.upgrade_if_behind({database_url!r}, {migrated_schema!r})\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('alembic', 'sqlalchemy')))\n")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "[]"
+
+
+def test_a_database_behind_is_upgraded(database_url, empty_schema):
+    migrate.upgrade(database_url, empty_schema, "0001")
+    assert migrate.upgrade_if_behind(database_url, empty_schema)
+    assert migrate.current(database_url, empty_schema) == migrate.head()

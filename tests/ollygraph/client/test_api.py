@@ -236,6 +236,52 @@ def test_arrow_tables_keep_the_types(client: Client, sent: Sent):
     assert BIG in flat.column("attr.big.count").to_pylist()
 
 
+def test_span_stats_per_group_and_per_bucket(client: Client, sent: Sent):
+    where = {"service": "checkout", "timeRange": {"last": "1h"}}
+    measures = ["count", "error_count", {"op": "MAX", "name": "slowest"}]
+    got = client.span_stats(measures, where, group_by=["kind"], exact=True)
+    assert got.attrs == {"source": "spans", "groupCount": 3, "truncated": False}
+    expected = pd.DataFrame({  # most spans first; SERVER and CLIENT tie, so sorted here
+        "kind": pd.Series(["INTERNAL", "CLIENT", "SERVER"], dtype=STR),
+        "other": [False] * 3,
+        "count": [float(PAGED), 1.0, 1.0], "error_count": [0.0, 1.0, 0.0],
+        "slowest": [0.2, 2.500002, 5.0]})
+    head, tail = got.iloc[:1], got.iloc[1:].sort_values("kind")
+    pd.testing.assert_frame_equal(pd.concat([head, tail], ignore_index=True), expected,
+                                  check_exact=False, rtol=1e-12)
+
+    # per minute: every span started within microseconds, in one bucket
+    series = client.span_stats("count", where, group_by="kind", step="1m", first=1)
+    assert series.attrs["truncated"] is True and series.attrs["groupCount"] == 3
+    assert list(series.columns) == ["kind", "other", "time", "count"]
+    assert series.dtypes["time"] == UTC_NS and series.dtypes["count"] == "float64"
+    assert series[["other", "count"]].to_dict("records") == [
+        {"other": False, "count": float(PAGED)}, {"other": True, "count": 2.0}]
+    assert series["kind"][0] == "INTERNAL" and pd.isna(series["kind"][1])  # `other`: no key
+    bucket = series["time"][0]
+    assert bucket <= ts(T0) < bucket + pd.Timedelta(minutes=1) and bucket.second == 0
+    # the whole range without groups: one row; as an Arrow table
+    table = client.span_stats(["count"], where, arrow=True)
+    assert table.to_pylist() == [{"other": False, "count": float(PAGED + 2)}]
+
+
+def test_log_stats_per_group_and_per_bucket(client: Client, sent: Sent):
+    volume = client.log_stats(["count", "error_count"], {"service": "checkout",
+                              "timeRange": {"last": "1h"}},
+                              group_by=["severityText", "cart.items"], step="1m")
+    assert volume.drop(columns="time").to_dict("records") == [
+        {"severityText": "ERROR", "cart.items": 3, "other": False, "count": 1.0,
+         "error_count": 1.0}]
+    assert volume.dtypes["cart.items"] == "Int64" and volume.dtypes["time"] == UTC_NS
+    assert volume["time"][0] <= ts(T0 + 2_000_002) < volume["time"][0] + pd.Timedelta(
+        minutes=1)
+    assert volume.attrs["source"] == "logs"
+    with pytest.raises(ValueError, match=r"column names used twice: \['count'\]"):
+        client.log_stats(["count"], group_by=["count"])
+    with pytest.raises(GraphQLError, match="step"):  # a step needs a time range
+        client.log_stats(["count"], {"service": "checkout"}, step="1m")
+
+
 def test_empty_results_have_the_columns_and_dtypes(client: Client):
     empty = client.spans({"service": "nobody"}, flatten_attributes=True)
     assert len(empty) == 0

@@ -105,9 +105,9 @@ class Connection(Generic[T]):
         "Of the rows matching the filter (those of totalCount): each key's most frequent "
         "values with their counts (`first` per key), and the rows without the key. Keys are "
         "attribute keys (prefix `resource:` or `scope:` for those) or built-ins: service, "
-        "name, kind, status (spans); rootService, rootName, status (traces, whose attribute "
-        "keys are their root span's); service, severity, severityText (logs). Traces, spans "
-        "and logs only."))
+        "name, kind, status, semanticType (spans); rootService, rootName, status (traces, "
+        "whose attribute keys are their root span's); service, severity, severityText "
+        "(logs). Traces, spans and logs only."))
     async def facets(self, keys: list[str], first: int | None = None) -> list[faceting.Facet]:
         if self.facet_source is None:
             raise errors.UserError("facets are available on traces, spans and logs")

@@ -314,3 +314,57 @@ def test_bad_top_k_is_explained(stack, base, measure, message) -> None:
     errors = stack.errors(STATS, filter={"timeRange": known.time_range(base)},
                           measures=[measure])
     assert len(errors) == 1 and message in errors[0], errors
+
+
+NUMERIC_OPS = ["SUM", "AVG", "MIN", "MAX", "P50", "P90", "P95", "P99", "COUNT_DISTINCT"]
+
+
+def numeric_expected(numbers: list[float]) -> list[float]:
+    return [sum(numbers), sum(numbers) / len(numbers), min(numbers), max(numbers),
+            *(known.quantile(numbers, q) for q in (0.5, 0.9, 0.95, 0.99, 0.3)),
+            len(set(numbers))]
+
+
+@pytest.mark.parametrize(("signal", "key"), [
+    ("span", "gen_ai.usage.input_tokens"),     # promoted (int)
+    ("span", "custom.cost"),                   # JSONB
+    ("log", "bytes"),                          # JSONB, on logs
+])
+def test_every_measure_of_a_numeric_attribute(stack, base, signal, key) -> None:
+    measures = [{"op": op, "key": key} for op in NUMERIC_OPS]
+    measures.insert(8, {"op": "QUANTILE", "key": key, "quantile": 0.3})
+    query = STATS if signal == "span" else LOG_STATS
+    result = stats(stack, base, measures, query=query, groupBy=["service"])
+    items = known.SPANS if signal == "span" else known.LOGS
+    expected = {}
+    for service in {i.service for i in items}:
+        numbers = [i.attributes[key] for i in items
+                   if i.service == service and key in i.attributes]
+        if numbers:
+            expected[(service,)] = pytest.approx(numeric_expected(numbers), rel=1e-12)
+        else:
+            expected[(service,)] = [None] * 9 + [0]
+    assert by_key(result, "service") == expected
+
+
+def test_log_rates_errors_and_counts_per_minute(stack, base) -> None:
+    measures = [{"op": "COUNT"}, {"op": "RATE"}, {"op": "ERROR_COUNT"}, {"op": "ERROR_RATE"}]
+    result = stats(stack, base, measures, query=LOG_STATS, groupBy=["severityText"],
+                   step="1m")
+    for group in result["groups"]:
+        logs = [g for g in known.LOGS if g.text == group["key"]["severityText"]]
+        errors = sum(g.severity.value >= 17 for g in logs)
+        assert group["values"] == pytest.approx(
+            [len(logs), len(logs) / 300, errors, errors / len(logs)])
+        minutes: dict[int, list[known.KnownLog]] = {}
+        for g in logs:
+            minutes.setdefault(g.at_ms // 60_000, []).append(g)
+        per_minute = []
+        for m, gs in sorted(minutes.items()):
+            bad = sum(g.severity.value >= 17 for g in gs)
+            per_minute.append({"time": scalars.format_timestamp(base + m * known.MINUTE),
+                               "values": pytest.approx([len(gs), len(gs) / 60, bad,
+                                                        bad / len(gs)])})
+        assert group["series"] == per_minute
+    assert sorted(g["key"]["severityText"] for g in result["groups"]) == [
+        "ERROR", "FATAL", "INFO", "WARN"]

@@ -106,14 +106,13 @@ def keyed_statement(stmt: sqlparts.Statement, key: str, key_id: int | None,
             after_value=None if after is None else after[0],
             after_id=None if after is None else after[1])
         limits = [sqlparts.fill(c, {"value": value_sql}) for c in limits]
-        branch_where = sqlparts.conjunction([where, *limits])
         if kind == store.OTHER:
             branches.append(stmt.render(SQL.other_branch, {
                 **slots, "table": target.table(kind), "value": value_sql,
-                "where": branch_where}, key=key, limit=limit))
+                "where": sqlparts.conjunction([where, *limits])}, key=key, limit=limit))
         else:
             branches.append(stmt.render(SQL.typed_branch, {
-                **slots, "table": target.table(kind), "where": branch_where},
+                **slots, "table": target.table(kind), "bounds": sqlparts.conjunction(limits)},
                 key_id=key_id, limit=limit))
     return stmt.render(SQL.spans_by_attribute, {"branches": "\nUNION ALL\n".join(branches),
                                                 "dir": direction}, limit=limit)

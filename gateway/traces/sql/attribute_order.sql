@@ -5,7 +5,9 @@
 -- the JSONB catch-all (where it is not, or was not when the span arrived), so a page is the
 -- merge of one branch per place, each already in order and cut at the page size. A typed
 -- branch walks the (key_id, value) index of its table from the cursor on and probes each
--- span for the filter: its cost follows the page, not the store. The JSONB branch reads
+-- span for the filter: its cost follows the page, not the store (but spans of one value
+-- are ordered by id after reading them all: a value that many spans share, like an HTTP
+-- status code, costs a probe of each of them). The JSONB branch reads
 -- every span of the filter's range that has the key there and sorts them: its cost follows
 -- those spans (documented in docs/gateway.md). The spans without the key are read by a
 -- second statement, only when the keyed ones do not fill the page.
@@ -16,10 +18,13 @@ ORDER BY o.attribute_value @dir@, o.span_pk @dir@
 LIMIT :limit
 
 -- name: typed_branch
-(SELECT @columns@, a.value::float8 AS attribute_value
+-- The span is probed per attribute row (LATERAL ... OFFSET 0: PostgreSQL estimates the join
+-- on the two key columns at one row and would otherwise sort all the key's rows).
+(SELECT s.*, a.value::float8 AS attribute_value
  FROM @table@ AS a
- JOIN otel_spans_fact AS s ON (@outer@) = (@inner@)
- WHERE a.key_id = :key_id AND @where@
+ CROSS JOIN LATERAL (SELECT @columns@ FROM otel_spans_fact AS s
+                     WHERE (@outer@) = (@inner@) AND @where@ OFFSET 0) AS s
+ WHERE a.key_id = :key_id AND @bounds@
  ORDER BY a.value @dir@, a.span_pk @dir@
  LIMIT :limit)
 

@@ -13,50 +13,27 @@
 --   }
 
 -- statement 1 of 8
-SELECT * FROM ((SELECT s.span_pk, s.start_time_unix_nano, s.end_time_unix_nano, s.trace_id, s.span_id,
-s.parent_span_id, s.trace_state, s.flags, s.name, s.kind_id, s.status_code_id,
-s.status_message, s.resource_id, s.scope_id, s.dropped_attributes_count,
-s.dropped_events_count, s.dropped_links_count,
-(SELECT r.service_name FROM otel_resources_dim AS r WHERE r.resource_id = s.resource_id) AS service_name, (CASE WHEN a.attributes -> $4::text ? 'intValue'
-     THEN (a.attributes -> $4::text ->> 'intValue')::numeric
-     WHEN jsonb_typeof(a.attributes -> $4::text -> 'doubleValue') = 'number'
-     THEN (a.attributes -> $4::text -> 'doubleValue')::numeric
-END)::float8 AS attribute_value
- FROM otel_span_attrs_other AS a
- JOIN otel_spans_fact AS s ON (s.span_pk, s.start_time_unix_nano) = (a.span_pk, a.start_time_unix_nano)
- WHERE a.attributes ? $7::text AND (CASE WHEN a.attributes -> $4::text ? 'intValue'
-      THEN (a.attributes -> $4::text ->> 'intValue')::numeric
-      WHEN jsonb_typeof(a.attributes -> $4::text -> 'doubleValue') = 'number'
-      THEN (a.attributes -> $4::text -> 'doubleValue')::numeric
- END)::float8 IS NOT NULL AND ((s.start_time_unix_nano >= $1)
- AND (s.start_time_unix_nano <= $2)
- AND (s.resource_id IN (SELECT resource_id FROM otel_resources_dim WHERE service_name = $3)))
- AND (a.start_time_unix_nano BETWEEN $5 AND $6)
- ORDER BY attribute_value ASC, a.span_pk ASC
- LIMIT $8)) AS o
-ORDER BY o.attribute_value ASC, o.span_pk ASC
-LIMIT $9;
-
--- statement 2 of 8
-SELECT * FROM ((SELECT s.span_pk, s.start_time_unix_nano, s.end_time_unix_nano, s.trace_id, s.span_id,
-s.parent_span_id, s.trace_state, s.flags, s.name, s.kind_id, s.status_code_id,
-s.status_message, s.resource_id, s.scope_id, s.dropped_attributes_count,
-s.dropped_events_count, s.dropped_links_count,
-(SELECT r.service_name FROM otel_resources_dim AS r WHERE r.resource_id = s.resource_id) AS service_name, a.value::float8 AS attribute_value
+SELECT * FROM ((SELECT s.*, a.value::float8 AS attribute_value
  FROM otel_span_attrs_int AS a
- JOIN otel_spans_fact AS s ON (s.span_pk, s.start_time_unix_nano) = (a.span_pk, a.start_time_unix_nano)
- WHERE a.key_id = $1 AND (true)
+ CROSS JOIN LATERAL (SELECT s.span_pk, s.start_time_unix_nano, s.end_time_unix_nano, s.trace_id, s.span_id,
+ s.parent_span_id, s.trace_state, s.flags, s.name, s.kind_id, s.status_code_id,
+ s.status_message, s.resource_id, s.scope_id, s.dropped_attributes_count,
+ s.dropped_events_count, s.dropped_links_count,
+ (SELECT r.service_name FROM otel_resources_dim AS r WHERE r.resource_id = s.resource_id) AS service_name FROM otel_spans_fact AS s
+                     WHERE (s.span_pk, s.start_time_unix_nano) = (a.span_pk, a.start_time_unix_nano) AND true OFFSET 0) AS s
+ WHERE a.key_id = $1 AND true
  ORDER BY a.value DESC, a.span_pk DESC
  LIMIT $2)
 UNION ALL
-(SELECT s.span_pk, s.start_time_unix_nano, s.end_time_unix_nano, s.trace_id, s.span_id,
-s.parent_span_id, s.trace_state, s.flags, s.name, s.kind_id, s.status_code_id,
-s.status_message, s.resource_id, s.scope_id, s.dropped_attributes_count,
-s.dropped_events_count, s.dropped_links_count,
-(SELECT r.service_name FROM otel_resources_dim AS r WHERE r.resource_id = s.resource_id) AS service_name, a.value::float8 AS attribute_value
+(SELECT s.*, a.value::float8 AS attribute_value
  FROM otel_span_attrs_double AS a
- JOIN otel_spans_fact AS s ON (s.span_pk, s.start_time_unix_nano) = (a.span_pk, a.start_time_unix_nano)
- WHERE a.key_id = $3 AND (true)
+ CROSS JOIN LATERAL (SELECT s.span_pk, s.start_time_unix_nano, s.end_time_unix_nano, s.trace_id, s.span_id,
+ s.parent_span_id, s.trace_state, s.flags, s.name, s.kind_id, s.status_code_id,
+ s.status_message, s.resource_id, s.scope_id, s.dropped_attributes_count,
+ s.dropped_events_count, s.dropped_links_count,
+ (SELECT r.service_name FROM otel_resources_dim AS r WHERE r.resource_id = s.resource_id) AS service_name FROM otel_spans_fact AS s
+                     WHERE (s.span_pk, s.start_time_unix_nano) = (a.span_pk, a.start_time_unix_nano) AND true OFFSET 0) AS s
+ WHERE a.key_id = $3 AND true
  ORDER BY a.value DESC, a.span_pk DESC
  LIMIT $4)
 UNION ALL
@@ -80,6 +57,31 @@ END)::float8 AS attribute_value
  LIMIT $7)) AS o
 ORDER BY o.attribute_value DESC, o.span_pk DESC
 LIMIT $8;
+
+-- statement 2 of 8
+SELECT * FROM ((SELECT s.span_pk, s.start_time_unix_nano, s.end_time_unix_nano, s.trace_id, s.span_id,
+s.parent_span_id, s.trace_state, s.flags, s.name, s.kind_id, s.status_code_id,
+s.status_message, s.resource_id, s.scope_id, s.dropped_attributes_count,
+s.dropped_events_count, s.dropped_links_count,
+(SELECT r.service_name FROM otel_resources_dim AS r WHERE r.resource_id = s.resource_id) AS service_name, (CASE WHEN a.attributes -> $4::text ? 'intValue'
+     THEN (a.attributes -> $4::text ->> 'intValue')::numeric
+     WHEN jsonb_typeof(a.attributes -> $4::text -> 'doubleValue') = 'number'
+     THEN (a.attributes -> $4::text -> 'doubleValue')::numeric
+END)::float8 AS attribute_value
+ FROM otel_span_attrs_other AS a
+ JOIN otel_spans_fact AS s ON (s.span_pk, s.start_time_unix_nano) = (a.span_pk, a.start_time_unix_nano)
+ WHERE a.attributes ? $7::text AND (CASE WHEN a.attributes -> $4::text ? 'intValue'
+      THEN (a.attributes -> $4::text ->> 'intValue')::numeric
+      WHEN jsonb_typeof(a.attributes -> $4::text -> 'doubleValue') = 'number'
+      THEN (a.attributes -> $4::text -> 'doubleValue')::numeric
+ END)::float8 IS NOT NULL AND ((s.start_time_unix_nano >= $1)
+ AND (s.start_time_unix_nano <= $2)
+ AND (s.resource_id IN (SELECT resource_id FROM otel_resources_dim WHERE service_name = $3)))
+ AND (a.start_time_unix_nano BETWEEN $5 AND $6)
+ ORDER BY attribute_value ASC, a.span_pk ASC
+ LIMIT $8)) AS o
+ORDER BY o.attribute_value ASC, o.span_pk ASC
+LIMIT $9;
 
 -- statement 3 of 8
 SELECT count(*) FROM otel_spans_fact AS s WHERE (s.start_time_unix_nano >= $1)

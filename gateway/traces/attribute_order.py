@@ -39,9 +39,10 @@ class OrderDirection(enum.Enum):
 
 @strawberry.input(description=(
     "Spans by the number under a span attribute key, ties broken by span id; spans without "
-    "a number there come last. Served by the index of the typed tables where the key is "
-    "promoted; where it is stored in JSONB, the spans of the filter that have it there are "
-    "read and sorted (narrow the filter's timeRange)."))
+    "a number there come last. Where the key is promoted, the index of its typed table "
+    "serves the order page by page; its JSONB-stored values (all of them for a key not "
+    "promoted) are found by reading the attribute rows of the filter's timeRange, so give "
+    "one."))
 class SpanAttributeOrder:
     key: str
     direction: OrderDirection = OrderDirection.DESC

@@ -7,10 +7,12 @@
 -- branch walks the (key_id, value) index of its table from the cursor on and probes each
 -- span for the filter: its cost follows the page, not the store (but spans of one value
 -- are ordered by id after reading them all: a value that many spans share, like an HTTP
--- status code, costs a probe of each of them). The JSONB branch reads
--- every span of the filter's range that has the key there and sorts them: its cost follows
--- those spans (documented in docs/gateway.md). The spans without the key are read by a
--- second statement, only when the keyed ones do not fill the page.
+-- status code, costs a probe of each of them). The JSONB branch runs for promoted keys
+-- too (spans stored before the key was promoted have it there): the catch-all has no index
+-- on key presence, so it reads the catch-all rows of the filter's time range and sorts the
+-- spans that have the key; its cost follows the range (README, bench/gateway.py). The
+-- spans without the key are read by a second statement, only when the keyed ones do not
+-- fill the page.
 
 -- name: spans_by_attribute
 SELECT * FROM (@branches@) AS o

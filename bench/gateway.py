@@ -10,7 +10,8 @@ client parses the JSON after that):
   1. one 500-span trace with attributes and its logs (target p50 < 40 ms);
   2. trace searches with two attribute filters over --spans spans, selective and common
      ones (SEARCHES; the first has the target p95 < 50 ms);
-  3. aggregations, orderings and facets (ANALYTICS, after the rollup job has run once over
+  3. aggregations (TOP_K included), orderings (by duration, by a promoted and by a
+     JSONB-stored attribute) and facets (ANALYTICS, after the rollup job has run once over
      the load; each line says whether the RED rollups or the spans answered);
   4. SQL statements per request of the standard queries.
 Without --database-url it runs an embedded PostgreSQL in a temporary directory.
@@ -95,6 +96,16 @@ ANALYTICS: list[tuple[str, str, int | None]] = [
      '{ nodes { name } facets(keys: ["service", "http.status_code", "custom.weight"]) '
      '{ key values { value count } missingCount } } }', 100),
     ("operations of a service", '{ operations(service: "svc-1") { name kind spanCount } }', None),
+    ("top 5 tenant.id and http.route values per service over 24 h (TOP_K)",
+     '{ spanStats(filter: {timeRange: {last: "24h"}}, groupBy: ["service"], measures: ['
+     '{op: TOP_K, key: "tenant.id", k: 5}, {op: TOP_K, key: "http.route", k: 5}]) '
+     '{ source groups { key top { value count } } } }', None),
+    ("20 spans with the highest promoted number (http.status_code) over 24 h",
+     '{ spans(first: 20, filter: {timeRange: {last: "24h"}}, '
+     'orderByAttribute: {key: "http.status_code"}) { nodes { name } } }', None),
+    ("20 spans of a service with the highest JSONB number (custom.weight) over 24 h",
+     '{ spans(first: 20, filter: {timeRange: {last: "24h"}, service: "svc-1"}, '
+     'orderByAttribute: {key: "custom.weight"}) { nodes { name } } }', None),
     ("attribute keys of spans", '{ attributeKeys(scope: SPAN) { key count valueTypes '
      '{ type count } } }', None),
 ]

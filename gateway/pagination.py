@@ -30,14 +30,16 @@ def encode_cursor(kind: str, time_ns: int, ident: int | bytes) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(kind: str, cursor: str) -> tuple[int, int | bytes]:
-    """(time_ns, id) of a cursor made by `encode_cursor(kind, ...)`, or a UserError."""
+def decode_cursor(kind: str, cursor: str, number: bool = False) -> tuple[Any, int | bytes]:
+    """(time_ns, id) of a cursor made by `encode_cursor(kind, ...)`, or a UserError; with
+    `number` the first part may be any number (int or float, NaN and infinities too)."""
     try:
         if len(cursor) > MAX_CURSOR_CHARS:
             raise ValueError
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         tag, time_ns, ident = json.loads(raw)
-        if tag != kind or not isinstance(time_ns, int):
+        numeric = (int, float) if number else int
+        if tag != kind or not isinstance(time_ns, numeric) or isinstance(time_ns, bool):
             raise ValueError
         if isinstance(ident, str):
             return time_ns, bytes.fromhex(ident)
@@ -105,9 +107,9 @@ class Connection(Generic[T]):
         "Of the rows matching the filter (those of totalCount): each key's most frequent "
         "values with their counts (`first` per key), and the rows without the key. Keys are "
         "attribute keys (prefix `resource:` or `scope:` for those) or built-ins: service, "
-        "name, kind, status (spans); rootService, rootName, status (traces, whose attribute "
-        "keys are their root span's); service, severity, severityText (logs). Traces, spans "
-        "and logs only."))
+        "name, kind, status, semanticType (spans); rootService, rootName, status (traces, "
+        "whose attribute keys are their root span's); service, severity, severityText "
+        "(logs). Traces, spans and logs only."))
     async def facets(self, keys: list[str], first: int | None = None) -> list[faceting.Facet]:
         if self.facet_source is None:
             raise errors.UserError("facets are available on traces, spans and logs")

@@ -38,7 +38,7 @@ class Subject(NamedTuple):
 
     table: str
     alias: str
-    builtins: dict[str, str]  # key -> fragment (its plain-JSON value)
+    builtins: dict[str, values.Builtin]  # key -> its plain-JSON value
     signal: str               # whose attributes ("span", "log"), under `attribute_alias`
     attribute_alias: str
     join: str = ""            # fragment joining the attribute owner (the root span of a trace)
@@ -60,7 +60,7 @@ def check(keys: list[str], first: int | None) -> int:
 def statement(stmt: sqlparts.Statement, subject: Subject, keys: list[str], first: int,
               where: str, key_ids: filters.KeyIds) -> str:
     """The `facets` statement of `keys` over the rows matching `where`."""
-    exprs = [SQL[subject.builtins[k]] if k in subject.builtins else
+    exprs = [values.builtin(stmt, subject.builtins[k]) if k in subject.builtins else
              values.expression(stmt, subject.signal, subject.attribute_alias,
                                *values.split_key(k), key_ids, numeric=False)
              for k in keys]

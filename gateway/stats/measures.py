@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from gateway import errors, filters, sqlparts
-from gateway.stats import types, values
+from gateway.stats import facets, types, values
 
 SQL = values.SQL
 Op = types.StatOp
@@ -19,6 +19,7 @@ _QUANTILES = {Op.P50: 0.5, Op.P90: 0.9, Op.P95: 0.95, Op.P99: 0.99}
 _AGGREGATE = {Op.SUM: "measure_sum", Op.AVG: "measure_avg", Op.MIN: "measure_min",
               Op.MAX: "measure_max"}
 MAX_MEASURES = 20
+DEFAULT_K = 10
 
 
 class Subject(NamedTuple):
@@ -28,7 +29,7 @@ class Subject(NamedTuple):
     table: str
     alias: str
     time: str                  # the time column of a row, for buckets
-    builtins: dict[str, str]   # groupBy name -> fragment of its value (plain JSON)
+    builtins: dict[str, values.Builtin]  # groupBy name -> its value (plain JSON)
     error: str                 # fragment: the row is an error
     duration: str | None       # fragment: the row's duration in ms (None: no durations)
 
@@ -56,6 +57,14 @@ class Inputs:
         return "".join(f", {expr} AS {name}" for name, expr in self.columns.values())
 
 
+    def value(self, key: str) -> str:
+        """The plain JSON value of a built-in or an attribute key (as groupBy reads it)."""
+        if key in self.subject.builtins:
+            return self.column(("builtin", key), lambda: values.builtin(
+                self.stmt, self.subject.builtins[key]))
+        return self.attribute(key, numeric=False)
+
+
 def keys_of(measures: list[types.StatMeasure]) -> list[str]:
     """The attribute keys the measures read (for resolving their key ids)."""
     return [values.split_key(m.key)[1] for m in measures if m.key]
@@ -66,6 +75,8 @@ def default_name(m: types.StatMeasure, quantile: float | None) -> str:
     if m.op in (Op.COUNT, Op.RATE, Op.ERROR_COUNT, Op.ERROR_RATE):
         return op
     arg = m.key or "duration"
+    if m.op is Op.TOP_K:
+        return f"top_k({arg}, {m.k or DEFAULT_K})"
     if m.op is Op.QUANTILE:
         return f"quantile({arg}, {quantile:g})"
     return f"{op}({arg})"
@@ -87,11 +98,20 @@ def check(measures: list[types.StatMeasure], subject: Subject) -> list[float | N
             raise errors.UserError(f"{what}: quantile {q:g} is not between 0 and 1 (exclusive)")
         if m.quantile is not None and m.op is not Op.QUANTILE:
             raise errors.UserError(f"{what} takes no `quantile` (use QUANTILE)")
-        takes_key = m.op in (*_AGGREGATE, Op.QUANTILE, *_QUANTILES, Op.COUNT_DISTINCT)
+        takes_key = m.op in (*_AGGREGATE, Op.QUANTILE, *_QUANTILES, Op.COUNT_DISTINCT,
+                             Op.TOP_K)
         if m.key is not None and not takes_key:
             raise errors.UserError(f"{what} takes no `key`")
+        if m.key is None and m.op is Op.TOP_K:
+            raise errors.UserError(
+                f"{what} needs a `key`: an attribute key or one of "
+                f"{', '.join(subject.builtins)}")
         if m.key is None and (m.op in (Op.SUM, Op.COUNT_DISTINCT)):
             raise errors.UserError(f"{what} needs an attribute `key`")
+        if m.k is not None and m.op is not Op.TOP_K:
+            raise errors.UserError(f"{what} takes no `k` (use TOP_K)")
+        if m.k is not None and not 1 <= m.k <= facets.MAX_VALUES:
+            raise errors.UserError(f"{what}: `k` must be between 1 and {facets.MAX_VALUES}")
         if m.key is None and takes_key and subject.duration is None:
             raise errors.UserError(f"{what} needs an attribute `key` (logs have no duration)")
         if m.key is not None and not values.split_key(m.key)[1]:
@@ -119,6 +139,9 @@ def expressions(stmt: sqlparts.Statement, measures: list[types.StatMeasure],
             inputs.column("err", lambda: SQL[inputs.subject.error])
             out.append(SQL.measure_error_count if m.op is Op.ERROR_COUNT
                        else SQL.measure_error_rate)
+        elif m.op is Op.TOP_K:
+            out.append(stmt.render(SQL.measure_top_k, {"input": inputs.value(m.key)},
+                                   k=m.k or DEFAULT_K))
         elif m.op is Op.COUNT_DISTINCT:
             column = inputs.attribute(m.key, numeric=False)
             out.append(stmt.render(SQL.measure_count_distinct, {"input": column}))

@@ -16,7 +16,7 @@ from gateway.traces import filters as trace_filters
 SPAN = measures.Subject(
     signal="span", table="otel_spans_fact", alias="s", time="s.start_time_unix_nano",
     builtins={"service": "span_service", "name": "span_name", "kind": "span_kind",
-              "status": "span_status"},
+              "status": "span_status", "semanticType": values.span_semantic_type},
     error="span_error", duration="span_duration")
 LOG = measures.Subject(
     signal="log", table="otel_logs_fact", alias="l", time="l.ts_unix_nano",
@@ -72,7 +72,7 @@ class Query:
             self, info: strawberry.Info, measures: list[types.StatMeasure],
             filter: inputs.SpanFilter | None = None,
             group_by: Annotated[list[str] | None, strawberry.argument(
-                description=GROUP_BY.format("service, name, kind, status"))] = None,
+                description=GROUP_BY.format("service, name, kind, status, semanticType"))] = None,
             step: Annotated[str | None, strawberry.argument(description=STEP)] = None,
             first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
             exact: Annotated[bool, strawberry.argument(description=EXACT)] = False,

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from gateway import errors, filters, inputs, sqlparts
+from gateway.stats import facets, types, values
 from gateway.stats import measures as measures_
-from gateway.stats import types, values
 from ollygraph import settings
 
 SQL = values.SQL
@@ -81,7 +81,7 @@ def group_key(stmt: sqlparts.Statement, subject: measures_.Subject, entry: str,
               inputs_: measures_.Inputs) -> str:
     """A groupBy entry: a built-in (service, name, ...) or an attribute key."""
     if entry in subject.builtins:
-        return SQL[subject.builtins[entry]]
+        return values.builtin(stmt, subject.builtins[entry])
     scope, key = values.split_key(entry)
     return values.expression(stmt, subject.signal, subject.alias, scope, key,
                              inputs_.keys, numeric=False)
@@ -114,23 +114,36 @@ def statement(subject: measures_.Subject, p: Plan, conditions: list[str],
 
 
 def _number(value: Any) -> float | None:
-    return None if value is None else float(value)
+    return None if value is None or isinstance(value, list) else float(value)
+
+
+def _top(value: Any) -> list[facets.FacetValue] | None:
+    """A TOP_K aggregate ([[value, count], ...], NULL without values) as facet values."""
+    if not isinstance(value, list):
+        return None
+    return [facets.FacetValue(value=v, count=n) for v, n in value]
 
 
 def shape(p: Plan, rows: list[Any], names: list[str], source: str) -> types.Stats:
     """Rows of `stats` -> Stats (a group's total row comes before its buckets)."""
     groups: list[types.StatsGroup] = []
     count = len(p.measures)
+    tops = [i for i, m in enumerate(p.measures) if m.op is types.StatOp.TOP_K]
     total_count = 0
     for row in rows:
         total_count = row["group_count"]
-        vals = [_number(row[f"m{i}"]) for i in range(count)]
+        raw = [row[f"m{i}"] for i in range(count)]
+        for i in tops:
+            raw[i] = raw[i] if raw[i] is not None else []
+        vals = [_number(v) for v in raw]
+        top = [_top(v) for v in raw]
         if p.step_ns is None or row["total"]:
             key = dict(zip(p.group_by, row["gk"] or [None] * len(p.group_by), strict=True))
             groups.append(types.StatsGroup(key=key, other=row["other"], values=vals,
-                                           series=[]))
+                                           top=top, series=[]))
         else:
-            groups[-1].series.append(types.StatsPoint(time=row["bucket"], values=vals))
+            groups[-1].series.append(types.StatsPoint(time=row["bucket"], values=vals,
+                                                      top=top))
     return types.Stats(measures=names, groups=groups or empty_groups(p), group_count=total_count,
                        truncated=any(g.other for g in groups), source=source)
 
@@ -141,7 +154,8 @@ def empty_groups(p: Plan) -> list[types.StatsGroup]:
         return []
     empty = [0.0 if m.op in (types.StatOp.COUNT, types.StatOp.RATE, types.StatOp.ERROR_COUNT)
              else None for m in p.measures]
-    return [types.StatsGroup(key={}, other=False, values=empty, series=[])]
+    top = [[] if m.op is types.StatOp.TOP_K else None for m in p.measures]
+    return [types.StatsGroup(key={}, other=False, values=empty, top=top, series=[])]
 
 
 async def run(db: Any, subject: measures_.Subject, p: Plan, conditions: list[str],

@@ -168,8 +168,10 @@ def shape(p: query.Plan, rows: list[Any]) -> types.Stats:
             other=rank > p.groups,
             values=[total.value(m, q, range_s) for m, q in zip(p.measures, p.quantiles,
                                                                 strict=True)],
+            top=[None] * len(p.measures),
             series=[types.StatsPoint(time=b, values=[
-                acc.value(m, q, step_s) for m, q in zip(p.measures, p.quantiles, strict=True)])
+                acc.value(m, q, step_s) for m, q in zip(p.measures, p.quantiles, strict=True)],
+                top=[None] * len(p.measures))
                 for b, acc in sorted(buckets.items())]))
     group_count = max((r["rank"] for r in rows), default=0)
     return types.Stats(measures=[], groups=out or query.empty_groups(p),

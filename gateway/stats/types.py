@@ -7,6 +7,10 @@ import enum
 import strawberry
 
 from gateway import scalars
+from gateway.stats import facets
+
+TOP = ("In the order of `measures`: a TOP_K measure's values, most frequent first (ties by "
+       "value), items without the key left out; null for the other measures.")
 
 
 @strawberry.enum(description=(
@@ -33,6 +37,9 @@ class StatOp(enum.Enum):
     P99 = "p99"
     COUNT_DISTINCT = strawberry.enum_value("count_distinct", description=(
         "Distinct values of `key` (needs `key`)."))
+    TOP_K = strawberry.enum_value("top_k", description=(
+        "The `k` most frequent values of `key` (an attribute, or a groupBy built-in such as "
+        "service or name) with their counts, in `top`; its entry in `values` is null."))
 
 
 @strawberry.input(description="One number to compute per group (and per time bucket).")
@@ -41,6 +48,8 @@ class StatMeasure:
     key: str | None = strawberry.field(default=None, description=(
         "An attribute key; prefix it with `resource:` or `scope:` for those attributes."))
     quantile: float | None = strawberry.field(default=None, description="For QUANTILE.")
+    k: int | None = strawberry.field(default=None, description=(
+        "For TOP_K: how many values, 1 to 100 (default 10)."))
     name: str | None = strawberry.field(default=None, description=(
         "Its name in `measures` (default e.g. `p95(duration)`, `sum(gen_ai.usage.cost)`)."))
 
@@ -49,6 +58,7 @@ class StatMeasure:
 class StatsPoint:
     time: scalars.Timestamp = strawberry.field(description="Start of the bucket.")
     values: list[float | None] = strawberry.field(description="In the order of `measures`.")
+    top: list[list[facets.FacetValue] | None] = strawberry.field(description=TOP)
 
 
 @strawberry.type
@@ -60,6 +70,7 @@ class StatsGroup:
         "The items of all the groups beyond `first`, aggregated together."))
     values: list[float | None] = strawberry.field(description=(
         "Over the whole time range, in the order of `measures`."))
+    top: list[list[facets.FacetValue] | None] = strawberry.field(description=TOP)
     series: list[StatsPoint] = strawberry.field(description=(
         "Per bucket of `step`, oldest first; buckets without items are left out."))
 

@@ -9,9 +9,10 @@ the catch-all always. COALESCE stops at the first probe that finds the key.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
-from gateway import attrsets, enums, errors, filters, sqlparts
+from gateway import attrsets, enums, errors, filters, semantic, sqlparts
 from ollygraph import store
 
 SQL = sqlparts.Queries(Path(__file__).with_name("sql"))
@@ -23,6 +24,8 @@ _JSON = {"string": "to_jsonb(a.value)", "int": "to_jsonb(a.value)",
          "bytes": "to_jsonb(encode(a.value, 'base64'))"}
 _NUMBER = {"int": "a.value::float8", "double": "a.value"}
 # prefixes that name the scope of a key in `groupBy` and measures ("resource:host.name")
+# a built-in group key / facet key: a fragment's name, or what renders its SQL
+Builtin = str | Callable[[sqlparts.Statement], str]
 PREFIXES = {"span": Scope.SPAN, "log": Scope.LOG, "resource": Scope.RESOURCE,
             "scope": Scope.SCOPE}
 
@@ -62,3 +65,22 @@ def expression(stmt: sqlparts.Statement, signal: str, alias: str, scope: Scope |
         "value": stmt.render(value, key=key), "table": where.table(store.OTHER),
         "inner": where.inner, "outer": outer}, key=key))
     return probes[0] if len(probes) == 1 else f"coalesce({', '.join(probes)})"
+
+
+def builtin(stmt: sqlparts.Statement, what: Builtin) -> str:
+    """The SQL of a built-in key's value (plain JSON)."""
+    return SQL[what] if isinstance(what, str) else what(stmt)
+
+
+def span_semantic_type(stmt: sqlparts.Statement) -> str:
+    """The semantic type of span `s` as `Span.semanticType` reads it (gateway.semantic: the
+    type of the first prefix in priority order that one of its keys starts with), or NULL."""
+    where = filters.TARGETS["span"][Scope.SPAN]
+    slots = {"inner": where.inner, "outer": where.outer("s")}
+    keys = [stmt.render(SQL.typed_keys, {**slots, "table": where.table(kind)})
+            for kind in attrsets.TYPED]
+    keys.append(stmt.render(SQL.other_keys, {**slots, "table": where.table(store.OTHER)}))
+    prefixes, priorities = semantic.priority_table()
+    return stmt.render(SQL.semantic_type, {"keys": " UNION ALL ".join(keys)},
+                       types=[t.name for t, _ in semantic.PREFIXES], prefixes=prefixes,
+                       priorities=priorities)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from gateway import search
-from gateway.stats import facets
+from gateway.stats import facets, values
 from gateway.traces import filters, types
 
 SQL = filters.SQL
@@ -19,7 +19,8 @@ TRACE_FACETS = facets.Subject(
     "span", "s", join="trace_root_span")
 SPAN_FACETS = facets.Subject(
     "otel_spans_fact", "s", {"service": "span_service", "name": "span_name",
-                             "kind": "span_kind", "status": "span_status"}, "span", "s")
+                             "kind": "span_kind", "status": "span_status",
+                             "semanticType": values.span_semantic_type}, "span", "s")
 
 TRACES = search.Listing(
     kind="td", queries=SQL, search="search_traces_by_duration", count="count_traces",

@@ -5,7 +5,8 @@ from __future__ import annotations
 import strawberry
 
 from gateway import enums, ids, inputs, pagination, search, sqlparts, starting
-from gateway.traces import filters, ordering, types
+from gateway import filters as filtering
+from gateway.traces import attribute_order, filters, ordering, types
 
 SQL = filters.SQL
 
@@ -40,10 +41,17 @@ class Query:
     async def spans(self, info: strawberry.Info, filter: inputs.SpanFilter | None = None,
                     first: int | None = 50, after: str | None = None,
                     order_by: enums.SpanOrder | None = None,
+                    order_by_attribute: attribute_order.SpanAttributeOrder | None = None,
                     ) -> pagination.Connection[types.Span]:
+        if order_by_attribute is not None:
+            attribute_order.check(order_by_attribute, order_by)
         stmt = sqlparts.Statement()
         conditions = await starting.conditions(info.context.db, stmt, filter, "span",
                                                 filters.span_conditions)
+        if order_by_attribute is not None:
+            bounds = filtering.time_bounds(filter.time_range if filter else None)
+            return await attribute_order.page(info, order_by_attribute, stmt, conditions,
+                                              bounds, first, after)
         listing, direction = ordering.choose(order_by or enums.SpanOrder.START_TIME_DESC,
                                              SPANS, ordering.SPANS)
         return await search.page(info, listing, stmt, conditions, first, after, direction)

@@ -84,6 +84,17 @@ query ($id: ID!) {
     edges { cursor node { name attributes service } }
   }
 }""",
+    "span_order_by_attribute": """
+{
+  spans(filter: {timeRange: {last: "1d"}, service: "shop"}, first: 2,
+        orderByAttribute: {key: "custom.count", direction: ASC}) {
+    totalCount
+    edges { cursor node { name attribute(key: "custom.count") } }
+  }
+  promoted: spans(first: 2, orderByAttribute: {key: "gen_ai.usage.input_tokens"}) {
+    nodes { name }
+  }
+}""",
     "log_search": """
 {
   logs(filter: {service: "shop", minSeverity: 13, bodyContains: "slow", attributes: [

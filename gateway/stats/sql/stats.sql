@@ -5,7 +5,9 @@
 --
 -- The fragments after `stats` are expressions, so they carry no comments of their own:
 -- typed_value / other_value probe one attribute of the row in one typed table / the JSONB
--- catch-all by primary key; json_plain makes a stored AnyValue plain JSON (scalars without
+-- catch-all by primary key; semantic_type ranks the span's keys (typed_keys, other_keys)
+-- by the prefixes of gateway.semantic; measure_top_k counts a group's values (its array of
+-- them) and keeps the k most frequent; json_plain makes a stored AnyValue plain JSON (scalars without
 -- a function call); log_error holds for ERROR and FATAL records (severity 17-24);
 -- measure_quantile is exact: percentile_cont interpolates linearly between the two
 -- nearest values.
@@ -81,6 +83,19 @@ to_jsonb(l.severity_text)
 -- name: log_error
 l.severity_number >= 17
 
+-- name: semantic_type
+(SELECT to_jsonb((:types::text[])[min(p.priority) + 1])
+ FROM (@keys@) AS k(key)
+ JOIN unnest(:prefixes::text[], :priorities::int[]) AS p(prefix, priority)
+   ON starts_with(k.key, p.prefix))
+
+-- name: typed_keys
+SELECT ak.key FROM @table@ AS a JOIN attribute_keys AS ak ON ak.key_id = a.key_id
+WHERE (@inner@) = (@outer@)
+
+-- name: other_keys
+SELECT jsonb_object_keys(a.attributes) FROM @table@ AS a WHERE (@inner@) = (@outer@)
+
 -- name: typed_value
 (SELECT @value@ FROM @table@ AS a WHERE (@inner@) = (@outer@) AND a.key_id = :key_id)
 
@@ -127,6 +142,11 @@ sum(y.@input@)
 
 -- name: measure_quantile
 percentile_cont(:q::float8) WITHIN GROUP (ORDER BY y.@input@)
+
+-- name: measure_top_k
+(SELECT jsonb_agg(jsonb_build_array(t.v, t.n) ORDER BY t.n DESC, t.v)
+ FROM (SELECT u.v, count(*) AS n FROM unnest(array_agg(y.@input@)) AS u(v)
+       WHERE u.v IS NOT NULL GROUP BY u.v ORDER BY count(*) DESC, u.v LIMIT :k) AS t)
 
 -- name: measure_count_distinct
 (count(DISTINCT y.@input@))::float8

@@ -97,3 +97,23 @@ def test_facets_with_attribute_filters_and_bad_input(stack, base) -> None:
     assert "at least one key" in stack.errors(SPANS, keys=[], first=1)[0]
     assert "between 1 and 100" in stack.errors(SPANS, keys=["name"], first=0)[0]
     assert "listed twice" in stack.errors(SPANS, keys=["name", "name"], first=1)[0]
+
+
+def test_span_facet_of_semantic_type(stack, base) -> None:
+    flt = {"timeRange": known.time_range(base)}
+    got = stack.gql(SPANS, filter=flt, keys=["semanticType"], first=5)["spans"]
+
+    def semantic_type(attributes):
+        if any(k.startswith(("gen_ai.", "llm.")) for k in attributes):
+            return "AI_AGENT"
+        return "HTTP" if any(k.startswith(("http.", "url.")) for k in attributes) else None
+
+    assert got["facets"] == [{"key": "semanticType", **expected(
+        [semantic_type(s.attributes) for s in known.SPANS], 5)}]
+    assert got["facets"][0]["values"] == [{"value": "HTTP", "count": 6},
+                                          {"value": "AI_AGENT", "count": 3}]
+    # the same types as Span.semanticType reads
+    spans = stack.gql("query ($f: SpanFilter) { spans(filter: $f, first: 100) "
+                      "{ nodes { semanticType } } }", f=flt)["spans"]["nodes"]
+    assert Counter(n["semanticType"] for n in spans) == Counter(
+        {"HTTP": 6, "AI_AGENT": 3, None: 3})

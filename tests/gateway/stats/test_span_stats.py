@@ -41,7 +41,7 @@ def stats(stack, base, measures, query=STATS, **args):
     flt = args.pop("filter", {})
     flt.setdefault("timeRange", known.time_range(base))
     return stack.gql(query, filter=flt, measures=measures, **args)[
-        "logStats" if query is LOG_STATS else "spanStats"]
+        "logStats" if "logStats(" in query else "spanStats"]
 
 
 def by_key(result, *names):
@@ -236,3 +236,135 @@ def test_errors_that_depend_on_the_signal_or_range(stack) -> None:
     assert "logs have no duration" in stack.errors(LOG_STATS, measures=[{"op": "P95"}])[0]
     assert "Value 'MEDIAN' does not exist in 'StatOp' enum" in stack.errors(
         STATS, measures=[{"op": "MEDIAN"}])[0]
+
+
+TOP = STATS.replace("groups { key other values", "groups { key other values top { value count }")
+TOP = TOP.replace("series { time values }", "series { time values top { value count } }")
+
+
+def semantic_type(s: known.KnownSpan) -> str | None:
+    keys = list(s.attributes)
+    if any(k.startswith(("gen_ai.", "llm.")) for k in keys):
+        return "AI_AGENT"
+    if any(k.startswith(("http.", "url.")) for k in keys):
+        return "HTTP"
+    return None
+
+
+def top_k(values: list, k: int) -> list[dict]:
+    counts: dict = {}
+    for v in values:
+        if v is not None:
+            counts[v] = counts.get(v, 0) + 1
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
+    return [{"value": v, "count": n} for v, n in ranked]
+
+
+def test_top_k_of_attributes_and_built_ins_per_group_and_bucket(stack, base) -> None:
+    measures = [{"op": "TOP_K", "key": "tenant", "k": 1},
+                {"op": "COUNT"},
+                {"op": "TOP_K", "key": "name"}]
+    result = stats(stack, base, measures, query=TOP, groupBy=["service"], step="1m")
+    assert result["measures"] == ["top_k(tenant, 1)", "count", "top_k(name, 10)"]
+    assert [g["key"]["service"] for g in result["groups"]] == ["checkout", "billing"]
+    for group in result["groups"]:
+        spans = spans_where(lambda s, g=group: s.service == g["key"]["service"])
+        assert group["values"] == [None, len(spans), None]
+        assert group["top"] == [top_k([s.attributes.get("tenant") for s in spans], 1), None,
+                                top_k([s.name for s in spans], 10)]
+        minutes: dict[int, list[known.KnownSpan]] = {}
+        for s in spans:
+            minutes.setdefault(s.at_ms // 60_000, []).append(s)
+        assert [p["top"] for p in group["series"]] == [
+            [top_k([s.attributes.get("tenant") for s in ss], 1), None,
+             top_k([s.name for s in ss], 10)] for _, ss in sorted(minutes.items())]
+    checkout = result["groups"][0]["top"]
+    assert checkout[0] == [{"value": "t1", "count": 2}]     # t1 2, t2 1; six without
+    logs = stats(stack, base, [{"op": "TOP_K", "key": "user.id", "k": 5},
+                               {"op": "TOP_K", "key": "severity", "k": 2}],
+                 query=TOP.replace("SpanFilter", "LogFilter").replace("spanStats", "logStats")
+                 .replace(", exact: $exact", "").replace(", $exact: Boolean! = true", ""))
+    assert logs["groups"][0]["top"] == [
+        [{"value": "u1", "count": 2}, {"value": "u2", "count": 1}],
+        [{"value": "INFO", "count": 3}, {"value": "ERROR", "count": 1}]]
+
+
+def test_group_by_and_top_k_of_semantic_type(stack, base) -> None:
+    result = stats(stack, base, [{"op": "COUNT"}, {"op": "MAX"}], groupBy=["semanticType"])
+    expected: dict[tuple, list] = {}
+    for s in known.SPANS:
+        count, longest = expected.get((semantic_type(s),), [0, 0])
+        expected[(semantic_type(s),)] = [count + 1, max(longest, s.duration_ms)]
+    assert by_key(result, "semanticType") == expected == {
+        ("HTTP",): [6, 200], ("AI_AGENT",): [3, 700], (None,): [3, 7]}
+    top = stats(stack, base, [{"op": "TOP_K", "key": "semanticType", "k": 1}], query=TOP,
+                groupBy=["service"])
+    assert {g["key"]["service"]: g["top"][0] for g in top["groups"]} == {
+        "checkout": [{"value": "HTTP", "count": 6}], "billing": []}
+
+
+@pytest.mark.parametrize(("measure", "message"), [
+    ({"op": "TOP_K"}, "measure TOP_K needs a `key`: an attribute key or one of service, name"),
+    ({"op": "TOP_K", "key": "tenant", "k": 0}, "measure TOP_K: `k` must be between 1 and 100"),
+    ({"op": "TOP_K", "key": "tenant", "k": 101}, "`k` must be between 1 and 100"),
+    ({"op": "COUNT", "k": 3}, "measure COUNT takes no `k` (use TOP_K)"),
+    ({"op": "TOP_K", "key": ""}, "measure TOP_K: empty attribute key"),
+])
+def test_bad_top_k_is_explained(stack, base, measure, message) -> None:
+    errors = stack.errors(STATS, filter={"timeRange": known.time_range(base)},
+                          measures=[measure])
+    assert len(errors) == 1 and message in errors[0], errors
+
+
+NUMERIC_OPS = ["SUM", "AVG", "MIN", "MAX", "P50", "P90", "P95", "P99", "COUNT_DISTINCT"]
+
+
+def numeric_expected(numbers: list[float]) -> list[float]:
+    return [sum(numbers), sum(numbers) / len(numbers), min(numbers), max(numbers),
+            *(known.quantile(numbers, q) for q in (0.5, 0.9, 0.95, 0.99, 0.3)),
+            len(set(numbers))]
+
+
+@pytest.mark.parametrize(("signal", "key"), [
+    ("span", "gen_ai.usage.input_tokens"),     # promoted (int)
+    ("span", "custom.cost"),                   # JSONB
+    ("log", "bytes"),                          # JSONB, on logs
+])
+def test_every_measure_of_a_numeric_attribute(stack, base, signal, key) -> None:
+    measures = [{"op": op, "key": key} for op in NUMERIC_OPS]
+    measures.insert(8, {"op": "QUANTILE", "key": key, "quantile": 0.3})
+    query = STATS if signal == "span" else LOG_STATS
+    result = stats(stack, base, measures, query=query, groupBy=["service"])
+    items = known.SPANS if signal == "span" else known.LOGS
+    expected = {}
+    for service in {i.service for i in items}:
+        numbers = [i.attributes[key] for i in items
+                   if i.service == service and key in i.attributes]
+        if numbers:
+            expected[(service,)] = pytest.approx(numeric_expected(numbers), rel=1e-12)
+        else:
+            expected[(service,)] = [None] * 9 + [0]
+    assert by_key(result, "service") == expected
+
+
+def test_log_rates_errors_and_counts_per_minute(stack, base) -> None:
+    measures = [{"op": "COUNT"}, {"op": "RATE"}, {"op": "ERROR_COUNT"}, {"op": "ERROR_RATE"}]
+    result = stats(stack, base, measures, query=LOG_STATS, groupBy=["severityText"],
+                   step="1m")
+    for group in result["groups"]:
+        logs = [g for g in known.LOGS if g.text == group["key"]["severityText"]]
+        errors = sum(g.severity.value >= 17 for g in logs)
+        assert group["values"] == pytest.approx(
+            [len(logs), len(logs) / 300, errors, errors / len(logs)])
+        minutes: dict[int, list[known.KnownLog]] = {}
+        for g in logs:
+            minutes.setdefault(g.at_ms // 60_000, []).append(g)
+        per_minute = []
+        for m, gs in sorted(minutes.items()):
+            bad = sum(g.severity.value >= 17 for g in gs)
+            per_minute.append({"time": scalars.format_timestamp(base + m * known.MINUTE),
+                               "values": pytest.approx([len(gs), len(gs) / 60, bad,
+                                                        bad / len(gs)])})
+        assert group["series"] == per_minute
+    assert sorted(g["key"]["severityText"] for g in result["groups"]) == [
+        "ERROR", "FATAL", "INFO", "WARN"]

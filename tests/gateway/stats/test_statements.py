@@ -32,6 +32,15 @@ def span_stats() -> str:
     return query.statement(queries.SPAN, p, conditions, stmt, KEYS)
 
 
+def span_stats_top_k() -> str:
+    measures = [types.StatMeasure(op=types.StatOp.TOP_K, key="http.route", k=5),
+                types.StatMeasure(op=types.StatOp.TOP_K, key="name")]
+    p = query.plan(queries.SPAN, RANGE, ["semanticType"], None, measures, 10)
+    stmt = sqlparts.Statement()
+    conditions = trace_filters.span_conditions(stmt, inputs.SpanFilter(time_range=RANGE))
+    return query.statement(queries.SPAN, p, conditions, stmt, KEYS)
+
+
 def red_read() -> str:
     flt = inputs.SpanFilter(time_range=RANGE, kind=None, service="checkout")
     p = query.plan(queries.SPAN, RANGE, ["service", "name"], "5m",
@@ -49,7 +58,8 @@ def span_facets() -> str:
                             10, where, KEYS)
 
 
-STATEMENTS = {"span_stats": span_stats, "red_read": red_read, "span_facets": span_facets}
+STATEMENTS = {"span_stats": span_stats, "span_stats_top_k": span_stats_top_k,
+              "red_read": red_read, "span_facets": span_facets}
 
 
 def test_statements_are_the_checked_in_ones() -> None:

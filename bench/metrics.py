@@ -1,18 +1,20 @@
 """Metric series through GraphQL over a bulk-loaded store: step aggregation + one group-by.
 
     .venv/bin/python bench/metrics.py [--points 1000000] [--series 100] [--runs 30]
+                                      [--step 1m --step 30s ...]
                                       [--database-url URL] [--keep] [--schema NAME]
 
 Loads `--points` points of one cumulative counter (100 series by default: `endpoint` x
 `instance`, promoted attributes; one resource and one scope, as ingest writes them) spread
-over the last hour into a scratch schema with COPY, runs the per-minute rollup job once
-(ingest runs it every 15 s, so a live store is rolled up to a minute or two ago), then runs
+over the last hour into a scratch schema with COPY, runs the rollup job once (ingest runs
+it every 15 s, so a live store is rolled up to a minute or two ago), then runs
 `metric.series(groupBy: ["endpoint"])` through the gateway's schema (its real context,
-loaders and pool) with AVG and with RATE (window over each series, reset handling), at a
-1m step (whole minutes: the rollups serve them) and at a 30s step (every point is read),
-and prints p50/p95 in ms. Nothing is asserted. `--keep` leaves the scratch schema in
-place; `--schema NAME` measures such a kept schema again without loading (the hour
-measured is the one the points were loaded into).
+loaders and pool) with AVG and with RATE (window over each series, reset handling), at
+each `--step` (1m and 30s by default: whole minutes read the per-minute rollups, whole 15 s
+granules the fine rollups, other steps every point), and prints p50/p95 in ms. Nothing is
+asserted. `--keep` leaves the scratch schema in place; `--schema NAME` measures such a
+kept schema again without loading (the hour measured is the one the points were loaded
+into).
 """
 
 from __future__ import annotations
@@ -89,18 +91,19 @@ async def roll_up(url: str, schema_name: str, now: int) -> None:
     try:
         t0 = time.perf_counter()
         minutes = await rollups.roll(conn, now)
-        await conn.execute("ANALYZE otel_metrics_number_rollups")  # as autovacuum would
+        # as autovacuum would
+        await conn.execute("ANALYZE otel_metrics_number_rollups, otel_metrics_number_fine_rollups")
         print(f"rolled up {minutes} minutes in {time.perf_counter() - t0:.1f} s")
     finally:
         await conn.close()
 
 
-async def measure(url: str, schema_name: str, runs: int, now: int) -> None:
+async def measure(url: str, schema_name: str, runs: int, now: int, steps: list[str]) -> None:
     await roll_up(url, schema_name, now)
     pool = await db.create_pool(url, schema_name, max_size=2)
     variables = {"range": {"from": _ts(now - 3600 * S), "to": _ts(now)}}
     try:
-        for agg, step in (("AVG", "1m"), ("RATE", "1m"), ("AVG", "30s"), ("RATE", "30s")):
+        for step, agg in ((step, agg) for step in steps for agg in ("AVG", "RATE")):
             times = []
             for _ in range(runs + 2):
                 ctx = context.Context.create(pool)
@@ -141,15 +144,18 @@ def main() -> None:
     parser.add_argument("--points", type=int, default=1_000_000)
     parser.add_argument("--series", type=int, default=100)
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--step", action="append", dest="steps",
+                        help="a step to measure (repeatable; default 1m and 30s)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch schema")
     parser.add_argument("--schema", help="measure this kept schema again (no load, kept)")
     parser.add_argument("--database-url", default=os.environ.get(
         "OLLYGRAPH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"))
     args = parser.parse_args()
+    steps = args.steps or ["1m", "30s"]
     if args.schema:
         migrate.upgrade(args.database_url, args.schema)
         asyncio.run(measure(args.database_url, args.schema, args.runs,
-                            loaded_hour_end(args.database_url, args.schema)))
+                            loaded_hour_end(args.database_url, args.schema), steps))
         return
     schema_name = f"bench_metrics_{os.getpid()}"
     migrate.upgrade(args.database_url, schema_name)
@@ -160,7 +166,7 @@ def main() -> None:
         print(f"loaded {args.points} points in {time.perf_counter() - t0:.1f} s "
               f"(schema {schema_name})")
         if args.runs:
-            asyncio.run(measure(args.database_url, schema_name, args.runs, now))
+            asyncio.run(measure(args.database_url, schema_name, args.runs, now, steps))
     finally:
         if not args.keep:
             with psycopg.connect(migrate.libpq_url(args.database_url), autocommit=True) as conn:

@@ -1,4 +1,5 @@
-"""The per-minute rollups of number points that step series read (sql/rollups.sql).
+"""The per-minute rollups of number points that step series read (sql/rollups.sql), and
+their fine (15 s) rollups for steps under a minute, rolled over the same minutes.
 
 `roll(conn, now_ns)` brings them (and the RED rollups of spans, ollygraph.span_rollups)
 up to date: it starts them at the oldest point the first
@@ -21,6 +22,7 @@ from ollygraph.sql import QUERIES
 log = logging.getLogger(__name__)
 
 MINUTE_NS = 60_000_000_000
+FINE_NS = 15_000_000_000  # the fine rollups' granule: a minute is whole granules
 LAG_NS = MINUTE_NS  # points of a minute may still arrive for a while after it ends
 CHUNK_MINUTES = 60  # minutes rolled per transaction
 MARKS_PER_ROUND = 1000
@@ -31,14 +33,26 @@ def floor_minute(ns: int) -> int:
     return ns // MINUTE_NS * MINUTE_NS
 
 
-def _roll_sql(points: str) -> str:
-    # within a minute a point's previous one is known: `alone` only serves delta points
+# the rollups the job keeps: (table, its granule's start column, the granule in ns)
+GRANULES = (("otel_metrics_number_rollups", "minute_unix_nano", MINUTE_NS),
+            ("otel_metrics_number_fine_rollups", "granule_unix_nano", FINE_NS))
+
+
+def _of_granule(sql: str, granule: tuple[str, str, int]) -> str:
+    table, start, ns = granule
+    return sql.replace("@rollups@", table).replace("@start@", start).replace("@granule@", str(ns))
+
+
+def _roll_sql(points: str, granule: tuple[str, str, int]) -> str:
+    # within a granule a point's previous one is known: `alone` only serves delta points
     delta = QUERIES.point_delta.replace("@alone@", "x.v")
-    return QUERIES.roll.replace("@delta@", delta).replace("@points@", points)
+    return _of_granule(QUERIES.roll.replace("@delta@", delta).replace("@points@", points),
+                       granule)
 
 
-ROLL_BETWEEN = _roll_sql(QUERIES.points_between)
-ROLL_MARKED = _roll_sql(QUERIES.points_marked)
+ROLL_BETWEEN = [_roll_sql(QUERIES.points_between, g) for g in GRANULES]
+ROLL_MARKED = [_roll_sql(QUERIES.points_marked, g) for g in GRANULES]
+DROP_MARKED = [_of_granule(QUERIES.drop_marked_rollups, g) for g in GRANULES]
 
 
 async def mark_late(conn: Any, minutes: set[tuple[int, int]]) -> None:
@@ -76,7 +90,8 @@ async def _roll(conn: Any, target: int) -> int:
     while rolled < accepted:
         upto = min(accepted, rolled + CHUNK_MINUTES * MINUTE_NS)
         async with conn.transaction():
-            await conn.execute(ROLL_BETWEEN, rolled, upto)
+            for roll_between in ROLL_BETWEEN:
+                await conn.execute(roll_between, rolled, upto)
             await conn.execute(QUERIES.set_rolled, upto)
         done += (upto - rolled) // MINUTE_NS
         rolled = upto
@@ -87,8 +102,9 @@ async def _roll(conn: Any, target: int) -> int:
         metric_ids = [m["metric_id"] for m in marks]
         minutes = [m["minute_unix_nano"] for m in marks]
         async with conn.transaction():
-            await conn.execute(QUERIES.drop_marked_rollups, metric_ids, minutes)
-            await conn.execute(ROLL_MARKED, metric_ids, minutes)
+            for drop, roll_marked in zip(DROP_MARKED, ROLL_MARKED, strict=True):
+                await conn.execute(drop, metric_ids, minutes)
+                await conn.execute(roll_marked, metric_ids, minutes)
             await conn.execute(QUERIES.clear_marks, metric_ids, minutes,
                                [m["mark"] for m in marks])
         done += len(marks)

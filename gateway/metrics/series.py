@@ -29,6 +29,11 @@ STEP_COLUMNS = {Agg.AVG: {"total"}, Agg.SUM: {"total"}, Agg.MIN: {"low"}, Agg.MA
 LOOK_BACK_NS = 24 * 3600 * NS  # how far before the range a series' previous point is sought
 # shared with the rollup job (ollygraph/sql/rollups.sql)
 ROLLUP_STATE = sqlparts.uncommented(ROLLUP_SQL.rollup_state)
+FINE_ROLLUP_STATE = sqlparts.uncommented(ROLLUP_SQL.fine_rollup_state)
+# the rollups a step of whole granules reads, coarsest first:
+# granule -> (its state query, table, granule start column)
+ROLLUPS = {ns: (state, table, start) for (table, start, ns), state in zip(
+    rollups.GRANULES, (ROLLUP_STATE, FINE_ROLLUP_STATE), strict=True)}
 POINT_DELTA = sqlparts.uncommented(ROLLUP_SQL.point_delta)
 
 
@@ -58,9 +63,9 @@ class Request:
 
 
 def statement(req: Request, kind: str, ids: list[int], conditions_of: Any,
-              rolled: tuple[int, int] | None = None) -> tuple[str, list]:
+              rolled: tuple[int, int, int] | None = None) -> tuple[str, list]:
     """The series SQL of a point kind and its parameters; `conditions_of(stmt)` gives the
-    point filters, `rolled` the minutes number points read from their rollups
+    point filters, `rolled` the granules number points read from their rollups
     (rolled_minutes)."""
     stmt = sqlparts.Statement()
     point_kind = store.POINT_KIND[kind]
@@ -98,33 +103,38 @@ def _of_metric(stmt: sqlparts.Statement, ids: list[int]) -> str:
     return stmt.render(sqlparts.choose(SQL.of_metric, "ids"), ids=ids)
 
 
-async def rolled_minutes(db: Any, req: Request, kind: str) -> tuple[int, int] | None:
-    """The whole minutes [a, b) of the range that number points read from their per-minute
-    rollups (ollygraph.rollups), when the step is made of whole minutes."""
-    minute = rollups.MINUTE_NS
-    if kind != "number" or req.width % minute:
+async def rolled_minutes(db: Any, req: Request, kind: str) -> tuple[int, int, int] | None:
+    """The whole granules [a, b) of the range that number points read from their rollups
+    (ollygraph.rollups), and the granule: per minute when the step is made of whole
+    minutes, else per fine granule when it is made of those."""
+    if kind != "number":
         return None
-    found = await db.fetch(ROLLUP_STATE)
+    granule = next((ns for ns in ROLLUPS if req.width % ns == 0), None)
+    if granule is None:
+        return None
+    found = await db.fetch(ROLLUPS[granule][0])
     if not found:
         return None
     state = found[0]
-    a = max(state["rolled_from"], -(-req.lo // minute) * minute)
-    b = min(state["rolled"], (req.hi + 1) // minute * minute)
-    return (a, b) if a < b else None
+    a = max(state["rolled_from"], -(-req.lo // granule) * granule)
+    b = min(state["rolled"], (req.hi + 1) // granule * granule)
+    return (a, b, granule) if a < b else None
 
 
 def _units(req: Request, stmt: sqlparts.Statement, ids: list[int], of_metric: str, where: str,
-           rolled: tuple[int, int] | None) -> str:
+           rolled: tuple[int, int, int] | None) -> str:
     """The units the number steps are made of: rollups and points (number_rolled_units)."""
     slots = {"of_metric": of_metric, "where": where, "point_unit": SQL.number_point_unit}
     if rolled is None:
         return stmt.render(SQL.number_point_units, slots, lo=req.lo, hi=req.hi)
-    return stmt.render(SQL.number_rolled_units, slots, ids=ids, lo=req.lo, hi=req.hi,
-                       a=rolled[0], b=rolled[1])
+    a, b, granule = rolled
+    _, table, start = ROLLUPS[granule]
+    return stmt.render(SQL.number_rolled_units, {**slots, "rollups": table, "start": start},
+                       ids=ids, lo=req.lo, hi=req.hi, a=a, b=b)
 
 
 def _number_steps(req: Request, stmt: sqlparts.Statement, ids: list[int], where: str,
-                  rolled: tuple[int, int] | None) -> str:
+                  rolled: tuple[int, int, int] | None) -> str:
     """The per (series, step) rows of gauges and sums: hashed without point order, or, for
     RATE and INCREASE, through a window over each series."""
     of_metric = _of_metric(stmt, ids)

@@ -41,12 +41,18 @@ ON CONFLICT (metric_id, minute_unix_nano)
 -- name: rollup_state
 SELECT rolled_from, rolled, accepted FROM otel_metrics_rollup_state
 
+-- name: fine_rollup_state
+-- Where the fine rollups begin (revision 0007 started them where a store's minutes stood).
+SELECT coalesce(fine_rolled_from, rolled_from) AS rolled_from, rolled, accepted
+FROM otel_metrics_rollup_state
+
 -- name: first_number_point
 SELECT min(time_unix_nano) FROM otel_metrics_data_points_number
 
 -- name: forget_rollups
 -- Before the first run (or after the state was removed): rollups without a state are stale.
-DELETE FROM otel_metrics_number_rollups
+DELETE FROM otel_metrics_number_rollups;
+DELETE FROM otel_metrics_number_fine_rollups
 
 -- name: start_rollups
 -- The first run: rollups begin at the oldest point's minute ($1), and catch up from there.
@@ -61,14 +67,15 @@ RETURNING rolled, accepted
 UPDATE otel_metrics_rollup_state SET rolled = $1
 
 -- name: roll
--- The rollups of the points of a subquery p (points_between, points_marked): per descriptor, series and minute,
--- the increase between the minute's own points in time order (point_delta), the first and
+-- The rollups of the points of a subquery p (points_between, points_marked): per descriptor,
+-- series and granule (@granule@ ns: the minute of @rollups@, or the fine granule), the
+-- increase between the granule's own points in time order (point_delta), the first and
 -- the last point.
-INSERT INTO otel_metrics_number_rollups
-    (minute_unix_nano, metric_id, resource_id, scope_id, attributes_hash, n, total, low, high,
+INSERT INTO @rollups@
+    (@start@, metric_id, resource_id, scope_id, attributes_hash, n, total, low, high,
      first_time_unix_nano, first_value, first_start_time_unix_nano, point_pk, time_unix_nano,
      last_value, last_start_time_unix_nano, increase)
-SELECT x.minute, x.metric_id, x.resource_id, x.scope_id, x.attributes_hash, count(*),
+SELECT x.granule, x.metric_id, x.resource_id, x.scope_id, x.attributes_hash, count(*),
        sum(x.v), min(x.v), max(x.v), min(x.t),
        (array_agg(x.v ORDER BY x.t, x.pk))[1], (array_agg(x.st ORDER BY x.t, x.pk))[1],
        (array_agg(x.pk ORDER BY x.t DESC, x.pk DESC))[1], max(x.t),
@@ -77,7 +84,7 @@ SELECT x.minute, x.metric_id, x.resource_id, x.scope_id, x.attributes_hash, coun
        coalesce(sum(x.d), 0)
 FROM (SELECT x.*, CASE WHEN x.pv IS NOT NULL THEN @delta@ END AS d
       FROM (SELECT p.point_pk AS pk, p.metric_id, p.resource_id, p.scope_id, p.attributes_hash,
-                   p.time_unix_nano / 60000000000 * 60000000000 AS minute,
+                   p.time_unix_nano / @granule@ * @granule@ AS granule,
                    p.time_unix_nano AS t, p.start_time_unix_nano AS st,
                    coalesce(p.value_double, p.value_int::float8) AS v,
                    m.aggregation_temporality_id AS temporality, m.is_monotonic AS monotonic,
@@ -86,9 +93,9 @@ FROM (SELECT x.*, CASE WHEN x.pv IS NOT NULL THEN @delta@ END AS d
             FROM @points@
             JOIN otel_metrics_dim AS m ON m.metric_id = p.metric_id
             WINDOW w AS (PARTITION BY p.metric_id, p.resource_id, coalesce(p.scope_id, -1),
-                                      p.attributes_hash, p.time_unix_nano / 60000000000
+                                      p.attributes_hash, p.time_unix_nano / @granule@
                          ORDER BY p.time_unix_nano, p.point_pk)) AS x) AS x
-GROUP BY x.minute, x.metric_id, x.resource_id, x.scope_id, x.attributes_hash
+GROUP BY x.granule, x.metric_id, x.resource_id, x.scope_id, x.attributes_hash
 
 -- name: points_between
 (SELECT * FROM otel_metrics_data_points_number
@@ -108,9 +115,11 @@ ORDER BY minute_unix_nano, metric_id
 LIMIT $2
 
 -- name: drop_marked_rollups
-DELETE FROM otel_metrics_number_rollups AS r
+-- The rollups of @rollups@ (granules starting at @start@) within the marked minutes.
+DELETE FROM @rollups@ AS r
 USING unnest($1::bigint[], $2::bigint[]) AS k(metric_id, minute)
-WHERE r.metric_id = k.metric_id AND r.minute_unix_nano = k.minute
+WHERE r.metric_id = k.metric_id AND r.@start@ >= k.minute
+  AND r.@start@ < k.minute + 60000000000
 
 -- name: clear_marks
 -- The marks computed again, unless a writer marked them anew meanwhile.

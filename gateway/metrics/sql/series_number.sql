@@ -1,6 +1,6 @@
--- Step series of gauges and sums. Their units are per-minute rollups and points (a point
--- is a unit of one); two ways to read the units into `per_series` (one row per series and
--- step), and one way to merge them.
+-- Step series of gauges and sums. Their units are rollups (per minute or per fine granule)
+-- and points (a point is a unit of one); two ways to read the units into `per_series` (one
+-- row per series and step), and one way to merge them.
 
 -- name: of_metric
 -- The points p of the metric's descriptors; of one descriptor: an equality, so that the
@@ -35,18 +35,20 @@ SELECT @point_unit@ FROM otel_metrics_data_points_number AS p
 WHERE @of_metric@ AND p.time_unix_nano BETWEEN :lo AND :hi AND @where@
 
 -- name: number_rolled_units
--- The units of the step series over the per-minute rollups (ollygraph/sql/rollups.sql):
--- the rollups of the whole minutes in [:a, :b) that no late point has marked, and the
--- points of the range outside them and of the marked minutes as units of one. A rollup
--- shows the columns the point conditions read: point_pk and time_unix_nano of
--- its last point (the points of a series share their attributes), resource and scope.
+-- The units of the step series over the rollups (ollygraph/sql/rollups.sql; @rollups@ per
+-- minute or per fine granule, starting at @start@): the rollups of the whole granules in
+-- [:a, :b) whose minute no late point has marked, and the points of the range outside them
+-- and of the marked minutes' parts within them as units of one. A rollup shows the columns
+-- the point conditions read: point_pk and time_unix_nano of its last point (the points of
+-- a series share their attributes), resource and scope.
 SELECT p.metric_id, p.resource_id, p.scope_id, p.attributes_hash, p.point_pk, p.time_unix_nano,
        p.n, p.total, p.low, p.high, p.first_value, p.first_start_time_unix_nano,
        p.last_value, p.last_start_time_unix_nano, p.increase
-FROM otel_metrics_number_rollups AS p
-WHERE @of_metric@ AND p.minute_unix_nano >= :a AND p.minute_unix_nano < :b AND @where@
+FROM @rollups@ AS p
+WHERE @of_metric@ AND p.@start@ >= :a AND p.@start@ < :b AND @where@
   AND NOT EXISTS (SELECT FROM otel_metrics_rollup_pending AS k
-                  WHERE k.metric_id = p.metric_id AND k.minute_unix_nano = p.minute_unix_nano)
+                  WHERE k.metric_id = p.metric_id
+                    AND k.minute_unix_nano = p.@start@ / 60000000000 * 60000000000)
 UNION ALL
 SELECT @point_unit@ FROM otel_metrics_data_points_number AS p
 WHERE @of_metric@ AND p.time_unix_nano >= :lo AND p.time_unix_nano < :a AND @where@
@@ -56,10 +58,10 @@ WHERE @of_metric@ AND p.time_unix_nano >= :b AND p.time_unix_nano <= :hi AND @wh
 UNION ALL
 SELECT @point_unit@ FROM otel_metrics_rollup_pending AS k
 JOIN otel_metrics_data_points_number AS p
-  ON p.metric_id = k.metric_id AND p.time_unix_nano >= k.minute_unix_nano
- AND p.time_unix_nano < k.minute_unix_nano + 60000000000
-WHERE k.metric_id = ANY(:ids) AND k.minute_unix_nano >= :a AND k.minute_unix_nano < :b
-  AND @of_metric@ AND @where@
+  ON p.metric_id = k.metric_id AND p.time_unix_nano >= greatest(k.minute_unix_nano, :a)
+ AND p.time_unix_nano < least(k.minute_unix_nano + 60000000000, :b)
+WHERE k.metric_id = ANY(:ids) AND k.minute_unix_nano > :a - 60000000000
+  AND k.minute_unix_nano < :b AND @of_metric@ AND @where@
 
 -- name: number_point_unit
 -- A point p as a unit of one.

@@ -1,6 +1,8 @@
-"""Per-minute rollups (ollygraph.rollups): step series read from them give what the points
-give, for every aggregation, step, range, grouping and filter; a late point marks its
-minute and is counted at once, and the next roll computes that minute again.
+"""Per-minute and fine (15 s) rollups (ollygraph.rollups): step series read from them give
+what the points give, for every aggregation, step (whole minutes, and whole granules under
+a minute), range, grouping and filter, over delta and cumulative sums with resets and
+restarts and over gauges; a late point marks its minute and is counted at once (also
+where a range's edge cuts the minute), and the next roll computes that minute again.
 
 The ingest runs with its rollup job off (OLLYGRAPH_ROLLUP_INTERVAL=off) so that the test
 decides when the job's code runs; points go through the real ingest over OTLP/HTTP and
@@ -33,6 +35,7 @@ CUMULATIVE = metrics_pb2.AGGREGATION_TEMPORALITY_CUMULATIVE
 DELTA = metrics_pb2.AGGREGATION_TEMPORALITY_DELTA
 AGGREGATIONS = ("AVG", "SUM", "MIN", "MAX", "COUNT", "LAST", "RATE", "INCREASE")
 METRICS = ("r.counter", "r.delta", "r.gauge")
+STEPS = ("1m", "5m", "30s", "45s")  # minutes, and fine granules (15 s) under a minute
 
 SERIES = """
 query ($name: String!, $range: TimeRange, $step: String, $agg: Aggregation,
@@ -111,12 +114,12 @@ def _range(lo: int, hi: int) -> dict:
 
 def _all_series(stack: MetricsStack, base: int) -> dict[tuple, list]:
     """Every combination of metric, aggregation, step, range, grouping and filter."""
-    ranges = [(base + 17 * S, base + 29 * MINUTE + 13 * S), (base - 5 * MINUTE, base + 7 * MINUTE)]
+    ranges = [(base + 17 * S, base + 29 * MINUTE + 43 * S), (base - 5 * MINUTE, base + 7 * MINUTE)]
     shapes = [(["route"], None), (None, [{"key": "route", "value": "/a"}]),
               (["service.name"], [{"key": "route", "op": "NEQ", "value": "/a"}])]
     out = {}
     for name, agg, step, (lo, hi), (group_by, flt) in itertools.product(
-            METRICS, AGGREGATIONS, ("1m", "5m"), ranges, shapes):
+            METRICS, AGGREGATIONS, STEPS, ranges, shapes):
         got = stack.gql(SERIES, name=name, range=_range(lo, hi), step=step, agg=agg,
                         groupBy=group_by, filter=flt)["metric"]["series"]
         key = (name, agg, step, lo, hi, repr(group_by), repr(flt))
@@ -171,27 +174,30 @@ async def test_rollups_give_what_the_points_give(stack, base):
             "SELECT rolled_from, rolled FROM otel_metrics_rollup_state").fetchone()
         assert rolled_from == base and rolled >= base + 30 * MINUTE
         # one rollup per descriptor, series and minute, counting every point once
-        assert conn.execute(
-            "SELECT count(*), sum(n) FROM otel_metrics_number_rollups").fetchone() == \
-            conn.execute("SELECT count(DISTINCT (metric_id, resource_id, scope_id, "
-                         "attributes_hash, time_unix_nano / %(m)s)), count(*) "
-                         "FROM otel_metrics_data_points_number "
-                         "WHERE time_unix_nano >= %(a)s AND time_unix_nano < %(b)s",
-                         {"m": MINUTE, "a": rolled_from, "b": rolled}).fetchone()
+        for table, granule in (("otel_metrics_number_rollups", MINUTE),
+                               ("otel_metrics_number_fine_rollups", rollups.FINE_NS)):
+            assert conn.execute(f"SELECT count(*), sum(n) FROM {table}").fetchone() == \
+                conn.execute("SELECT count(DISTINCT (metric_id, resource_id, scope_id, "
+                             "attributes_hash, time_unix_nano / %(g)s)), count(*) "
+                             "FROM otel_metrics_data_points_number "
+                             "WHERE time_unix_nano >= %(a)s AND time_unix_nano < %(b)s",
+                             {"g": granule, "a": rolled_from, "b": rolled}).fetchone()
     _assert_same(_all_series(stack, base), want)
 
 
 async def test_a_late_point_counts_at_once_and_is_rolled_again(stack, base):
     await _roll(stack)
-    # late points of new series in two rolled minutes
-    late = _metrics(base, [10 * 60 + 3, 10 * 60 + 5, 21 * 60 + 1])
+    # late points of new series in four rolled minutes: two the ranges' edges cut at steps
+    # under a minute (the fine rollups read from base + 30 s to base + 29 min 30 s)
+    late = _metrics(base, [20, 41, 10 * 60 + 3, 10 * 60 + 5, 21 * 60 + 1, 29 * 60 + 10,
+                           29 * 60 + 35])
     for metric in late:
         for p in metric.sum.data_points if metric.HasField("sum") else metric.gauge.data_points:
             p.attributes[0].value.string_value += "-late"
     _send(stack, *late)
     with _db(stack) as conn:
         marks = conn.execute("SELECT count(*) FROM otel_metrics_rollup_pending").fetchone()[0]
-    assert marks == 3 * 2  # three descriptors, two minutes
+    assert marks == 3 * 4  # three descriptors, four minutes
     want = _from_points(stack, base)
     _assert_same(_all_series(stack, base), want)  # read from the points of marked minutes
     assert await _roll(stack) >= marks

@@ -1,4 +1,4 @@
--- metric_series: the 6 SQL statements of this GraphQL query, in text order
+-- metric_series: the 8 SQL statements of this GraphQL query, in text order
 -- (tests/gateway/test_sql_snapshots.py; `make snapshot-sql` rewrites it).
 --
 --   {
@@ -20,7 +20,15 @@
 --     }
 --   }
 
--- statement 1 of 6
+-- statement 1 of 8
+SELECT coalesce(fine_rolled_from, rolled_from) AS rolled_from, rolled, accepted
+FROM otel_metrics_rollup_state;
+
+-- statement 2 of 8
+SELECT coalesce(fine_rolled_from, rolled_from) AS rolled_from, rolled, accepted
+FROM otel_metrics_rollup_state;
+
+-- statement 3 of 8
 SELECT m.name, m.metric_id, m.metric_type_id, m.unit, m.description, m.aggregation_temporality_id,
 m.is_monotonic, m.metadata, m.last_seen, 0 AS zero, convert_to(m.name, 'UTF8') AS name_key,
 (SELECT array_agg(d.metric_id ORDER BY d.metric_id) FROM otel_metrics_dim AS d
@@ -29,7 +37,7 @@ WHERE m.name = $1
 ORDER BY m.metric_id DESC
 LIMIT 1;
 
--- statement 2 of 6
+-- statement 4 of 8
 SELECT m.name, m.metric_id, m.metric_type_id, m.unit, m.description, m.aggregation_temporality_id,
 m.is_monotonic, m.metadata, m.last_seen, 0 AS zero, convert_to(m.name, 'UTF8') AS name_key,
 (SELECT array_agg(d.metric_id ORDER BY d.metric_id) FROM otel_metrics_dim AS d
@@ -38,7 +46,7 @@ WHERE m.name = $1
 ORDER BY m.metric_id DESC
 LIMIT 1;
 
--- statement 3 of 6
+-- statement 5 of 8
 WITH lagged AS (
     SELECT p.resource_id, p.scope_id, p.attributes_hash, p.time_unix_nano AS t,
            p.start_time_unix_nano AS st, p.count, p.sum, p.min, p.max,
@@ -147,7 +155,7 @@ FROM (SELECT gkey, labels, res_id, bucket, bounds,
 GROUP BY gkey, labels, res_id, bucket
 ORDER BY gkey, bucket;
 
--- statement 4 of 6
+-- statement 6 of 8
 WITH per_series AS MATERIALIZED (SELECT s.*, (SELECT coalesce(p.value_double, p.value_int::float8)
  FROM otel_metrics_data_points_number AS p
  WHERE p.time_unix_nano = s.pt AND p.metric_id = $3 AND p.resource_id = s.resource_id
@@ -226,7 +234,7 @@ JOIN labeled AS l ON l.resource_id = s.resource_id AND l.scope_key = coalesce(s.
 GROUP BY l.gkey, l.labels, l.res_id, s.bucket
 ORDER BY l.gkey, s.bucket;
 
--- statement 5 of 6
+-- statement 7 of 8
 WITH per_series AS MATERIALIZED (WITH kinds AS (
     SELECT count(DISTINCT (aggregation_temporality_id, is_monotonic)) = 1 AS uniform,
            min(aggregation_temporality_id) AS temporality, bool_or(is_monotonic) AS monotonic
@@ -349,7 +357,7 @@ JOIN labeled AS l ON l.resource_id = s.resource_id AND l.scope_key = coalesce(s.
 GROUP BY l.gkey, l.labels, l.res_id, s.bucket
 ORDER BY l.gkey, s.bucket;
 
--- statement 6 of 6
+-- statement 8 of 8
 WITH src AS MATERIALIZED (
     SELECT k.i AS k, k.i AS r, r.resource_id, r.service_name, r.service_namespace, r.schema_url,
            r.dropped_attributes_count

@@ -22,12 +22,14 @@ from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse
-from starlette.routing import Mount, Route
+from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from strawberry.asgi import GraphQL
 
 from gateway import clients, context, cost, db, errors, limits, otlp, schema, selfmetrics
+from gateway.live import hub as live_hub
 from ollygraph import logs, migrate, telemetry
+from ollygraph import settings as core_settings
 from ollygraph.settings import Settings
 
 STATIC = Path(__file__).with_name("static")
@@ -43,7 +45,11 @@ class GraphQLApp(GraphQL):
     graphql_ide_html = (STATIC / "graphiql.html").read_text()
 
     def __init__(self, state: dict[str, Any], served: strawberry.Schema) -> None:
-        super().__init__(served, graphql_ide="graphiql", allow_queries_via_get=True)
+        # subscriptions over graphql-transport-ws (and the older graphql-ws) on the same
+        # route; keep_alive: graphql-ws "ka" messages (graphql-transport-ws pings are
+        # answered with pongs)
+        super().__init__(served, graphql_ide="graphiql", allow_queries_via_get=True,
+                         keep_alive=True, keep_alive_interval=15)
         self.state = state
 
     def encode_json(self, data: object) -> str | bytes:
@@ -96,6 +102,8 @@ def create_app(database_url: str, db_schema: str, *, pool_size: int = 10,
         state["pool"] = await db.create_pool(database_url, db_schema, max_size=pool_size,
                                              statement_timeout_ms=statement_timeout_ms)
         selfmetrics.watch_pool(state["pool"])
+        app.state.live = live_hub.Hub(database_url, db_schema, state["pool"],
+                                      core_settings.load())
         # What exists now (modules, the schema, the pool) lives as long as the process:
         # out of the collector's generations, it is not rescanned by every full collection
         # that a large response's many short-lived objects trigger.
@@ -111,6 +119,7 @@ def create_app(database_url: str, db_schema: str, *, pool_size: int = 10,
             yield
         finally:
             gc.set_threshold(*thresholds)
+            await app.state.live.close()
             selfmetrics.forget_pool(state["pool"])
             await state.pop("pool").close()
 
@@ -140,6 +149,7 @@ def create_app(database_url: str, db_schema: str, *, pool_size: int = 10,
     return Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
             Route("/favicon.ico", favicon),
             Route("/readyz", readyz),

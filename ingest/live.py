@@ -27,8 +27,12 @@ MAX_RANGES = 100  # per payload: 100 ranges of two 19-digit keys stay under 8000
 NOTIFY = "SELECT pg_notify($1 || '.' || current_schema(), p) FROM unnest($2::text[]) AS p"
 
 # fact table -> index of its partition column in a COPY row (the key is column 0)
-PARTITION = {t.name: t.column_names.index(t.partition) for signal in store.SIGNALS
-             for t in signal.tables if t.sequence and t.partition and t.parent is None}
+PARTITION = {
+    t.name: t.column_names.index(t.partition)
+    for signal in store.SIGNALS
+    for t in signal.tables
+    if t.sequence and t.partition and t.parent is None
+}
 
 
 def ranges(keys: Iterable[int]) -> list[list[int]]:
@@ -50,13 +54,17 @@ def payloads(table: str, rows: Sequence[tuple]) -> list[str]:
     times = [r[part] for r in rows]
     low, high = min(times), max(times)
     runs = ranges(r[0] for r in rows)
-    return [orjson.dumps({"table": table, "ranges": runs[i:i + MAX_RANGES],
-                          "from": low, "to": high}).decode()
-            for i in range(0, len(runs), MAX_RANGES)]
+    return [
+        orjson.dumps(
+            {"table": table, "ranges": runs[i : i + MAX_RANGES], "from": low, "to": high}
+        ).decode()
+        for i in range(0, len(runs), MAX_RANGES)
+    ]
 
 
-async def notify(conn: asyncpg.Connection, rows: dict[str, list[tuple]],
-                 timeout: float | None = None) -> None:
+async def notify(
+    conn: asyncpg.Connection, rows: dict[str, list[tuple]], timeout: float | None = None
+) -> None:
     """NOTIFY the committed keys of `rows` (table -> COPY rows) on `conn`'s transaction:
     one statement, nothing when no fact table with a sequence has rows."""
     texts = [p for table, table_rows in rows.items() for p in payloads(table, table_rows)]

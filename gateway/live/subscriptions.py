@@ -8,7 +8,9 @@ from typing import Annotated, Any
 
 import strawberry
 
-from gateway import errors, filters, inputs, sqlparts
+from graphql import DocumentNode
+
+from gateway import cost, errors, filters, inputs, sqlparts
 from gateway.live import cursor, hub, kinds, types
 
 AFTER = (
@@ -29,6 +31,14 @@ async def batches(
     )
     if live is None:
         raise errors.UserError("live subscriptions are served over websockets only")
+    raw = info._raw_info
+    # the queries' input caps (the cost extension checks those of queries before they run)
+    cost.query_cost(
+        raw.schema,
+        DocumentNode(definitions=[raw.operation, *raw.fragments.values()]),
+        None,
+        raw.variable_values,
+    )
     keys = await filters.key_ids(info.context.db, getattr(flt, "attributes", None))
     kind.conditions(sqlparts.Statement(), flt, keys)  # raises what the queries raise
     position = cursor.decode(kind.name, after) if after is not None else None

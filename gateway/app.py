@@ -29,7 +29,6 @@ from strawberry.asgi import GraphQL
 from gateway import clients, context, cost, db, errors, limits, otlp, schema, selfmetrics
 from gateway.live import hub as live_hub
 from ollygraph import logs, migrate, telemetry
-from ollygraph import settings as core_settings
 from ollygraph.settings import Settings
 
 STATIC = Path(__file__).with_name("static")
@@ -88,9 +87,10 @@ def create_app(database_url: str, db_schema: str, *, pool_size: int = 10,
                max_query_cost: int = cost.DEFAULT_LIMIT,
                max_body_bytes: int = limits.DEFAULT_MAX_BODY_BYTES,
                client_concurrency: int = 4, queue_timeout: float = 5.0,
-               executor: str = "direct") -> Starlette:
+               executor: str = "direct", live: Settings | None = None) -> Starlette:
     """The app; its pool opens at startup and closes at shutdown. `executor`: a name of
-    schema.EXECUTORS (OLLYGRAPH_GATEWAY_EXECUTOR)."""
+    schema.EXECUTORS (OLLYGRAPH_GATEWAY_EXECUTOR); `live`: the settings of live
+    subscriptions (OLLYGRAPH_LIVE_*; the defaults when None)."""
     state: dict[str, Any] = {"clients": clients.Clients(client_concurrency, queue_timeout)}
     # selfmetrics.Observe logs each GraphQL error once, at the level of its kind; Strawberry
     # would log every one (a typo included) at ERROR again
@@ -103,7 +103,7 @@ def create_app(database_url: str, db_schema: str, *, pool_size: int = 10,
                                              statement_timeout_ms=statement_timeout_ms)
         selfmetrics.watch_pool(state["pool"])
         app.state.live = live_hub.Hub(database_url, db_schema, state["pool"],
-                                      core_settings.load())
+                                      live if live is not None else Settings())
         # What exists now (modules, the schema, the pool) lives as long as the process:
         # out of the collector's generations, it is not rescanned by every full collection
         # that a large response's many short-lived objects trigger.
@@ -173,7 +173,7 @@ def run(settings: Settings) -> None:
                      max_body_bytes=settings.max_body_bytes,
                      client_concurrency=settings.client_concurrency,
                      queue_timeout=settings.queue_timeout,
-                     executor=settings.gateway_executor)
+                     executor=settings.gateway_executor, live=settings)
     # log_config=None: uvicorn's records go through logs.configure's handler (one format)
     uvicorn.run(app, host=settings.host, port=settings.gateway_port, log_config=None,
                 log_level=settings.log_level.lower(), access_log=False)

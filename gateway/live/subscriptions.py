@@ -7,7 +7,6 @@ from collections.abc import AsyncGenerator, AsyncIterator
 from typing import Annotated, Any
 
 import strawberry
-
 from graphql import DocumentNode
 
 from gateway import cost, errors, filters, inputs, sqlparts

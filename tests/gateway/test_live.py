@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from opentelemetry.trace import Status, StatusCode
 from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
 
 pytestmark = pytest.mark.db
 
@@ -283,7 +284,7 @@ def test_malformed_protocol_message_closes_with_the_protocol_code(stack):
     async def main() -> int | None:
         live = await Live.open(stack)
         await live.ws.send("{not json")
-        with pytest.raises(Exception):
+        with pytest.raises(ConnectionClosed):
             await asyncio.wait_for(live.ws.recv(), 30)
         return live.ws.close_code
 

@@ -118,9 +118,13 @@ class Feed:
                 if not self.hub.listening or self.hub.missed.pop(self.table, False):
                     await self.poll()
                 await self.settle()
-            except Exception:  # a failed read: the next poll finds what it missed
-                log.exception("live feed of %s failed; polling", self.table)
+            except Exception as exc:  # a failed read: the next poll finds what it missed
+                if self.hub.closing:
+                    return
+                log.warning("live feed of %s: %s: %s; polling in %ss", self.table,
+                            type(exc).__name__, exc, self.hub.settings.live_poll_interval)
                 self.hub.missed[self.table] = True
+                await asyncio.sleep(self.hub.settings.live_poll_interval)
 
     async def tick(self, runs: list[cursor.Run], time_from: int, time_to: int) -> None:
         """Deliver the rows of newly committed `runs` to every subscriber."""
@@ -244,6 +248,7 @@ class Hub:
         self.count = 0  # active subscriptions
         self.statements = 0  # batch reads so far
         self.listening = False
+        self.closing = False
         self.missed: dict[str, bool] = {}
         self._conn: asyncpg.Connection | None = None
         self._connecting = asyncio.Lock()
@@ -336,6 +341,7 @@ class Hub:
             connection["live"] -= 1
 
     async def close(self) -> None:
+        self.closing = True
         tasks = [f.task for f in self._feeds.values() if f.task is not None]
         if self._watch is not None:
             tasks.append(self._watch)

@@ -40,6 +40,8 @@ class Subscriber:
 
     def __init__(self, kind: kinds.Kind, flt: Any, keys: dict[str, int], max_behind: int) -> None:
         self.kind, self.filter, self.keys, self.max_behind = kind, flt, keys, max_behind
+        # subscribers with equal filters share one condition of a batch read
+        self.signature = repr((flt, sorted(keys.items())))
         self.seen = cursor.Seen()
         self.pending: list[Any] = []
         self.error: str | None = None
@@ -87,15 +89,18 @@ class Feed:
         self.lock = asyncio.Lock()
         self.samples: collections.deque[tuple[float, int]] = collections.deque()
         self.task: asyncio.Task | None = None
+        self.starting = asyncio.Lock()
+        self.sampled = 0.0  # when settle last sampled the sequence
 
     @property
     def active(self) -> bool:
         return any(self.subscribers.values())
 
     async def start(self) -> None:
-        if self.seen is None:
-            self.seen = cursor.Seen(await self._allocated())
-            self.task = asyncio.get_running_loop().create_task(self._run())
+        async with self.starting:  # one task per feed, however many subscribe at once
+            if self.seen is None:
+                self.seen = cursor.Seen(await self._allocated())
+                self.task = asyncio.get_running_loop().create_task(self._run())
 
     async def _allocated(self) -> int:
         async with self.hub.pool.acquire() as conn:
@@ -121,8 +126,13 @@ class Feed:
             except Exception as exc:  # a failed read: the next poll finds what it missed
                 if self.hub.closing:
                     return
-                log.warning("live feed of %s: %s: %s; polling in %ss", self.table,
-                            type(exc).__name__, exc, self.hub.settings.live_poll_interval)
+                log.warning(
+                    "live feed of %s: %s: %s; polling in %ss",
+                    self.table,
+                    type(exc).__name__,
+                    exc,
+                    self.hub.settings.live_poll_interval,
+                )
                 self.hub.missed[self.table] = True
                 await asyncio.sleep(self.hub.settings.live_poll_interval)
 
@@ -153,6 +163,9 @@ class Feed:
         """Sample the sequence; move the watermarks to the key handed out `live_settle`
         seconds ago (every transaction that reserved keys up to it has ended by now)."""
         now = time.monotonic()
+        if now - self.sampled < self.hub.settings.live_poll_interval:
+            return
+        self.sampled = now
         self.samples.append((now, await self._allocated()))
         settled = None
         while self.samples and self.samples[0][0] <= now - self.hub.settings.live_settle:
@@ -181,14 +194,18 @@ class Feed:
         time_from: int,
         time_to: int,
     ) -> None:
-        """One statement per subscription type over `runs`; each row goes to the
-        subscribers whose filter it satisfies and which had not seen its keys."""
+        """One statement per subscription type over `runs`, one condition per distinct
+        filter; each row goes to the subscribers whose filter it satisfies and which had
+        not seen its keys."""
         for kind in self.kinds:
-            subs = list(groups.get(kind.name, ()))
-            if not subs:
+            alike: dict[str, list[Subscriber]] = {}
+            for sub in groups.get(kind.name, ()):
+                alike.setdefault(sub.signature, []).append(sub)
+            if not alike:
                 continue
+            shared = list(alike.values())
             sql, params = kinds.batch_sql(
-                kind, [(s.filter, s.keys) for s in subs], runs, time_from, time_to
+                kind, [(s[0].filter, s[0].keys) for s in shared], runs, time_from, time_to
             )
             async with self.hub.pool.acquire() as conn:
                 rows = await conn.fetch(sql, *params)
@@ -196,11 +213,11 @@ class Feed:
             for row in rows:
                 node = None
                 for n in row["live_subscribers"]:
-                    sub = subs[n]
-                    if all(sub.seen.contains(k) for k in row["live_keys"]):
-                        continue
-                    node = node if node is not None else kind.shape(row)
-                    sub.push(node)
+                    for sub in shared[n]:
+                        if all(sub.seen.contains(k) for k in row["live_keys"]):
+                            continue
+                        node = node if node is not None else kind.shape(row)
+                        sub.push(node)
         for subs in groups.values():
             for sub in subs:
                 if sub.pending:

@@ -283,6 +283,8 @@ class Hub:
     async def listen(self) -> None:
         """Open the LISTEN connection if it is not; on failure the feeds poll."""
         async with self._connecting:
+            if not self.settings.live_listen:
+                return
             if self._conn is not None and not self._conn.is_closed():
                 return
             try:
@@ -346,7 +348,7 @@ class Hub:
         feed = self.feed(sub.kind)
         try:
             await self.listen()
-            if not self.listening and self._watch is None:
+            if not self.listening and self._watch is None and self.settings.live_listen:
                 self._watch = asyncio.get_running_loop().create_task(self._reconnect())
             await feed.join(sub, after)
             sub.wake.set()

@@ -227,7 +227,8 @@ FIELDS: tuple[Field, ...] = (
         ("OLLYGRAPH_CLIENT_CONCURRENCY",),
         _positive_int,
         4,
-        "SQL statements one client (address) may run at once in the gateway; more wait in a queue",
+        "SQL statements one client (address) may run at once in the gateway; more wait in "
+        "a queue",
     ),
     Field(
         "queue_timeout",
@@ -261,61 +262,26 @@ FIELDS: tuple[Field, ...] = (
         (),
         "comma-separated origins allowed to send OTLP/HTTP from a browser (empty: CORS off)",
     ),
-    Field(
-        "live_max_subscriptions",
-        ("OLLYGRAPH_LIVE_MAX_SUBSCRIPTIONS",),
-        _positive_int,
-        1000,
-        "live subscriptions (GraphQL subscriptions) one gateway process serves at once; "
-        "more are refused",
-    ),
-    Field(
-        "live_max_per_connection",
-        ("OLLYGRAPH_LIVE_MAX_PER_CONNECTION",),
-        _positive_int,
-        20,
-        "live subscriptions one websocket connection may hold at once; more are refused",
-    ),
-    Field(
-        "live_max_behind",
-        ("OLLYGRAPH_LIVE_MAX_BEHIND",),
-        _positive_int,
-        10_000,
-        "items (spans, traces, log records) a live subscriber may have waiting unsent; a "
-        "slower one gets them as one batch, one further behind is closed with an error",
-    ),
-    Field(
-        "live_listen",
-        ("OLLYGRAPH_LIVE_LISTEN",),
-        _on_off,
-        True,
-        "on: live subscriptions learn of commits by LISTEN/NOTIFY; off: by polling every "
-        "live_poll_interval (behind a transaction-mode pooler, where LISTEN is unreliable)",
-    ),
-    Field(
-        "live_poll_interval",
-        ("OLLYGRAPH_LIVE_POLL_INTERVAL",),
-        _positive_float,
-        2.0,
-        "seconds between the live feed's polls for commits when LISTEN is unavailable "
-        "(a transaction-mode pooler), and between its watermark samples",
-    ),
-    Field(
-        "live_settle",
-        ("OLLYGRAPH_LIVE_SETTLE",),
-        _seconds,
-        120,
-        "longest an ingest transaction may take from reserving its keys to committing "
-        "(1m, 2m): live cursors treat keys handed out longer ago as committed or lost",
-    ),
-    Field(
-        "live_lookback",
-        ("OLLYGRAPH_LIVE_LOOKBACK",),
-        _seconds,
-        900,
-        "how far back in event time a resumed live subscription (or a poll) looks for "
-        "commits it missed (15m, 1h)",
-    ),
+    Field("live_max_subscriptions", ("OLLYGRAPH_LIVE_MAX_SUBSCRIPTIONS",), _positive_int, 1000,
+          "live subscriptions (GraphQL subscriptions) one gateway process serves at once; "
+          "more are refused"),
+    Field("live_max_per_connection", ("OLLYGRAPH_LIVE_MAX_PER_CONNECTION",), _positive_int,
+          20, "live subscriptions one websocket connection may hold at once; more are refused"),
+    Field("live_max_behind", ("OLLYGRAPH_LIVE_MAX_BEHIND",), _positive_int, 10_000,
+          "items (spans, traces, log records) a live subscriber may have waiting unsent; a "
+          "slower one gets them as one batch, one further behind is closed with an error"),
+    Field("live_listen", ("OLLYGRAPH_LIVE_LISTEN",), _on_off, True,
+          "on: live subscriptions learn of commits by LISTEN/NOTIFY; off: by polling every "
+          "live_poll_interval (behind a transaction-mode pooler, where LISTEN is unreliable)"),
+    Field("live_poll_interval", ("OLLYGRAPH_LIVE_POLL_INTERVAL",), _positive_float, 2.0,
+          "seconds between the live feed's polls for commits when LISTEN is unavailable "
+          "(a transaction-mode pooler), and between its watermark samples"),
+    Field("live_settle", ("OLLYGRAPH_LIVE_SETTLE",), _seconds, 120,
+          "longest an ingest transaction may take from reserving its keys to committing "
+          "(1m, 2m): live cursors treat keys handed out longer ago as committed or lost"),
+    Field("live_lookback", ("OLLYGRAPH_LIVE_LOOKBACK",), _seconds, 900,
+          "how far back in event time a resumed live subscription (or a poll) looks for "
+          "commits it missed (15m, 1h)"),
     Field("log_level", ("OLLYGRAPH_LOG_LEVEL",), lambda s: s.upper(), "INFO", "log level"),
     Field(
         "log_format",
@@ -372,13 +338,8 @@ class Settings:
             value = getattr(self, field.name)
             if value is None:
                 continue
-            if field.name in (
-                "retention",
-                "statement_timeout",
-                "rollup_interval",
-                "live_settle",
-                "live_lookback",
-            ):
+            if field.name in ("retention", "statement_timeout", "rollup_interval",
+                              "live_settle", "live_lookback"):
                 value = f"{value}s" if value else "off"
             elif field.name == "live_listen":
                 value = "on" if value else "off"

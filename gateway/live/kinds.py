@@ -25,7 +25,8 @@ class Kind(NamedTuple):
     query: str  # the batch read (gateway/live/sql/live.sql)
     columns: str  # select list, as the query's listing
     shape: Callable[[Any], Any]
-    conditions: Callable[[sqlparts.Statement, Any, filters.KeyIds], list[str]]
+    # (statement, filter, key ids, the batch's partition bounds) -> conditions
+    conditions: Callable[[sqlparts.Statement, Any, filters.KeyIds, Any], list[str]]
 
     def slots(self) -> dict[str, str]:
         return {
@@ -44,7 +45,7 @@ SPANS = Kind(
     "live_rows",
     trace_queries.SPANS.columns,
     trace_queries.SPANS.shape,
-    lambda stmt, flt, keys: trace_filters.span_conditions(stmt, flt, None, keys),
+    lambda stmt, flt, keys, bounds: trace_filters.span_conditions(stmt, flt, bounds, keys),
 )
 TRACES = Kind(
     "traces",
@@ -53,7 +54,7 @@ TRACES = Kind(
     "live_traces",
     trace_queries.TRACES.columns,
     trace_queries.TRACES.shape,
-    lambda stmt, flt, keys: trace_filters.trace_conditions(stmt, flt, keys),
+    lambda stmt, flt, keys, bounds: trace_filters.trace_conditions(stmt, flt, keys),
 )
 LOGS = Kind(
     "logs",
@@ -62,7 +63,7 @@ LOGS = Kind(
     "live_rows",
     log_queries.LOGS.columns,
     log_queries.LOGS.shape,
-    lambda stmt, flt, keys: log_filters.log_conditions(stmt, flt, keys),
+    lambda stmt, flt, keys, bounds: log_filters.log_conditions(stmt, flt, keys),
 )
 KINDS = (SPANS, TRACES, LOGS)
 
@@ -77,8 +78,9 @@ def batch_sql(
     """The one statement reading the rows of the committed `runs` for every subscriber of
     `kind` (by position in `filters_and_keys`), with its parameters."""
     stmt = sqlparts.Statement()
+    bounds = (time_from, time_to)
     matches = [
-        f"CASE WHEN {sqlparts.conjunction(kind.conditions(stmt, flt, keys))} THEN {n} END"
+        f"CASE WHEN {sqlparts.conjunction(kind.conditions(stmt, flt, keys, bounds))} THEN {n} END"
         for n, (flt, keys) in enumerate(filters_and_keys)
     ]
     sql = stmt.render(

@@ -39,7 +39,7 @@ async def batches(
         raw.variable_values,
     )
     keys = await filters.key_ids(info.context.db, getattr(flt, "attributes", None))
-    kind.conditions(sqlparts.Statement(), flt, keys)  # raises what the queries raise
+    kind.conditions(sqlparts.Statement(), flt, keys, None)  # raises what the queries raise
     position = cursor.decode(kind.name, after) if after is not None else None
     counts = request.scope.setdefault("ollygraph.live", {"live": 0})
     sub = hub.Subscriber(kind, flt, keys, live.settings.live_max_behind)

@@ -24,7 +24,9 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
-from strawberry.asgi import GraphQL
+from starlette.websockets import WebSocketDisconnect
+from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
+from strawberry.http.exceptions import WebSocketDisconnected
 
 from gateway import clients, context, cost, db, errors, limits, otlp, schema, selfmetrics
 from gateway.live import hub as live_hub
@@ -38,8 +40,22 @@ READY_TIMEOUT_S = 2.0
 GC_YOUNG_THRESHOLD = 50_000
 
 
+class TextWebSocket(ASGIWebSocketAdapter):
+    """Protocol messages as text frames, as graphql-transport-ws has them (clients parse
+    text; encode_json gives bytes)."""
+
+    async def send_json(self, message: Any) -> None:
+        data = self.view.encode_json(message)
+        try:
+            await self.ws.send_text(data if isinstance(data, str) else data.decode())
+        except WebSocketDisconnect as exc:
+            raise WebSocketDisconnected from exc
+
+
 class GraphQLApp(GraphQL):
     """Strawberry's ASGI GraphQL with our context and an offline GraphiQL page."""
+
+    websocket_adapter_class = TextWebSocket
 
     graphql_ide_html = (STATIC / "graphiql.html").read_text()
 

@@ -25,11 +25,11 @@ async def batches(
     """The batches of a subscription of `kind`; a bad filter or cursor fails it at
     start, with the queries' errors."""
     request = info.context.request
-    live: hub.Hub | None = getattr(getattr(request, "app", None), "state", None) and getattr(
-        request.app.state, "live", None
-    )
+    # the app's hub (gateway.app's lifespan); none where no app serves (schema tools)
+    app = getattr(request, "app", None)
+    live: hub.Hub | None = getattr(app.state, "live", None) if app is not None else None
     if live is None:
-        raise errors.UserError("live subscriptions are served over websockets only")
+        raise errors.UserError("live subscriptions need the gateway's app")
     raw = info._raw_info
     # the queries' input caps (the cost extension checks those of queries before they run)
     cost.query_cost(

@@ -22,11 +22,14 @@ from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse
-from starlette.routing import Mount, Route
+from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
-from strawberry.asgi import GraphQL
+from starlette.websockets import WebSocketDisconnect
+from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
+from strawberry.http.exceptions import WebSocketDisconnected
 
 from gateway import clients, context, cost, db, errors, limits, otlp, schema, selfmetrics
+from gateway.live import hub as live_hub
 from ollygraph import logs, migrate, telemetry
 from ollygraph.settings import Settings
 
@@ -37,13 +40,31 @@ READY_TIMEOUT_S = 2.0
 GC_YOUNG_THRESHOLD = 50_000
 
 
+class TextWebSocket(ASGIWebSocketAdapter):
+    """Protocol messages as text frames, as graphql-transport-ws has them (clients parse
+    text; encode_json gives bytes)."""
+
+    async def send_json(self, message: Any) -> None:
+        data = self.view.encode_json(message)
+        try:
+            await self.ws.send_text(data if isinstance(data, str) else data.decode())
+        except WebSocketDisconnect as exc:
+            raise WebSocketDisconnected from exc
+
+
 class GraphQLApp(GraphQL):
     """Strawberry's ASGI GraphQL with our context and an offline GraphiQL page."""
+
+    websocket_adapter_class = TextWebSocket
 
     graphql_ide_html = (STATIC / "graphiql.html").read_text()
 
     def __init__(self, state: dict[str, Any], served: strawberry.Schema) -> None:
-        super().__init__(served, graphql_ide="graphiql", allow_queries_via_get=True)
+        # subscriptions over graphql-transport-ws (and the older graphql-ws) on the same
+        # route; keep_alive: graphql-ws "ka" messages (graphql-transport-ws pings are
+        # answered with pongs)
+        super().__init__(served, graphql_ide="graphiql", allow_queries_via_get=True,
+                         keep_alive=True, keep_alive_interval=15)
         self.state = state
 
     def encode_json(self, data: object) -> str | bytes:
@@ -82,9 +103,10 @@ def create_app(database_url: str, db_schema: str, *, pool_size: int = 10,
                max_query_cost: int = cost.DEFAULT_LIMIT,
                max_body_bytes: int = limits.DEFAULT_MAX_BODY_BYTES,
                client_concurrency: int = 4, queue_timeout: float = 5.0,
-               executor: str = "direct") -> Starlette:
+               executor: str = "direct", live: Settings | None = None) -> Starlette:
     """The app; its pool opens at startup and closes at shutdown. `executor`: a name of
-    schema.EXECUTORS (OLLYGRAPH_GATEWAY_EXECUTOR)."""
+    schema.EXECUTORS (OLLYGRAPH_GATEWAY_EXECUTOR); `live`: the settings of live
+    subscriptions (OLLYGRAPH_LIVE_*; the defaults when None)."""
     state: dict[str, Any] = {"clients": clients.Clients(client_concurrency, queue_timeout)}
     # selfmetrics.Observe logs each GraphQL error once, at the level of its kind; Strawberry
     # would log every one (a typo included) at ERROR again
@@ -96,6 +118,8 @@ def create_app(database_url: str, db_schema: str, *, pool_size: int = 10,
         state["pool"] = await db.create_pool(database_url, db_schema, max_size=pool_size,
                                              statement_timeout_ms=statement_timeout_ms)
         selfmetrics.watch_pool(state["pool"])
+        app.state.live = live_hub.Hub(database_url, db_schema, state["pool"],
+                                      live if live is not None else Settings())
         # What exists now (modules, the schema, the pool) lives as long as the process:
         # out of the collector's generations, it is not rescanned by every full collection
         # that a large response's many short-lived objects trigger.
@@ -111,6 +135,7 @@ def create_app(database_url: str, db_schema: str, *, pool_size: int = 10,
             yield
         finally:
             gc.set_threshold(*thresholds)
+            await app.state.live.close()
             selfmetrics.forget_pool(state["pool"])
             await state.pop("pool").close()
 
@@ -140,6 +165,7 @@ def create_app(database_url: str, db_schema: str, *, pool_size: int = 10,
     return Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
             Route("/favicon.ico", favicon),
             Route("/readyz", readyz),
@@ -163,7 +189,7 @@ def run(settings: Settings) -> None:
                      max_body_bytes=settings.max_body_bytes,
                      client_concurrency=settings.client_concurrency,
                      queue_timeout=settings.queue_timeout,
-                     executor=settings.gateway_executor)
+                     executor=settings.gateway_executor, live=settings)
     # log_config=None: uvicorn's records go through logs.configure's handler (one format)
     uvicorn.run(app, host=settings.host, port=settings.gateway_port, log_config=None,
                 log_level=settings.log_level.lower(), access_log=False)

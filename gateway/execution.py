@@ -42,7 +42,10 @@ class DirectExecutor(StrawberryGraphQLCoreExecutionContext):
         if cached is not None:
             return cached[1]
         plan = None
-        if not _has_middleware(self.middleware_manager):
+        # a subscription's root field resolves to the event (graphql-core's own resolver),
+        # not by calling the field's subscribe resolver again
+        if not _has_middleware(self.middleware_manager) and \
+                parent_type is not self.schema.subscription_type:
             plan = plans.plan(self, parent_type, field_details_list)
         # keep the list alive with its plan, so that its id is not reused in this request
         self._plans[id(field_details_list)] = (field_details_list, plan)

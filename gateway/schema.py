@@ -15,6 +15,7 @@ from strawberry.extensions import (
 from strawberry.tools import merge_types
 
 from gateway import catalog, cost, execution, selfmetrics
+from gateway.live import subscriptions as live_subscriptions
 from gateway.logs import queries as log_queries
 from gateway.metrics import queries as metric_queries
 from gateway.stats import catalog as stats_catalog
@@ -58,6 +59,7 @@ def build(executor: type | None = execution.DirectExecutor,
     `max_cost`: the query cost limit (gateway.cost)."""
     return strawberry.Schema(
         query=merge_types("Query", QUERY_TYPES),
+        subscription=live_subscriptions.Subscription,
         extensions=[
             lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
             Limits,

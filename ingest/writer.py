@@ -26,7 +26,7 @@ from typing import NamedTuple
 
 import asyncpg
 
-from ingest import errors, selfmetrics
+from ingest import errors, live, selfmetrics
 from ollygraph import store
 
 log = logging.getLogger(__name__)
@@ -215,6 +215,7 @@ class Writer:
                         await self._copy(conn, table, rows[table.name])
                     if self.after:
                         await self.after(conn, rows)
+                    await live.notify(conn, rows, self.timeout_s)  # delivered on commit
                 selfmetrics.WRITE_SECONDS.labels(self.name).observe(time.perf_counter() - started)
                 selfmetrics.WRITE_ROWS.labels(self.name).observe(sum(map(len, rows.values())))
                 return

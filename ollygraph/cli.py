@@ -29,6 +29,7 @@ log = logging.getLogger("ollygraph")
 DATABASE = ("database_url", "schema", "data_dir")
 # the settings each command uses (its --help lists only these)
 LOGGING = ("log_level", "log_format")
+LIVE = tuple(f.name for f in settings.FIELDS if f.name.startswith("live_"))
 COMMAND_SETTINGS: dict[str, tuple[str, ...]] = {
     "up": tuple(f.name for f in settings.FIELDS),
     "ingest": (*DATABASE, "host", "grpc_port", "http_port", "attribute_overrides",
@@ -36,7 +37,7 @@ COMMAND_SETTINGS: dict[str, tuple[str, ...]] = {
                "max_in_flight_bytes", "rollup_interval", "cors_origins", *LOGGING),
     "gateway": (*DATABASE, "host", "gateway_port", "statement_timeout", "max_query_cost",
                 "max_body_bytes", "client_concurrency", "queue_timeout", "gateway_executor",
-                *LOGGING),
+                *LIVE, *LOGGING),
     "migrate": (*DATABASE, *LOGGING),
     "retention": (*DATABASE, "partition_days_ahead", *LOGGING),
     "psql": DATABASE,

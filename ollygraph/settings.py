@@ -86,6 +86,13 @@ def _seconds(text: str) -> int:
     return parse_duration(text)
 
 
+def _on_off(text: str) -> bool:
+    value = text.strip().lower()
+    if value not in ("on", "off"):
+        raise ValueError(f"{text[:40]!r} is not on or off")
+    return value == "on"
+
+
 def _seconds_or_off(text: str) -> int:
     return 0 if text.strip().lower() in ("0", "off") else parse_duration(text)
 
@@ -255,6 +262,26 @@ FIELDS: tuple[Field, ...] = (
         (),
         "comma-separated origins allowed to send OTLP/HTTP from a browser (empty: CORS off)",
     ),
+    Field("live_max_subscriptions", ("OLLYGRAPH_LIVE_MAX_SUBSCRIPTIONS",), _positive_int, 1000,
+          "live subscriptions (GraphQL subscriptions) one gateway process serves at once; "
+          "more are refused"),
+    Field("live_max_per_connection", ("OLLYGRAPH_LIVE_MAX_PER_CONNECTION",), _positive_int,
+          20, "live subscriptions one websocket connection may hold at once; more are refused"),
+    Field("live_max_behind", ("OLLYGRAPH_LIVE_MAX_BEHIND",), _positive_int, 10_000,
+          "items (spans, traces, log records) a live subscriber may have waiting unsent; a "
+          "slower one gets them as one batch, one further behind is closed with an error"),
+    Field("live_listen", ("OLLYGRAPH_LIVE_LISTEN",), _on_off, True,
+          "on: live subscriptions learn of commits by LISTEN/NOTIFY; off: by polling every "
+          "live_poll_interval (behind a transaction-mode pooler, where LISTEN is unreliable)"),
+    Field("live_poll_interval", ("OLLYGRAPH_LIVE_POLL_INTERVAL",), _positive_float, 2.0,
+          "seconds between the live feed's polls for commits when LISTEN is unavailable "
+          "(a transaction-mode pooler), and between its watermark samples"),
+    Field("live_settle", ("OLLYGRAPH_LIVE_SETTLE",), _seconds, 120,
+          "longest an ingest transaction may take from reserving its keys to committing "
+          "(1m, 2m): live cursors treat keys handed out longer ago as committed or lost"),
+    Field("live_lookback", ("OLLYGRAPH_LIVE_LOOKBACK",), _seconds, 900,
+          "how far back in event time a resumed live subscription (or a poll) looks for "
+          "commits it missed (15m, 1h)"),
     Field("log_level", ("OLLYGRAPH_LOG_LEVEL",), lambda s: s.upper(), "INFO", "log level"),
     Field(
         "log_format",
@@ -291,6 +318,13 @@ class Settings:
     gateway_executor: str = "direct"
     rollup_interval: int = 15
     cors_origins: tuple[str, ...] = ()
+    live_max_subscriptions: int = 1000
+    live_max_per_connection: int = 20
+    live_max_behind: int = 10_000
+    live_listen: bool = True
+    live_poll_interval: float = 2.0
+    live_settle: int = 120
+    live_lookback: int = 900
     log_level: str = "INFO"
     log_format: str = "text"
 
@@ -304,8 +338,11 @@ class Settings:
             value = getattr(self, field.name)
             if value is None:
                 continue
-            if field.name in ("retention", "statement_timeout", "rollup_interval"):
+            if field.name in ("retention", "statement_timeout", "rollup_interval",
+                              "live_settle", "live_lookback"):
                 value = f"{value}s" if value else "off"
+            elif field.name == "live_listen":
+                value = "on" if value else "off"
             elif field.name == "cors_origins":
                 value = ",".join(value)
             env[field.env[0]] = str(value)

@@ -1,0 +1,291 @@
+"""Live subscriptions end to end: the OpenTelemetry SDK -> OTLP ingest -> commit NOTIFY ->
+a GraphQL subscription over a real websocket (graphql-transport-ws)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from typing import Any
+
+import pytest
+from opentelemetry.trace import Status, StatusCode
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
+
+pytestmark = pytest.mark.db
+
+MAX_BEHIND = 8
+SPANS = """subscription ($filter: SpanFilter, $after: String) {
+  spans(filter: $filter, after: $after) { cursor nodes { name service status { code } attributes } }
+}"""
+LOGS = """subscription ($filter: LogFilter) {
+  logs(filter: $filter) { cursor nodes { body severityText service traceId } }
+}"""
+TRACES = """subscription ($filter: TraceFilter) {
+  traces(filter: $filter) { cursor nodes { traceId rootName spanCount services } }
+}"""
+
+
+@pytest.fixture(scope="module")
+def stack_env() -> dict[str, str]:
+    return {"OLLYGRAPH_LIVE_MAX_PER_CONNECTION": "3", "OLLYGRAPH_LIVE_MAX_BEHIND": str(MAX_BEHIND)}
+
+
+class Live:
+    """One graphql-transport-ws connection."""
+
+    def __init__(self, ws: Any) -> None:
+        self.ws, self.ids = ws, 0
+
+    @classmethod
+    async def open(cls, stack: Any) -> Live:
+        ws = await connect(
+            stack.url.replace("http", "ws") + "/graphql", subprotocols=["graphql-transport-ws"]
+        )
+        await ws.send(json.dumps({"type": "connection_init"}))
+        assert json.loads(await ws.recv())["type"] == "connection_ack"
+        return cls(ws)
+
+    async def subscribe(self, query: str, **variables: Any) -> str:
+        self.ids += 1
+        await self.ws.send(
+            json.dumps(
+                {
+                    "id": str(self.ids),
+                    "type": "subscribe",
+                    "payload": {"query": query, "variables": variables},
+                }
+            )
+        )
+        return str(self.ids)
+
+    async def message(self, id_: str) -> dict[str, Any]:
+        while True:
+            m = json.loads(await asyncio.wait_for(self.ws.recv(), 60))
+            if m["type"] == "ping":
+                await self.ws.send(json.dumps({"type": "pong"}))
+            elif m.get("id") == id_:
+                return m
+
+    async def started(self, id_: str) -> str:
+        """The first batch (empty for a new subscription): its cursor; once it came, every
+        commit after it is delivered."""
+        m = await self.message(id_)
+        assert m["type"] == "next", m
+        (batch,) = m["payload"]["data"].values()
+        assert batch["nodes"] == []
+        return batch["cursor"]
+
+    async def until(self, id_: str, field: str, done: Any) -> tuple[list[Any], str]:
+        """Nodes of `field` until one satisfies `done`, and the last cursor."""
+        nodes: list[Any] = []
+        while True:
+            m = await self.message(id_)
+            assert m["type"] == "next", m
+            assert not m["payload"].get("errors"), m
+            batch = m["payload"]["data"][field]
+            nodes += batch["nodes"]
+            if any(done(n) for n in batch["nodes"]):
+                return nodes, batch["cursor"]
+
+    async def close(self) -> None:
+        await self.ws.close()
+
+
+def send_spans(stack: Any, service: str, *specs: tuple[str, bool]) -> None:
+    """One export per span (each committed before the next), in order."""
+    with stack.sdk(service) as (tracer, _):
+        for name, error in specs:
+            span = tracer.start_span(name, attributes={"live.n": name})
+            if error:
+                span.set_status(Status(StatusCode.ERROR, "boom"))
+            span.end()
+
+
+def run(coro: Any) -> Any:
+    return asyncio.run(coro)
+
+
+def test_matching_spans_arrive_and_others_do_not(stack):
+    service, other = f"live-{uuid.uuid4().hex[:6]}", f"other-{uuid.uuid4().hex[:6]}"
+
+    async def main() -> list[Any]:
+        live = await Live.open(stack)
+        sid = await live.subscribe(SPANS, filter={"service": service, "status": "ERROR"})
+        await live.started(sid)
+        await asyncio.to_thread(send_spans, stack, service, ("ok one", False))
+        await asyncio.to_thread(send_spans, stack, other, ("other failing", True))
+        await asyncio.to_thread(
+            send_spans,
+            stack,
+            service,
+            ("failing", True),
+            ("ok two", False),
+            ("failing again", True),
+        )
+        nodes, _ = await live.until(sid, "spans", lambda n: n["name"] == "failing again")
+        await live.close()
+        return nodes
+
+    nodes = run(main())
+    assert [n["name"] for n in nodes] == ["failing", "failing again"]
+    assert {n["service"] for n in nodes} == {service}
+    assert {n["status"]["code"] for n in nodes} == {"ERROR"}
+    assert nodes[0]["attributes"] == {"live.n": "failing"}
+
+
+def test_resume_with_cursor_has_no_gaps_and_no_duplicates(stack):
+    service = f"resume-{uuid.uuid4().hex[:6]}"
+    flt = {"service": service}
+
+    async def main() -> tuple[list[Any], list[Any], list[Any]]:
+        live = await Live.open(stack)
+        sid = await live.subscribe(SPANS, filter=flt)
+        await live.started(sid)
+        await asyncio.to_thread(send_spans, stack, service, ("one", False), ("two", True))
+        first, cursor = await live.until(sid, "spans", lambda n: n["name"] == "two")
+        await live.close()
+        # committed while nobody listens
+        await asyncio.to_thread(send_spans, stack, service, ("three", False), ("four", False))
+        live = await Live.open(stack)
+        sid = await live.subscribe(SPANS, filter=flt, after=cursor)
+        missed, _ = await live.until(sid, "spans", lambda n: n["name"] == "four")
+        await asyncio.to_thread(send_spans, stack, service, ("five", False))
+        later, _ = await live.until(sid, "spans", lambda n: n["name"] == "five")
+        # the same cursor again, on another connection: the same rows, once
+        again = await Live.open(stack)
+        sid2 = await again.subscribe(SPANS, filter=flt, after=cursor)
+        replay, _ = await again.until(sid2, "spans", lambda n: n["name"] == "five")
+        await live.close()
+        await again.close()
+        return first, missed + later, replay
+
+    first, resumed, replay = run(main())
+    assert [n["name"] for n in first] == ["one", "two"]
+    assert [n["name"] for n in resumed] == ["three", "four", "five"]
+    assert [n["name"] for n in replay] == ["three", "four", "five"]
+
+
+def test_logs_subscription(stack):
+    service = f"logs-{uuid.uuid4().hex[:6]}"
+
+    def send() -> None:
+        with stack.sdk(service) as (_, logger):
+            logger.info("quiet")
+            logger.error("disk full")
+            logger.warning("almost full")
+
+    async def main() -> list[Any]:
+        live = await Live.open(stack)
+        sid = await live.subscribe(LOGS, filter={"service": service, "minSeverity": 13})
+        await live.started(sid)
+        await asyncio.to_thread(send)
+        nodes, _ = await live.until(sid, "logs", lambda n: n["body"] == "almost full")
+        await live.close()
+        return nodes
+
+    nodes = run(main())
+    assert [(n["body"], n["severityText"]) for n in nodes] == [
+        ("disk full", "ERROR"),
+        ("almost full", "WARN"),
+    ]
+    assert {n["service"] for n in nodes} == {service}
+
+
+def test_traces_subscription(stack):
+    service = f"traces-{uuid.uuid4().hex[:6]}"
+
+    def send() -> str:
+        with stack.sdk("elsewhere") as (tracer, _):
+            tracer.start_span("not this").end()
+        with stack.sdk(service) as (tracer, _):
+            root = tracer.start_span("GET /live")
+            trace_id = f"{root.get_span_context().trace_id:032x}"
+            root.end()
+        return trace_id
+
+    async def main() -> tuple[list[Any], str]:
+        live = await Live.open(stack)
+        sid = await live.subscribe(TRACES, filter={"service": service})
+        await live.started(sid)
+        trace_id = await asyncio.to_thread(send)
+        nodes, _ = await live.until(sid, "traces", lambda n: n["traceId"] == trace_id)
+        await live.close()
+        return nodes, trace_id
+
+    nodes, trace_id = run(main())
+    assert nodes == [
+        {"traceId": trace_id, "rootName": "GET /live", "spanCount": 1, "services": [service]}
+    ]
+
+
+def test_caps_refuse_clearly(stack):
+    async def main() -> dict[str, Any]:
+        live = await Live.open(stack)
+        for _ in range(3):
+            await live.started(await live.subscribe(SPANS))
+        refused = await live.message(await live.subscribe(LOGS))
+        await live.close()
+        return refused
+
+    refused = run(main())
+    assert refused["type"] == "next"
+    assert [e["message"] for e in refused["payload"]["errors"]] == [
+        "at most 3 live subscriptions per connection (OLLYGRAPH_LIVE_MAX_PER_CONNECTION)"
+    ]
+
+
+def test_bad_filter_and_cursor_fail_at_start_as_queries_do(stack):
+    bad = {"timeRange": {"last": "soon"}}
+
+    async def main() -> tuple[dict[str, Any], dict[str, Any]]:
+        live = await Live.open(stack)
+        filter_error = await live.message(await live.subscribe(SPANS, filter=bad))
+        cursor_error = await live.message(await live.subscribe(SPANS, after="nonsense"))
+        await live.close()
+        return filter_error, cursor_error
+
+    filter_error, cursor_error = run(main())
+    query = "query ($f: SpanFilter) { spans(filter: $f) { nodes { name } } }"
+    assert [
+        e["message"].replace("Subscription.", "Query.") for e in filter_error["payload"]["errors"]
+    ] == stack.errors(query, f=bad)
+    assert [e["message"] for e in cursor_error["payload"]["errors"]] == [
+        "`after` is not a cursor of this subscription"
+    ]
+
+
+def test_a_consumer_too_far_behind_is_closed_with_a_message(stack):
+    service = f"slow-{uuid.uuid4().hex[:6]}"
+
+    def burst() -> None:  # one export, one commit: more than MAX_BEHIND spans at once
+        with stack.sdk(service, batch=True) as (tracer, _):
+            for i in range(MAX_BEHIND + 2):
+                tracer.start_span(f"burst {i}").end()
+
+    async def main() -> dict[str, Any]:
+        live = await Live.open(stack)
+        sid = await live.subscribe(SPANS, filter={"service": service})
+        await live.started(sid)
+        await asyncio.to_thread(burst)
+        closed = await live.message(sid)
+        await live.close()
+        return closed
+
+    closed = run(main())
+    assert [e["message"] for e in closed["payload"]["errors"]] == [
+        f"the subscription fell more than {MAX_BEHIND} items behind and was closed; "
+        "subscribe again with `after` set to the last cursor received"
+    ]
+
+
+def test_malformed_protocol_message_closes_with_the_protocol_code(stack):
+    async def main() -> int | None:
+        live = await Live.open(stack)
+        await live.ws.send("{not json")
+        with pytest.raises(ConnectionClosed):
+            await asyncio.wait_for(live.ws.recv(), 30)
+        return live.ws.close_code
+
+    assert run(main()) == 4400

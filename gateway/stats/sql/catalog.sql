@@ -1,14 +1,25 @@
 -- The catalog from the attribute key registry (ollygraph/span_rollups.py keeps it in
 -- otel_attribute_key_rollups): the rolled whole minutes of the range from the registry, the
--- edges from the attribute tables themselves (ollygraph/sql/span_rollups.sql: key_rows).
+-- edges from the attribute tables themselves (ollygraph/sql/key_registry.sql: key_rows).
 
 -- name: registry_keys
+-- Per key and value type of the owner's registry rows (x): the count and last minute, and
+-- the key's sketch of distinct values merged over its minutes and types (s: the K smallest
+-- distinct hashes; null when a row has none yet).
+WITH x AS (SELECT x.* FROM (SELECT r.minute_unix_nano, r.key, r.value_type, r.n, r.hashes
+                            FROM otel_attribute_key_rollups AS r
+                            WHERE r.owner = :owner AND r.minute_unix_nano >= :m0
+                              AND r.minute_unix_nano < :m1
+                            @raw@) AS x
+           WHERE starts_with(x.key, :prefix) AND x.key > :after),
+     s AS (SELECT x.key, (array_agg(DISTINCT h.h ORDER BY h.h))[1:@k@] AS hashes
+           FROM x CROSS JOIN LATERAL unnest(x.hashes) AS h(h)
+           GROUP BY 1)
 SELECT x.key, x.value_type, sum(x.n)::bigint AS n, max(x.minute_unix_nano) AS last_minute,
+       bool_and(x.hashes IS NOT NULL) AS sketched,
+       coalesce((SELECT s.hashes FROM s WHERE s.key = x.key), '{}') AS hashes,
        EXISTS (SELECT 1 FROM attribute_keys AS k WHERE k.key = x.key AND (@typed@)) AS promoted
-FROM (SELECT r.minute_unix_nano, r.key, r.value_type, r.n FROM otel_attribute_key_rollups AS r
-      WHERE r.owner = :owner AND r.minute_unix_nano >= :m0 AND r.minute_unix_nano < :m1
-      @raw@) AS x
-WHERE starts_with(x.key, :prefix)
+FROM x
 GROUP BY 1, 2
 ORDER BY 1, 2
 
@@ -18,4 +29,4 @@ EXISTS (SELECT 1 FROM @table@ AS a WHERE a.key_id = k.key_id)
 
 -- name: registry_raw
 UNION ALL
-SELECT e.minute_unix_nano, e.key, e.value_type, e.n FROM (@rows@) AS e
+SELECT e.minute_unix_nano, e.key, e.value_type, e.n, e.hashes FROM (@rows@) AS e

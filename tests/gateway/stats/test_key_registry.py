@@ -14,7 +14,6 @@ from typing import Any
 
 import asyncpg
 import pytest
-from opentelemetry import trace as otel_trace
 from opentelemetry.exporter.otlp.proto.grpc._log_exporter import OTLPLogExporter
 from opentelemetry.exporter.otlp.proto.grpc.metric_exporter import OTLPMetricExporter
 from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
@@ -42,8 +41,12 @@ MANY = 200  # distinct values of user.id: above the sketch size, estimated
 TYPES = {str: "string", int: "int", float: "double", bool: "bool"}
 # (resource, minute, span attributes, event attributes)
 SPANS: list[tuple[str, int, dict[str, Any], list[dict[str, Any]]]] = [
-    ("a", 0, {"http.route": "/a", "retries": 1, "ratio": 0.5, "cached": True},
-     [{"attempt": 1}, {"attempt": 2}]),
+    (
+        "a",
+        0,
+        {"http.route": "/a", "retries": 1, "ratio": 0.5, "cached": True},
+        [{"attempt": 1}, {"attempt": 2}],
+    ),
     ("a", 0, {"http.route": "/b", "retries": 2, "ratio": 0.5}, []),
     ("a", 0, {"http.route": "/a", "retries": 1}, [{"attempt": 1}]),
     ("b", 1, {"http.route": "/c", "retries": "many"}, []),
@@ -51,13 +54,18 @@ SPANS: list[tuple[str, int, dict[str, Any], list[dict[str, Any]]]] = [
     *(("a", 2, {"user.id": f"u{i}"}, []) for i in range(MANY)),
 ]
 # (resource, minute, log attributes)
-LOGS = [("a", 0, {"user.id": "u1"}), ("a", 0, {"user.id": "u2", "bytes": 5}),
-        ("b", 1, {"bytes": 7})]
+LOGS = [
+    ("a", 0, {"user.id": "u1"}),
+    ("a", 0, {"user.id": "u2", "bytes": 5}),
+    ("b", 1, {"bytes": 7}),
+]
 LATE_LOG = ("b", 1, {"late.key": "x"})
-RESOURCES = {"a": {"service.name": "registry-a", "region": "eu"},
-             "b": {"service.name": "registry-b", "region": "us"}}
-SCOPES = {"a": {"lib.flavor": "x"}, "b": {"lib.flavor": "y"}}   # of the tracers
-POINTS = [("/a", 1), ("/b", 2)]   # counter increments of resource a (one point each)
+RESOURCES = {
+    "a": {"service.name": "registry-a", "region": "eu"},
+    "b": {"service.name": "registry-b", "region": "us"},
+}
+SCOPES = {"a": {"lib.flavor": "x"}, "b": {"lib.flavor": "y"}}  # of the tracers
+POINTS = [("/a", 1), ("/b", 2)]  # counter increments of resource a (one point each)
 
 
 def resource(name: str) -> Resource:
@@ -67,8 +75,9 @@ def resource(name: str) -> Resource:
 def send(otlp: str, base: int) -> None:
     for name in RESOURCES:
         tracers = TracerProvider(resource=resource(name))
-        tracers.add_span_processor(BatchSpanProcessor(
-            OTLPSpanExporter(endpoint=otlp, insecure=True)))
+        tracers.add_span_processor(
+            BatchSpanProcessor(OTLPSpanExporter(endpoint=otlp, insecure=True))
+        )
         tracer = tracers.get_tracer("registry-tests", "1.0", attributes=SCOPES[name])
         for owner, minute, attributes, events in SPANS:
             if owner == name:
@@ -79,8 +88,9 @@ def send(otlp: str, base: int) -> None:
                 span.end(end_time=start + 2 * MS)
         tracers.shutdown()
         send_logs(otlp, base, name, LOGS)
-    reader = PeriodicExportingMetricReader(OTLPMetricExporter(endpoint=otlp, insecure=True),
-                                           export_interval_millis=3_600_000)
+    reader = PeriodicExportingMetricReader(
+        OTLPMetricExporter(endpoint=otlp, insecure=True), export_interval_millis=3_600_000
+    )
     meters = MeterProvider(resource=resource("a"), metric_readers=[reader])
     counter = meters.get_meter("registry-tests").create_counter("registry.requests")
     for route, n in POINTS:
@@ -90,13 +100,15 @@ def send(otlp: str, base: int) -> None:
 
 def send_logs(otlp: str, base: int, name: str, logs: list) -> None:
     provider = LoggerProvider(resource=resource(name))
-    provider.add_log_record_processor(SimpleLogRecordProcessor(
-        OTLPLogExporter(endpoint=otlp, insecure=True)))
+    provider.add_log_record_processor(
+        SimpleLogRecordProcessor(OTLPLogExporter(endpoint=otlp, insecure=True))
+    )
     logger = provider.get_logger("registry-tests")
     for owner, minute, attributes in logs:
         if owner == name:
-            logger.emit(timestamp=base + minute * MINUTE + 2_000 * MS, body="hello",
-                        attributes=attributes)
+            logger.emit(
+                timestamp=base + minute * MINUTE + 2_000 * MS, body="hello", attributes=attributes
+            )
     provider.shutdown()
 
 
@@ -120,7 +132,7 @@ def expected(base: int, now_minute: int, logs: list = LOGS) -> dict[str, dict[st
     at = [base + m * MINUTE for m in range(3)]
     spans = [(attrs, 1, at[m]) for _, m, attrs, _ in SPANS]
     events = [(e, 1, at[m]) for _, m, _, evs in SPANS for e in evs]
-    items: dict[str, Counter] = {n: Counter() for n in RESOURCES}   # items per resource, minute
+    items: dict[str, Counter] = {n: Counter() for n in RESOURCES}  # items per resource, minute
     for owner, m, _, _ in SPANS:
         items[owner][at[m]] += 1
     for owner, m, _ in logs:
@@ -130,11 +142,13 @@ def expected(base: int, now_minute: int, logs: list = LOGS) -> dict[str, dict[st
     for owner, m, _, _ in SPANS:
         spans_of[owner][at[m]] += 1
     return {
-        "SPAN": expect(spans), "EVENT": expect(events),
+        "SPAN": expect(spans),
+        "EVENT": expect(events),
         "LOG": expect([(attrs, 1, at[m]) for _, m, attrs in logs]),
         "METRIC": expect([({"route": r}, 1, now_minute) for r, _ in POINTS]),
-        "RESOURCE": expect([(resource(n).attributes, k, m)
-                            for n in RESOURCES for m, k in items[n].items()]),
+        "RESOURCE": expect(
+            [(resource(n).attributes, k, m) for n in RESOURCES for m, k in items[n].items()]
+        ),
         "SCOPE": expect([(SCOPES[n], k, m) for n in RESOURCES for m, k in spans_of[n].items()]),
     }
 
@@ -142,29 +156,39 @@ def expected(base: int, now_minute: int, logs: list = LOGS) -> dict[str, dict[st
 def got(stack: Any, scope: str, time_range: dict) -> dict[str, tuple]:
     keys = stack.gql(KEYS, scope=scope, range=time_range)["attributeKeys"]
     assert [k["key"] for k in keys] == sorted(k["key"] for k in keys)
-    return {k["key"]: (k["count"], k["distinctValues"],
-                       {t["type"]: t["count"] for t in k["valueTypes"]},
-                       scalars.parse_timestamp(k["lastSeen"])) for k in keys}
+    return {
+        k["key"]: (
+            k["count"],
+            k["distinctValues"],
+            {t["type"]: t["count"] for t in k["valueTypes"]},
+            scalars.parse_timestamp(k["lastSeen"]),
+        )
+        for k in keys
+    }
 
 
 def roll(stack: Any, upto: int) -> None:
     """Run the rollup job until the minutes before `upto` and the late ones are rolled."""
+
     async def run() -> None:
-        conn = await asyncpg.connect(stack.database_url,
-                                     server_settings={"search_path": stack.schema})
+        conn = await asyncpg.connect(
+            stack.database_url, server_settings={"search_path": stack.schema}
+        )
         try:
             for _ in range(100):
                 await rollups.roll(conn, time.time_ns())
                 rolled = await conn.fetchval("SELECT rolled FROM otel_span_rollup_state")
                 pending = await conn.fetchval(
                     "SELECT (SELECT count(*) FROM otel_span_rollup_pending)"
-                    " + (SELECT count(*) FROM otel_attribute_key_pending)")
+                    " + (SELECT count(*) FROM otel_attribute_key_pending)"
+                )
                 if rolled is not None and rolled >= upto and not pending:
                     return
                 await asyncio.sleep(0.2)
             raise AssertionError("the rollups did not catch up")
         finally:
             await conn.close()
+
     asyncio.run(run())
 
 
@@ -179,15 +203,17 @@ def sent(stack) -> tuple[int, int, int]:
 
 def check(stack, sent, logs: list = LOGS) -> None:
     base, first, last = sent
-    time_range = {"from": scalars.format_timestamp(base),
-                  "to": scalars.format_timestamp(last + MINUTE - 1)}
+    time_range = {
+        "from": scalars.format_timestamp(base),
+        "to": scalars.format_timestamp(last + MINUTE - 1),
+    }
     answers = {scope: got(stack, scope, time_range) for scope in key_registry.REGISTRY}
     now_minute = answers["METRIC"]["route"][3]
     assert first <= now_minute <= last
     want = expected(base, now_minute, logs)
     many = answers["SPAN"].pop("user.id")
     assert many[0] == MANY and many[2] == {"string": MANY}
-    assert abs(many[1] - MANY) <= 0.4 * MANY             # 3 standard errors of the sketch
+    assert abs(many[1] - MANY) <= 0.4 * MANY  # 3 standard errors of the sketch
     want["SPAN"].pop("user.id")
     assert answers == want
 
@@ -196,7 +222,7 @@ def test_every_scope_from_the_tables_then_from_the_registry(stack, sent) -> None
     check(stack, sent)
     roll(stack, sent[0] + 3 * MINUTE)
     check(stack, sent)
-    assert expected(sent[0], 0)["LOG"]["user.id"][1] == 2            # exact below K
+    assert expected(sent[0], 0)["LOG"]["user.id"][1] == 2  # exact below K
     assert expected(sent[0], 0)["SPAN"]["retries"][2] == {"int": 3, "string": 1}
 
 
@@ -208,15 +234,19 @@ def test_late_logs_of_rolled_minutes(stack, sent) -> None:
 
 
 def test_pages_and_prefix(stack, sent) -> None:
-    time_range = {"from": scalars.format_timestamp(sent[0]),
-                  "to": scalars.format_timestamp(sent[2] + MINUTE - 1)}
-    everything = [k["key"] for k in stack.gql(KEYS, scope="RESOURCE", range=time_range)[
-        "attributeKeys"]]
+    time_range = {
+        "from": scalars.format_timestamp(sent[0]),
+        "to": scalars.format_timestamp(sent[2] + MINUTE - 1),
+    }
+    everything = [
+        k["key"] for k in stack.gql(KEYS, scope="RESOURCE", range=time_range)["attributeKeys"]
+    ]
     pages: list[str] = []
     after = None
     while True:
-        page = stack.gql(KEYS, scope="RESOURCE", range=time_range, first=2,
-                         after=after)["attributeKeys"]
+        page = stack.gql(KEYS, scope="RESOURCE", range=time_range, first=2, after=after)[
+            "attributeKeys"
+        ]
         if not page:
             break
         assert len(page) <= 2
@@ -225,7 +255,7 @@ def test_pages_and_prefix(stack, sent) -> None:
     assert pages == everything and len(everything) > 2
     sdk = stack.gql(KEYS, scope="RESOURCE", range=time_range, prefix="telemetry.sdk.")
     assert [k["key"] for k in sdk["attributeKeys"]] == sorted(
-        k for k in resource("a").attributes if k.startswith("telemetry.sdk."))
+        k for k in resource("a").attributes if k.startswith("telemetry.sdk.")
+    )
     route = stack.gql(KEYS, scope="SPAN", range=time_range, prefix="http.")["attributeKeys"]
-    assert [(k["key"], k["count"], k["distinctValues"]) for k in route] == [
-        ("http.route", 5, 3)]
+    assert [(k["key"], k["count"], k["distinctValues"]) for k in route] == [("http.route", 5, 3)]

@@ -32,7 +32,8 @@ class Operation:
 
 @strawberry.type
 class ValueTypeCount:
-    type: str = strawberry.field(description=("string, int, double, bool, bytes, array or kvlist"))
+    type: str = strawberry.field(description=(
+        "string, int, double, bool, bytes, array or kvlist"))
     count: int
 
 
@@ -46,13 +47,8 @@ class KeyStats:
         self.last_minute = 0
 
 
-async def registry_keys(
-    db: Any,
-    scope: Scope,
-    prefix: str | None,
-    after: str | None,
-    time_range: inputs.TimeRange | None,
-) -> list[KeyStats]:
+async def registry_keys(db: Any, scope: Scope, prefix: str | None, after: str | None,
+                        time_range: inputs.TimeRange | None) -> list[KeyStats]:
     """Every key of the scope seen in the range (after the key `after`), in key order."""
     registry = key_registry.REGISTRY[scope.name]
     lo, hi = filters.time_bounds(time_range) or (0, filters.MAX_NS)
@@ -69,23 +65,15 @@ async def registry_keys(
         if start < stop:
             # key_rows numbers its two bounds $1 and $2 (the job runs it as is)
             rows = registry.rows.replace("$1", ":lo").replace("$2", ":hi")
-            raw.append(
-                stmt.render(SQL.registry_raw, {"rows": stmt.render(rows, lo=start, hi=stop)})
-            )
+            raw.append(stmt.render(SQL.registry_raw, {"rows": stmt.render(rows, lo=start,
+                                                                         hi=stop)}))
     # promoted: stored in the owner's typed tables (a key promoted for spans may reach the
     # logs' JSONB catch-all only)
-    typed = " OR ".join(
-        sqlparts.fill(SQL.typed_has_key, {"table": table}) for table in registry.typed_tables
-    )
-    sql = stmt.render(
-        SQL.registry_keys,
-        {"raw": "\n".join(raw), "typed": typed, "k": str(key_registry.K)},
-        owner=registry.label,
-        m0=m0,
-        m1=m1,
-        prefix=prefix or "",
-        after=after or "",
-    )
+    typed = " OR ".join(sqlparts.fill(SQL.typed_has_key, {"table": table})
+                        for table in registry.typed_tables)
+    sql = stmt.render(SQL.registry_keys, {"raw": "\n".join(raw), "typed": typed,
+                                          "k": str(key_registry.K)},
+                      owner=registry.label, m0=m0, m1=m1, prefix=prefix or "", after=after or "")
     out: dict[str, KeyStats] = {}
     for row in await db.fetch(sql, *stmt.params):
         distinct = key_registry.distinct_estimate(row["hashes"]) if row["sketched"] else None
@@ -102,80 +90,46 @@ async def registry_keys(
 
 @strawberry.type
 class Query:
-    @strawberry.field(
-        description=(
-            "Span names with their kinds and counts (of spans, and of spans with status ERROR), "
-            f"most spans first (at most {query.MAX_GROUPS}); of one service when given."
-        )
-    )
-    async def operations(
-        self,
-        info: strawberry.Info,
-        service: str | None = None,
-        time_range: inputs.TimeRange | None = None,
-    ) -> list[Operation]:
+    @strawberry.field(description=(
+        "Span names with their kinds and counts (of spans, and of spans with status ERROR), "
+        f"most spans first (at most {query.MAX_GROUPS}); of one service when given."))
+    async def operations(self, info: strawberry.Info, service: str | None = None,
+                         time_range: inputs.TimeRange | None = None) -> list[Operation]:
         flt = inputs.SpanFilter(time_range=time_range, service=service)
         stats = await queries.aggregate(
-            info,
-            queries.SPAN,
-            flt,
-            trace_filters.span_conditions,
-            ["service", "name", "kind"],
-            None,
-            [
-                types.StatMeasure(op=types.StatOp.COUNT),
-                types.StatMeasure(op=types.StatOp.ERROR_COUNT),
-            ],
-            query.MAX_GROUPS,
-            exact=False,
-        )
-        return [
-            Operation(
-                service=g.key["service"],
-                name=g.key["name"],
-                kind=enums.SpanKind[g.key["kind"]],
-                span_count=int(g.values[0]),
-                error_count=int(g.values[1]),
-            )
-            for g in stats.groups
-            if not g.other
-        ]
+            info, queries.SPAN, flt, trace_filters.span_conditions,
+            ["service", "name", "kind"], None,
+            [types.StatMeasure(op=types.StatOp.COUNT),
+             types.StatMeasure(op=types.StatOp.ERROR_COUNT)], query.MAX_GROUPS, exact=False)
+        return [Operation(service=g.key["service"], name=g.key["name"],
+                          kind=enums.SpanKind[g.key["kind"]], span_count=int(g.values[0]),
+                          error_count=int(g.values[1]))
+                for g in stats.groups if not g.other]
 
-    @strawberry.field(
-        description=(
-            "Values of one attribute key with how many items have each, most first: over the "
-            "spans (SPAN, RESOURCE, SCOPE) or logs (LOG) of `timeRange` (as facets of a search)."
-        )
-    )
+    @strawberry.field(description=(
+        "Values of one attribute key with how many items have each, most first: over the "
+        "spans (SPAN, RESOURCE, SCOPE) or logs (LOG) of `timeRange` (as facets of a search)."))
     async def attribute_value_counts(
-        self,
-        info: strawberry.Info,
-        scope: enums.AttributeScope,
-        key: str,
-        time_range: inputs.TimeRange | None = None,
-        first: Annotated[
-            int | None, strawberry.argument(description="Values listed (default 10, at most 100).")
-        ] = None,
+            self, info: strawberry.Info, scope: enums.AttributeScope, key: str,
+            time_range: inputs.TimeRange | None = None,
+            first: Annotated[int | None, strawberry.argument(
+                description="Values listed (default 10, at most 100).")] = None,
     ) -> list[facets.FacetValue]:
         if scope not in (Scope.SPAN, Scope.RESOURCE, Scope.SCOPE, Scope.LOG):
-            raise errors.UserError("attributeValueCounts takes scope SPAN, RESOURCE, SCOPE or LOG")
+            raise errors.UserError("attributeValueCounts takes scope SPAN, RESOURCE, SCOPE "
+                                   "or LOG")
         stmt = sqlparts.Statement()
-        prefix = {
-            Scope.SPAN: "",
-            Scope.LOG: "",
-            Scope.RESOURCE: "resource:",
-            Scope.SCOPE: "scope:",
-        }[scope]
+        prefix = {Scope.SPAN: "", Scope.LOG: "", Scope.RESOURCE: "resource:",
+                  Scope.SCOPE: "scope:"}[scope]
         if scope is Scope.LOG:
             subject = facets.Subject("otel_logs_fact", "l", {}, "log", "l")
             conditions = log_filters.log_conditions(stmt, inputs.LogFilter(time_range=time_range))
         else:
             subject = facets.Subject("otel_spans_fact", "s", {}, "span", "s")
             conditions = trace_filters.span_conditions(
-                stmt, inputs.SpanFilter(time_range=time_range)
-            )
-        source = facets.source(
-            info.context.db, subject, sqlparts.conjunction(conditions), stmt.params
-        )
+                stmt, inputs.SpanFilter(time_range=time_range))
+        source = facets.source(info.context.db, subject, sqlparts.conjunction(conditions),
+                               stmt.params)
         (facet,) = await source([prefix + key], first)
         return facet.values
+

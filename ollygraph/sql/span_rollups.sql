@@ -55,7 +55,14 @@ ON CONFLICT (minute_unix_nano) DO UPDATE SET mark = nextval('otel_span_rollup_ma
 SELECT rolled_from, rolled, accepted FROM otel_span_rollup_state
 
 -- name: first_span
-SELECT min(start_time_unix_nano) FROM otel_spans_fact
+-- Where the rollups start: the oldest span, log or metric point (the attribute key
+-- registry counts them all).
+SELECT least((SELECT min(start_time_unix_nano) FROM otel_spans_fact),
+             (SELECT min(ts_unix_nano) FROM otel_logs_fact),
+             (SELECT min(time_unix_nano) FROM otel_metrics_data_points_number),
+             (SELECT min(time_unix_nano) FROM otel_metrics_data_points_histogram),
+             (SELECT min(time_unix_nano) FROM otel_metrics_data_points_exp_histogram),
+             (SELECT min(time_unix_nano) FROM otel_metrics_data_points_summary))
 
 -- name: forget_span_rollups
 DELETE FROM otel_span_red_rollups

@@ -1,9 +1,8 @@
 """The attribute key registry end to end, for every scope: known spans, span events, logs
 and metric points sent through the OpenTelemetry SDK; attributeKeys gives each key's value
 types, item count, distinct values (exact below the sketch size, an estimate above) and
-last minute, the same from the attribute tables (before the rollup job) as from the
-registry (after it); logs written late for rolled minutes are counted once the job has run
-again; pages and prefixes."""
+last minute, from the registry the rollup job keeps; logs and metric points written late
+for rolled minutes are counted once the job has run again; pages and prefixes."""
 
 from __future__ import annotations
 
@@ -19,11 +18,19 @@ from opentelemetry.exporter.otlp.proto.grpc.metric_exporter import OTLPMetricExp
 from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
 from opentelemetry.sdk._logs import LoggerProvider
 from opentelemetry.sdk._logs.export import SimpleLogRecordProcessor
-from opentelemetry.sdk.metrics import MeterProvider
-from opentelemetry.sdk.metrics.export import PeriodicExportingMetricReader
+from opentelemetry.sdk.metrics.export import (
+    AggregationTemporality,
+    Metric,
+    MetricsData,
+    NumberDataPoint,
+    ResourceMetrics,
+    ScopeMetrics,
+    Sum,
+)
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
+from opentelemetry.sdk.util.instrumentation import InstrumentationScope
 
 from gateway import scalars
 from ollygraph import key_registry, rollups
@@ -65,7 +72,9 @@ RESOURCES = {
     "b": {"service.name": "registry-b", "region": "us"},
 }
 SCOPES = {"a": {"lib.flavor": "x"}, "b": {"lib.flavor": "y"}}  # of the tracers
-POINTS = [("/a", 1), ("/b", 2)]  # counter increments of resource a (one point each)
+# (minute, route, value) of counter points of resource a
+POINTS = [(2, "/a", 1), (2, "/b", 2), (0, "/a", 3)]
+LATE_POINT = (1, "/z", 4)
 
 
 def resource(name: str) -> Resource:
@@ -88,14 +97,25 @@ def send(otlp: str, base: int) -> None:
                 span.end(end_time=start + 2 * MS)
         tracers.shutdown()
         send_logs(otlp, base, name, LOGS)
-    reader = PeriodicExportingMetricReader(
-        OTLPMetricExporter(endpoint=otlp, insecure=True), export_interval_millis=3_600_000
+    send_points(otlp, base, POINTS)
+
+
+def send_points(otlp: str, base: int, points: list) -> None:
+    """Counter points at known times (the SDK's exporter; a meter stamps the present)."""
+    data = [
+        NumberDataPoint({"route": route}, base, base + minute * MINUTE + 3_000 * MS, value)
+        for minute, route, value in points
+    ]
+    metric = Metric(
+        "registry.requests",
+        None,
+        None,
+        Sum(data, AggregationTemporality.CUMULATIVE, is_monotonic=True),
     )
-    meters = MeterProvider(resource=resource("a"), metric_readers=[reader])
-    counter = meters.get_meter("registry-tests").create_counter("registry.requests")
-    for route, n in POINTS:
-        counter.add(n, {"route": route})
-    meters.shutdown()
+    scope = ScopeMetrics(InstrumentationScope("registry-tests"), [metric], "")
+    exporter = OTLPMetricExporter(endpoint=otlp, insecure=True)
+    exporter.export(MetricsData([ResourceMetrics(resource("a"), [scope], "")]))
+    exporter.shutdown()
 
 
 def send_logs(otlp: str, base: int, name: str, logs: list) -> None:
@@ -128,24 +148,23 @@ def expect(items: list[tuple[dict[str, Any], int, int]]) -> dict[str, tuple]:
     return {k: (count[k], len(values[k]), dict(types[k]), last[k]) for k in count}
 
 
-def expected(base: int, now_minute: int, logs: list = LOGS) -> dict[str, dict[str, tuple]]:
+def expected(base: int, logs: list = LOGS, points: list = POINTS) -> dict[str, dict[str, tuple]]:
     at = [base + m * MINUTE for m in range(3)]
     spans = [(attrs, 1, at[m]) for _, m, attrs, _ in SPANS]
     events = [(e, 1, at[m]) for _, m, _, evs in SPANS for e in evs]
-    items: dict[str, Counter] = {n: Counter() for n in RESOURCES}  # items per resource, minute
-    for owner, m, _, _ in SPANS:
-        items[owner][at[m]] += 1
-    for owner, m, _ in logs:
-        items[owner][at[m]] += 1
-    items["a"][now_minute] += len(POINTS)
-    spans_of = {n: Counter() for n in RESOURCES}
+    spans_of: dict[str, Counter] = {n: Counter() for n in RESOURCES}  # per resource, minute
     for owner, m, _, _ in SPANS:
         spans_of[owner][at[m]] += 1
+    items = {n: spans_of[n].copy() for n in RESOURCES}  # spans, logs and points
+    for owner, m, _ in logs:
+        items[owner][at[m]] += 1
+    for m, _, _ in points:
+        items["a"][at[m]] += 1
     return {
         "SPAN": expect(spans),
         "EVENT": expect(events),
         "LOG": expect([(attrs, 1, at[m]) for _, m, attrs in logs]),
-        "METRIC": expect([({"route": r}, 1, now_minute) for r, _ in POINTS]),
+        "METRIC": expect([({"route": r}, 1, at[m]) for m, r, _ in points]),
         "RESOURCE": expect(
             [(resource(n).attributes, k, m) for n in RESOURCES for m, k in items[n].items()]
         ),
@@ -193,24 +212,16 @@ def roll(stack: Any, upto: int) -> None:
 
 
 @pytest.fixture(scope="module")
-def sent(stack) -> tuple[int, int, int]:
-    """(base minute, minutes the metric points may be in: first and last)."""
+def base(stack) -> int:
     base = known.base_time()
-    first = time.time_ns() // MINUTE * MINUTE
     send(stack.otlp, base)
-    return base, first, time.time_ns() // MINUTE * MINUTE
+    roll(stack, base + 3 * MINUTE)
+    return base
 
 
-def check(stack, sent, logs: list = LOGS) -> None:
-    base, first, last = sent
-    time_range = {
-        "from": scalars.format_timestamp(base),
-        "to": scalars.format_timestamp(last + MINUTE - 1),
-    }
-    answers = {scope: got(stack, scope, time_range) for scope in key_registry.REGISTRY}
-    now_minute = answers["METRIC"]["route"][3]
-    assert first <= now_minute <= last
-    want = expected(base, now_minute, logs)
+def check(stack, base: int, logs: list = LOGS, points: list = POINTS) -> None:
+    answers = {scope: got(stack, scope, known.time_range(base)) for scope in key_registry.REGISTRY}
+    want = expected(base, logs, points)
     many = answers["SPAN"].pop("user.id")
     assert many[0] == MANY and many[2] == {"string": MANY}
     assert abs(many[1] - MANY) <= 0.4 * MANY  # 3 standard errors of the sketch
@@ -218,29 +229,23 @@ def check(stack, sent, logs: list = LOGS) -> None:
     assert answers == want
 
 
-def test_every_scope_from_the_tables_then_from_the_registry(stack, sent) -> None:
-    check(stack, sent)
-    roll(stack, sent[0] + 3 * MINUTE)
-    check(stack, sent)
-    assert expected(sent[0], 0)["LOG"]["user.id"][1] == 2  # exact below K
-    assert expected(sent[0], 0)["SPAN"]["retries"][2] == {"int": 3, "string": 1}
+def test_every_scope(stack, base) -> None:
+    check(stack, base)
+    assert expected(base)["LOG"]["user.id"][1] == 2  # exact below K
+    assert expected(base)["SPAN"]["retries"][2] == {"int": 3, "string": 1}
+    assert expected(base)["RESOURCE"]["region"][:2] == (len(SPANS) + len(LOGS) + len(POINTS), 2)
 
 
-def test_late_logs_of_rolled_minutes(stack, sent) -> None:
-    roll(stack, sent[0] + 3 * MINUTE)
-    send_logs(stack.otlp, sent[0], LATE_LOG[0], [LATE_LOG])
-    roll(stack, sent[0] + 3 * MINUTE)
-    check(stack, sent, [*LOGS, LATE_LOG])
+def test_late_logs_and_points_of_rolled_minutes(stack, base) -> None:
+    send_logs(stack.otlp, base, LATE_LOG[0], [LATE_LOG])
+    send_points(stack.otlp, base, [LATE_POINT])
+    roll(stack, base + 3 * MINUTE)
+    check(stack, base, [*LOGS, LATE_LOG], [*POINTS, LATE_POINT])
 
 
-def test_pages_and_prefix(stack, sent) -> None:
-    time_range = {
-        "from": scalars.format_timestamp(sent[0]),
-        "to": scalars.format_timestamp(sent[2] + MINUTE - 1),
-    }
-    everything = [
-        k["key"] for k in stack.gql(KEYS, scope="RESOURCE", range=time_range)["attributeKeys"]
-    ]
+def test_pages_and_prefix(stack, base) -> None:
+    time_range = known.time_range(base)
+    everything = stack.gql(KEYS, scope="RESOURCE", range=time_range)["attributeKeys"]
     pages: list[str] = []
     after = None
     while True:
@@ -252,7 +257,7 @@ def test_pages_and_prefix(stack, sent) -> None:
         assert len(page) <= 2
         pages += [k["key"] for k in page]
         after = page[-1]["key"]
-    assert pages == everything and len(everything) > 2
+    assert pages == [k["key"] for k in everything] and len(pages) > 2
     sdk = stack.gql(KEYS, scope="RESOURCE", range=time_range, prefix="telemetry.sdk.")
     assert [k["key"] for k in sdk["attributeKeys"]] == sorted(
         k for k in resource("a").attributes if k.startswith("telemetry.sdk.")

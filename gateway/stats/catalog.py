@@ -52,7 +52,7 @@ async def registry_keys(db: Any, scope: Scope, prefix: str | None, after: str | 
     registry = key_registry.REGISTRY[scope.name]
     lo, hi = filters.time_bounds(time_range) or (0, filters.MAX_NS)
     # the minutes the range touches (the registry counts whole minutes)
-    m0, m1 = lo // MINUTE * MINUTE, min(hi, filters.MAX_NS - 1) // MINUTE * MINUTE + MINUTE
+    m0, m1 = lo // MINUTE * MINUTE, min(hi // MINUTE * MINUTE + MINUTE, filters.MAX_NS)
     stmt = sqlparts.Statement()
     # promoted: stored in the owner's typed tables (a key promoted for spans may reach the
     # logs' JSONB catch-all only)

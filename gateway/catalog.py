@@ -66,9 +66,8 @@ class Query:
     @strawberry.field(description=(
         "Attribute keys of a scope, by name, from the registry the rollup job keeps: every "
         "key seen in the minutes `timeRange` touches, JSONB-stored ones included, with value "
-        "types, counts, distinct values and when last seen. The job rolls a minute a minute "
-        "after it ends (OLLYGRAPH_ROLLUP_INTERVAL): the newest keys are listed from then on. "
-        "Pages go on `after` a key."))
+        "types, counts, distinct values and when last seen (the minutes the job has not "
+        "rolled yet read from the attribute tables). Pages go on `after` a key."))
     async def attribute_keys(self, info: strawberry.Info, scope: enums.AttributeScope,
                              prefix: str | None = None, first: int | None = 100,
                              time_range: inputs.TimeRange | None = None,

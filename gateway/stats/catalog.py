@@ -14,6 +14,7 @@ from gateway.logs import filters as log_filters
 from gateway.stats import facets, queries, query, types, values
 from gateway.traces import filters as trace_filters
 from ollygraph import key_registry, span_rollups
+from ollygraph.sql import QUERIES
 
 SQL = values.SQL
 MINUTE = span_rollups.MINUTE_NS
@@ -51,14 +52,25 @@ async def registry_keys(db: Any, scope: Scope, prefix: str | None, after: str | 
     """Every key of the scope seen in the range (after the key `after`), in key order."""
     registry = key_registry.REGISTRY[scope.name]
     lo, hi = filters.time_bounds(time_range) or (0, filters.MAX_NS)
-    # the minutes the range touches (the registry counts whole minutes)
+    # the minutes the range touches (the registry counts whole minutes): those the job has
+    # rolled from the registry (older data written late is marked and rolled again), the
+    # newer ones from the attribute tables
     m0, m1 = lo // MINUTE * MINUTE, min(hi // MINUTE * MINUTE + MINUTE, filters.MAX_NS)
+    state = await db.fetch(QUERIES.span_rollup_state)
+    rolled = state[0]["rolled"] if state else m0
     stmt = sqlparts.Statement()
+    raw = ""
+    if max(m0, rolled) < m1:
+        # key_rows numbers its two bounds $1 and $2 (the job runs it as is)
+        rows = registry.rows.replace("$1", ":lo").replace("$2", ":hi")
+        raw = stmt.render(SQL.registry_raw,
+                          {"rows": stmt.render(rows, lo=max(m0, rolled), hi=m1)})
+    m1 = min(m1, rolled)
     # promoted: stored in the owner's typed tables (a key promoted for spans may reach the
     # logs' JSONB catch-all only)
     typed = " OR ".join(sqlparts.fill(SQL.typed_has_key, {"table": table})
                         for table in registry.typed_tables)
-    sql = stmt.render(SQL.registry_keys, {"typed": typed, "k": str(key_registry.K)},
+    sql = stmt.render(SQL.registry_keys, {"raw": raw, "typed": typed, "k": str(key_registry.K)},
                       owner=registry.label, m0=m0, m1=m1, prefix=prefix or "", after=after or "")
     out: dict[str, KeyStats] = {}
     for row in await db.fetch(sql, *stmt.params):

@@ -16,17 +16,22 @@ WITH x AS (SELECT x.* FROM (SELECT r.minute_unix_nano, r.key, r.value_type, r.n,
      s AS (SELECT x.key, (array_agg(DISTINCT h.h ORDER BY h.h))[1:@k@] AS hashes
            FROM x CROSS JOIN LATERAL unnest(x.hashes) AS h(h)
            GROUP BY 1)
-SELECT x.key, x.value_type, sum(x.n)::bigint AS n, max(x.minute_unix_nano) AS last_minute,
-       bool_and(x.hashes IS NOT NULL) AS sketched,
-       coalesce((SELECT s.hashes FROM s WHERE s.key = x.key), '{}') AS hashes,
-       EXISTS (SELECT 1 FROM attribute_keys AS k WHERE k.key = x.key AND (@typed@)) AS promoted
-FROM x
-GROUP BY 1, 2
+SELECT g.*, coalesce(s.hashes, '{}') AS hashes,
+       k.key_id IS NOT NULL AND (@typed@) AS promoted
+FROM (SELECT x.key, x.value_type, sum(x.n)::bigint AS n,
+             max(x.minute_unix_nano) AS last_minute, bool_and(x.hashes IS NOT NULL) AS sketched
+      FROM x
+      GROUP BY 1, 2) AS g
+LEFT JOIN s ON s.key = g.key
+LEFT JOIN attribute_keys AS k ON k.key = g.key
 ORDER BY 1, 2
 
 -- name: typed_has_key
--- Whether the owner's typed table @table@ holds values of the key k: one index probe.
-EXISTS (SELECT 1 FROM @table@ AS a WHERE a.key_id = k.key_id)
+-- Whether the owner's typed table @table@ holds values of the key k: one probe of its
+-- (key_id, value) index (the ORDER BY keeps the planner from a scan it expects to stop
+-- early, which reads the whole table for a key it does not hold).
+(SELECT 1 FROM @table@ AS a WHERE a.key_id = k.key_id ORDER BY a.key_id, a.value LIMIT 1)
+IS NOT NULL
 
 -- name: registry_raw
 UNION ALL

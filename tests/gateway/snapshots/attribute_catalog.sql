@@ -116,12 +116,19 @@ WITH x AS (SELECT x.* FROM (SELECT r.minute_unix_nano, r.key, r.value_type, r.n,
      s AS (SELECT x.key, (array_agg(DISTINCT h.h ORDER BY h.h))[1:64] AS hashes
            FROM x CROSS JOIN LATERAL unnest(x.hashes) AS h(h)
            GROUP BY 1)
-SELECT x.key, x.value_type, sum(x.n)::bigint AS n, max(x.minute_unix_nano) AS last_minute,
-       bool_and(x.hashes IS NOT NULL) AS sketched,
-       coalesce((SELECT s.hashes FROM s WHERE s.key = x.key), '{}') AS hashes,
-       EXISTS (SELECT 1 FROM attribute_keys AS k WHERE k.key = x.key AND (EXISTS (SELECT 1 FROM otel_span_attrs_string AS a WHERE a.key_id = k.key_id) OR EXISTS (SELECT 1 FROM otel_span_attrs_int AS a WHERE a.key_id = k.key_id) OR EXISTS (SELECT 1 FROM otel_span_attrs_double AS a WHERE a.key_id = k.key_id) OR EXISTS (SELECT 1 FROM otel_span_attrs_bool AS a WHERE a.key_id = k.key_id) OR EXISTS (SELECT 1 FROM otel_span_attrs_bytes AS a WHERE a.key_id = k.key_id))) AS promoted
-FROM x
-GROUP BY 1, 2
+SELECT g.*, coalesce(s.hashes, '{}') AS hashes,
+       k.key_id IS NOT NULL AND ((SELECT 1 FROM otel_span_attrs_string AS a WHERE a.key_id = k.key_id ORDER BY a.key_id, a.value LIMIT 1)
+       IS NOT NULL OR (SELECT 1 FROM otel_span_attrs_int AS a WHERE a.key_id = k.key_id ORDER BY a.key_id, a.value LIMIT 1)
+       IS NOT NULL OR (SELECT 1 FROM otel_span_attrs_double AS a WHERE a.key_id = k.key_id ORDER BY a.key_id, a.value LIMIT 1)
+       IS NOT NULL OR (SELECT 1 FROM otel_span_attrs_bool AS a WHERE a.key_id = k.key_id ORDER BY a.key_id, a.value LIMIT 1)
+       IS NOT NULL OR (SELECT 1 FROM otel_span_attrs_bytes AS a WHERE a.key_id = k.key_id ORDER BY a.key_id, a.value LIMIT 1)
+       IS NOT NULL) AS promoted
+FROM (SELECT x.key, x.value_type, sum(x.n)::bigint AS n,
+             max(x.minute_unix_nano) AS last_minute, bool_and(x.hashes IS NOT NULL) AS sketched
+      FROM x
+      GROUP BY 1, 2) AS g
+LEFT JOIN s ON s.key = g.key
+LEFT JOIN attribute_keys AS k ON k.key = g.key
 ORDER BY 1, 2;
 
 -- statement 8 of 8
@@ -319,10 +326,32 @@ WITH x AS (SELECT x.* FROM (SELECT r.minute_unix_nano, r.key, r.value_type, r.n,
      s AS (SELECT x.key, (array_agg(DISTINCT h.h ORDER BY h.h))[1:64] AS hashes
            FROM x CROSS JOIN LATERAL unnest(x.hashes) AS h(h)
            GROUP BY 1)
-SELECT x.key, x.value_type, sum(x.n)::bigint AS n, max(x.minute_unix_nano) AS last_minute,
-       bool_and(x.hashes IS NOT NULL) AS sketched,
-       coalesce((SELECT s.hashes FROM s WHERE s.key = x.key), '{}') AS hashes,
-       EXISTS (SELECT 1 FROM attribute_keys AS k WHERE k.key = x.key AND (EXISTS (SELECT 1 FROM otel_metric_number_attrs_string AS a WHERE a.key_id = k.key_id) OR EXISTS (SELECT 1 FROM otel_metric_number_attrs_int AS a WHERE a.key_id = k.key_id) OR EXISTS (SELECT 1 FROM otel_metric_number_attrs_double AS a WHERE a.key_id = k.key_id) OR EXISTS (SELECT 1 FROM otel_metric_number_attrs_bool AS a WHERE a.key_id = k.key_id) OR EXISTS (SELECT 1 FROM otel_metric_number_attrs_bytes AS a WHERE a.key_id = k.key_id) OR EXISTS (SELECT 1 FROM otel_metric_histogram_attrs_string AS a WHERE a.key_id = k.key_id) OR EXISTS (SELECT 1 FROM otel_metric_histogram_attrs_int AS a WHERE a.key_id = k.key_id) OR EXISTS (SELECT 1 FROM otel_metric_histogram_attrs_double AS a WHERE a.key_id = k.key_id) OR EXISTS (SELECT 1 FROM otel_metric_histogram_attrs_bool AS a WHERE a.key_id = k.key_id) OR EXISTS (SELECT 1 FROM otel_metric_histogram_attrs_bytes AS a WHERE a.key_id = k.key_id) OR EXISTS (SELECT 1 FROM otel_metric_exp_histogram_attrs_string AS a WHERE a.key_id = k.key_id) OR EXISTS (SELECT 1 FROM otel_metric_exp_histogram_attrs_int AS a WHERE a.key_id = k.key_id) OR EXISTS (SELECT 1 FROM otel_metric_exp_histogram_attrs_double AS a WHERE a.key_id = k.key_id) OR EXISTS (SELECT 1 FROM otel_metric_exp_histogram_attrs_bool AS a WHERE a.key_id = k.key_id) OR EXISTS (SELECT 1 FROM otel_metric_exp_histogram_attrs_bytes AS a WHERE a.key_id = k.key_id) OR EXISTS (SELECT 1 FROM otel_metric_summary_attrs_string AS a WHERE a.key_id = k.key_id) OR EXISTS (SELECT 1 FROM otel_metric_summary_attrs_int AS a WHERE a.key_id = k.key_id) OR EXISTS (SELECT 1 FROM otel_metric_summary_attrs_double AS a WHERE a.key_id = k.key_id) OR EXISTS (SELECT 1 FROM otel_metric_summary_attrs_bool AS a WHERE a.key_id = k.key_id) OR EXISTS (SELECT 1 FROM otel_metric_summary_attrs_bytes AS a WHERE a.key_id = k.key_id))) AS promoted
-FROM x
-GROUP BY 1, 2
+SELECT g.*, coalesce(s.hashes, '{}') AS hashes,
+       k.key_id IS NOT NULL AND ((SELECT 1 FROM otel_metric_number_attrs_string AS a WHERE a.key_id = k.key_id ORDER BY a.key_id, a.value LIMIT 1)
+       IS NOT NULL OR (SELECT 1 FROM otel_metric_number_attrs_int AS a WHERE a.key_id = k.key_id ORDER BY a.key_id, a.value LIMIT 1)
+       IS NOT NULL OR (SELECT 1 FROM otel_metric_number_attrs_double AS a WHERE a.key_id = k.key_id ORDER BY a.key_id, a.value LIMIT 1)
+       IS NOT NULL OR (SELECT 1 FROM otel_metric_number_attrs_bool AS a WHERE a.key_id = k.key_id ORDER BY a.key_id, a.value LIMIT 1)
+       IS NOT NULL OR (SELECT 1 FROM otel_metric_number_attrs_bytes AS a WHERE a.key_id = k.key_id ORDER BY a.key_id, a.value LIMIT 1)
+       IS NOT NULL OR (SELECT 1 FROM otel_metric_histogram_attrs_string AS a WHERE a.key_id = k.key_id ORDER BY a.key_id, a.value LIMIT 1)
+       IS NOT NULL OR (SELECT 1 FROM otel_metric_histogram_attrs_int AS a WHERE a.key_id = k.key_id ORDER BY a.key_id, a.value LIMIT 1)
+       IS NOT NULL OR (SELECT 1 FROM otel_metric_histogram_attrs_double AS a WHERE a.key_id = k.key_id ORDER BY a.key_id, a.value LIMIT 1)
+       IS NOT NULL OR (SELECT 1 FROM otel_metric_histogram_attrs_bool AS a WHERE a.key_id = k.key_id ORDER BY a.key_id, a.value LIMIT 1)
+       IS NOT NULL OR (SELECT 1 FROM otel_metric_histogram_attrs_bytes AS a WHERE a.key_id = k.key_id ORDER BY a.key_id, a.value LIMIT 1)
+       IS NOT NULL OR (SELECT 1 FROM otel_metric_exp_histogram_attrs_string AS a WHERE a.key_id = k.key_id ORDER BY a.key_id, a.value LIMIT 1)
+       IS NOT NULL OR (SELECT 1 FROM otel_metric_exp_histogram_attrs_int AS a WHERE a.key_id = k.key_id ORDER BY a.key_id, a.value LIMIT 1)
+       IS NOT NULL OR (SELECT 1 FROM otel_metric_exp_histogram_attrs_double AS a WHERE a.key_id = k.key_id ORDER BY a.key_id, a.value LIMIT 1)
+       IS NOT NULL OR (SELECT 1 FROM otel_metric_exp_histogram_attrs_bool AS a WHERE a.key_id = k.key_id ORDER BY a.key_id, a.value LIMIT 1)
+       IS NOT NULL OR (SELECT 1 FROM otel_metric_exp_histogram_attrs_bytes AS a WHERE a.key_id = k.key_id ORDER BY a.key_id, a.value LIMIT 1)
+       IS NOT NULL OR (SELECT 1 FROM otel_metric_summary_attrs_string AS a WHERE a.key_id = k.key_id ORDER BY a.key_id, a.value LIMIT 1)
+       IS NOT NULL OR (SELECT 1 FROM otel_metric_summary_attrs_int AS a WHERE a.key_id = k.key_id ORDER BY a.key_id, a.value LIMIT 1)
+       IS NOT NULL OR (SELECT 1 FROM otel_metric_summary_attrs_double AS a WHERE a.key_id = k.key_id ORDER BY a.key_id, a.value LIMIT 1)
+       IS NOT NULL OR (SELECT 1 FROM otel_metric_summary_attrs_bool AS a WHERE a.key_id = k.key_id ORDER BY a.key_id, a.value LIMIT 1)
+       IS NOT NULL OR (SELECT 1 FROM otel_metric_summary_attrs_bytes AS a WHERE a.key_id = k.key_id ORDER BY a.key_id, a.value LIMIT 1)
+       IS NOT NULL) AS promoted
+FROM (SELECT x.key, x.value_type, sum(x.n)::bigint AS n,
+             max(x.minute_unix_nano) AS last_minute, bool_and(x.hashes IS NOT NULL) AS sketched
+      FROM x
+      GROUP BY 1, 2) AS g
+LEFT JOIN s ON s.key = g.key
+LEFT JOIN attribute_keys AS k ON k.key = g.key
 ORDER BY 1, 2;

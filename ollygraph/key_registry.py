@@ -43,65 +43,43 @@ def _fill(sql: str, **slots: str) -> str:
 
 
 class RegistryOwner(NamedTuple):
-    """The registry rows of one AttributeScope: its label and the owners it reads."""
+    """The registry rows of one AttributeScope: its label, the owners it reads, their
+    typed tables and its key_rows over the items of [$1, $2)."""
 
     label: str
     owners: tuple[store.Owner, ...]
+    typed_tables: tuple[str, ...]
+    rows: str
 
-    @property
-    def rows(self) -> str:
-        """key_rows of its items of [$1, $2)."""
-        parts, items = [], ""
-        for owner in self.owners:
-            if owner.partition:
-                slots = {
-                    "minute": _fill(MINUTE_OF, time=f"a.{owner.partition}"),
-                    "weight": "count(*)",
-                    "where": f"a.{owner.partition} >= $1 AND a.{owner.partition} < $2",
-                }
-                source = "@table@ AS a"
-            else:
-                slots = {"minute": "i.minute_unix_nano", "weight": "sum(i.n)", "where": "true"}
-                source = f"@table@ AS a JOIN items AS i ON i.id = a.{owner.key_names[0]}"
-                items = _items(owner)
-            for t in store.VALUE_TYPES:
-                parts.append(
-                    _fill(
-                        QUERIES.typed_part,
-                        **slots,
-                        type=t.name,
-                        text=TEXT.get(t.name, "a.value::text"),
-                        **{"from": _fill(source, table=owner.attribute_table(t.name))},
-                    )
-                )
-            parts.append(
-                _fill(
-                    QUERIES.other_part,
-                    **slots,
-                    **{"from": _fill(source, table=owner.attribute_table(store.OTHER))},
-                )
-            )
-        return _fill(
-            QUERIES.key_rows,
-            parts="\nUNION ALL\n".join(parts),
-            k=str(K),
-            items=_fill(QUERIES.items_cte, items=items) if items else "",
-        )
 
-    @property
-    def typed_tables(self) -> tuple[str, ...]:
-        return tuple(o.attribute_table(t.name) for o in self.owners for t in store.VALUE_TYPES)
+def _rows(owners: tuple[store.Owner, ...]) -> str:
+    """key_rows of the owners' items of [$1, $2)."""
+    parts, items = [], ""
+    for owner in owners:
+        if owner.partition:
+            time = f"a.{owner.partition}"
+            slots = {"minute": _fill(MINUTE_OF, time=time), "weight": "count(*)",
+                     "where": f"{time} >= $1 AND {time} < $2"}
+            source = "@table@ AS a"
+        else:
+            slots = {"minute": "i.minute_unix_nano", "weight": "sum(i.n)", "where": "true"}
+            source = f"@table@ AS a JOIN items AS i ON i.id = a.{owner.key_names[0]}"
+            items = _items(owner)
+        for t in store.VALUE_TYPES:
+            parts.append(_fill(QUERIES.typed_part, **slots, type=t.name,
+                               text=TEXT.get(t.name, "a.value::text"),
+                               **{"from": _fill(source, table=owner.attribute_table(t.name))}))
+        parts.append(_fill(QUERIES.other_part, **slots,
+                           **{"from": _fill(source, table=owner.attribute_table(store.OTHER))}))
+    return _fill(QUERIES.key_rows, parts="\nUNION ALL\n".join(parts), k=str(K),
+                 items=_fill(QUERIES.items_cte, items=items) if items else "")
 
 
 def _items(dimension: store.Owner) -> str:
     """dimension_items: the items per minute of [$1, $2) of each row of a dimension."""
     column = dimension.key_names[0]
-    facts = [
-        _fill(QUERIES.fact_items, table=t.name, time=t.partition, id=column)
-        for s in store.SIGNALS
-        for t in s.tables
-        if column in t.column_names
-    ]
+    facts = [_fill(QUERIES.fact_items, table=t.name, time=t.partition, id=column)
+             for s in store.SIGNALS for t in s.tables if column in t.column_names]
     return _fill(QUERIES.dimension_items, facts="\nUNION ALL\n".join(facts))
 
 
@@ -109,7 +87,9 @@ def _registry() -> dict[str, RegistryOwner]:
     out = {}
     for scope in ("SPAN", "EVENT", "LOG", "METRIC", "RESOURCE", "SCOPE"):
         owners = tuple(o for o in store.OWNERS if o.scope == scope)
-        out[scope] = RegistryOwner(owners[0].name if len(owners) == 1 else scope.lower(), owners)
+        typed = tuple(o.attribute_table(t.name) for o in owners for t in store.VALUE_TYPES)
+        out[scope] = RegistryOwner(owners[0].name if len(owners) == 1 else scope.lower(),
+                                   owners, typed, _rows(owners))
     return out
 
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import math
+from typing import Annotated
+
 import strawberry
 
 from gateway import attrsql, enums, filters, inputs, pagination, scalars, sqlparts
 from gateway.stats import catalog as stats_catalog
-from ollygraph import store
+from ollygraph import key_registry, store
 
 SQL = attrsql.SQL
-SAMPLE_ROWS = 10_000        # newest rows of a JSONB catch-all looked at for keys and values
+SAMPLE_ROWS = 10_000        # newest rows of a JSONB catch-all looked at for values
 SCAN_VALUES = 10_000        # distinct values of a promoted key looked at for a `prefix`
 # The owners of each scope's attributes (metric points: one per point kind); their first
 # key column rises with time: the newest rows have the highest.
@@ -32,11 +35,19 @@ class AttributeKey:
     promoted: bool = strawberry.field(
         description="Stored in the typed tables (else only in the JSONB catch-all).")
     value_types: list[stats_catalog.ValueTypeCount] | None = strawberry.field(
-        default=None, description="Value types seen, with counts (SPAN, EVENT, LOG).")
+        default=None, description="Value types seen, with counts.")
     count: int | None = strawberry.field(
-        default=None, description="Attributes with this key seen (SPAN, EVENT, LOG).")
+        default=None, description=(
+            "Items seen with this key: spans, events, logs or metric points; for RESOURCE and "
+            "SCOPE the spans, logs and metric points of resources or scopes with it."))
     last_seen: scalars.Timestamp | None = strawberry.field(
-        default=None, description="The last minute it was seen in (SPAN, EVENT, LOG).")
+        default=None, description="The last minute it was seen in.")
+    distinct_values: int | None = strawberry.field(
+        default=None, description=(
+            f"Distinct values seen: exact below {key_registry.K}, above an estimate from a "
+            f"KMV sketch (relative standard error about 1/sqrt({key_registry.K - 2}), "
+            f"{1 / math.sqrt(key_registry.K - 2):.0%}). Null until the rollup job has "
+            "sketched every minute of the range."))
 
 
 @strawberry.type
@@ -53,38 +64,24 @@ class Query:
         return [Service(name=r["service_name"], namespace=r["service_namespace"]) for r in rows]
 
     @strawberry.field(description=(
-        "Attribute keys of a scope, by name. SPAN, EVENT and LOG keys come from the registry "
-        "the rollup job keeps: every key seen (within `timeRange`), JSONB-stored ones "
-        "included, with value types, counts and when last seen. For the other scopes "
-        "promoted keys (stored in typed tables) are all listed; keys stored only in JSONB "
-        f"are those of the newest {SAMPLE_ROWS:,} rows of each table of the scope."))
+        "Attribute keys of a scope, by name, from the registry the rollup job keeps: every "
+        "key seen in the minutes `timeRange` touches, JSONB-stored ones included, with value "
+        "types, counts, distinct values and when last seen (the minutes the job has not "
+        "rolled yet read from the attribute tables). Pages go on `after` a key."))
     async def attribute_keys(self, info: strawberry.Info, scope: enums.AttributeScope,
                              prefix: str | None = None, first: int | None = 100,
                              time_range: inputs.TimeRange | None = None,
+                             after: Annotated[str | None, strawberry.argument(
+                                 description="List the keys after this one (the last key "
+                                             "of the previous page).")] = None,
                              ) -> list[AttributeKey]:
         limit = pagination.page_size(first, 100)
-        db = info.context.db
-        if scope in stats_catalog.OWNERS:
-            found = await stats_catalog.registry_keys(db, scope, prefix, time_range)
-            return [AttributeKey(key=k.key, promoted=k.promoted, value_types=k.types,
-                                 count=k.count, last_seen=k.last_minute)
-                    for k in found[:limit]]
-        keys: dict[str, bool] = {}
-        for owner in OWNERS[scope]:
-            key_ids = "\nUNION ".join(
-                sqlparts.fill(SQL.typed_key_ids, {"table": owner.attribute_table(t.name)})
-                for t in store.VALUE_TYPES)
-            promoted = await db.fetch(sqlparts.numbered(
-                SQL.promoted_keys, ["prefix", "limit"], {"key_ids": key_ids}),
-                prefix or "", limit)
-            other = await db.fetch(sqlparts.numbered(
-                SQL.other_keys, ["prefix", "limit", "sample"], _other_slots(owner)),
-                prefix or "", limit, SAMPLE_ROWS)
-            for r in promoted:
-                keys[r["key"]] = True
-            for r in other:
-                keys.setdefault(r["key"], False)
-        return [AttributeKey(key=k, promoted=keys[k]) for k in sorted(keys)[:limit]]
+        found = await stats_catalog.registry_keys(info.context.db, scope, prefix, after,
+                                                  time_range)
+        return [AttributeKey(key=k.key, promoted=k.promoted, value_types=k.types,
+                             count=k.count, last_seen=k.last_minute,
+                             distinct_values=k.distinct)
+                for k in found[:limit]]
 
     @strawberry.field(description=(
         "Distinct values of one attribute key, in order (string values can be narrowed by "

@@ -19,7 +19,7 @@ from opentelemetry.proto.collector.logs.v1 import logs_service_pb2
 from opentelemetry.proto.logs.v1 import logs_pb2
 
 from ingest import flatten, queries, wire, writer
-from ollygraph import codecs, store
+from ollygraph import codecs, key_registry, store
 
 QUERIES = queries.QUERIES
 
@@ -48,10 +48,11 @@ def optional_id(value: bytes, size: int, what: str) -> bytes | None:
 
 
 class Logs:
-    """The logs `flatten.Flow`; its `before` hook drops records stored by an earlier try."""
+    """The logs `flatten.Flow`; its `before` hook drops records stored by an earlier try,
+    its `after` hook marks late minutes of the attribute key registry."""
 
     shape, tables, facts = SHAPE, TABLES, FACTS
-    prepare = after = None
+    prepare = None
 
     def resources(self, request: logs_service_pb2.ExportLogsServiceRequest
                   ) -> Sequence[logs_pb2.ResourceLogs]:
@@ -128,3 +129,10 @@ class Logs:
                                  since)
         dropped |= {unpinned[r["i"] - 1][0] for r in found}
         writer.drop(rows, TABLES, LOGS, dropped)
+
+
+    async def after(self, conn: asyncpg.Connection, rows: writer.Rows) -> None:
+        """Mark the minutes of records the attribute key registry has passed (late logs)."""
+        if rows[LOGS]:
+            floor = key_registry.floor_minute
+            await key_registry.mark_late(conn, {floor(r[1]) for r in rows[LOGS]})

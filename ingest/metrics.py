@@ -19,7 +19,7 @@ from opentelemetry.proto.collector.metrics.v1 import metrics_service_pb2
 from opentelemetry.proto.metrics.v1 import metrics_pb2
 
 from ingest import dimensions, flatten, queries, wire, writer
-from ollygraph import codecs, rollups, store
+from ollygraph import codecs, key_registry, rollups, store
 
 QUERIES = queries.QUERIES
 
@@ -214,8 +214,11 @@ class Metrics:
         ctx.items += stored
 
     async def after(self, conn: asyncpg.Connection, rows: writer.Rows) -> None:
-        """Mark the minutes of number points the rollups have already passed (late points)."""
+        """Mark the minutes of number points the rollups have already passed (late points),
+        and the minutes of points of every kind the attribute key registry has passed."""
         points = rows[POINTS["number"]]
         if points:
             floor = rollups.floor_minute
             await rollups.mark_late(conn, {(r[3], floor(r[1])) for r in points})
+        await key_registry.mark_late(conn, {key_registry.floor_minute(r[1])
+                                            for table in POINTS.values() for r in rows[table]})

@@ -1,8 +1,9 @@
 """The per-minute rollups of number points that step series read (sql/rollups.sql), and
 their fine (15 s) rollups for steps under a minute, rolled over the same minutes.
 
-`roll(conn, now_ns)` brings them (and the RED rollups of spans, ollygraph.span_rollups)
-up to date: it starts them at the oldest point the first
+`roll(conn, now_ns)` brings them (and the RED rollups of spans, ollygraph.span_rollups,
+and the late minutes of the attribute key registry, ollygraph.key_registry) up to date:
+it starts them at the oldest point the first
 time, rolls every whole minute that ended `LAG_NS` ago (an hour of minutes per
 transaction when it catches up), then computes again the minutes late points were
 written to. Ingest runs it every `rollup_interval` (OLLYGRAPH_ROLLUP_INTERVAL,
@@ -16,7 +17,7 @@ import logging
 import time
 from typing import Any
 
-from ollygraph import span_rollups
+from ollygraph import key_registry, span_rollups
 from ollygraph.sql import QUERIES
 
 log = logging.getLogger(__name__)
@@ -72,7 +73,8 @@ async def roll(conn: Any, now_ns: int | None = None) -> int:
         return 0
     try:
         target = floor_minute((now_ns or time.time_ns()) - LAG_NS)
-        return await _roll(conn, target) + await span_rollups.roll(conn, target)
+        return (await _roll(conn, target) + await span_rollups.roll(conn, target)
+                + await key_registry.roll(conn))
     finally:
         await conn.execute(QUERIES.job_unlock)
 

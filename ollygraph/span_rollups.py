@@ -9,9 +9,8 @@ catches up), then computes again the minutes late spans were written to. Spans a
 exported when they end, so a long span arrives after its start minute was rolled:
 `mark_late(conn, minutes)` is the span writers' part, inside their transaction.
 
-The same minutes keep the attribute key registry (per minute, owner, key and value type
-seen: how many attributes), which attributeKeys reads; logs written late are not marked,
-so their minutes are not counted again.
+The same minutes keep the attribute key registry (ollygraph.key_registry), which
+attributeKeys reads.
 
 A quantile read from the histograms (gateway/stats/red.py) is the geometric middle of the
 bucket holding the rank, clamped to the group's min and max: within a factor
@@ -24,6 +23,7 @@ import logging
 import math
 from typing import Any
 
+from ollygraph import key_registry
 from ollygraph.sql import QUERIES
 
 log = logging.getLogger(__name__)
@@ -46,18 +46,6 @@ def _red_rows(spans: str) -> str:
     return QUERIES.red_rows.replace("@bucket@", bucket).replace("@spans@", spans)
 
 
-# the owners whose attribute keys the registry counts: (owner, attribute tables, time column)
-KEY_OWNERS = (("span", "otel_span_attrs", "start_time_unix_nano"),
-              ("span_event", "otel_span_event_attrs", "start_time_unix_nano"),
-              ("log", "otel_log_attrs", "ts_unix_nano"))
-
-
-def key_rows(prefix: str, time_column: str) -> str:
-    return QUERIES.key_rows.replace("@prefix@", prefix).replace("@time@", time_column)
-
-
-KEY_ROLLS = tuple((owner, QUERIES.insert_keys.replace("@rows@", key_rows(prefix, column)))
-                  for owner, prefix, column in KEY_OWNERS)
 RED_ROWS = _red_rows("@spans@")  # the gateway fills in its own spans (gateway/stats/red.py)
 ROLL_BETWEEN = QUERIES.insert_red + "\n" + _red_rows(QUERIES.spans_between)
 ROLL_MINUTES = QUERIES.insert_red + "\n" + _red_rows(QUERIES.spans_of_minutes)
@@ -81,13 +69,6 @@ async def mark_late(conn: Any, minutes: set[int]) -> None:
         await conn.execute(QUERIES.mark_late_spans, sorted(minutes))
 
 
-async def _roll_keys(conn: Any, lo: int, hi: int) -> None:
-    """The attribute key registry of the minutes [lo, hi), computed again."""
-    await conn.execute(QUERIES.drop_keys_between, lo, hi)
-    for owner, sql in KEY_ROLLS:
-        await conn.execute(sql, lo, hi, owner)
-
-
 async def roll(conn: Any, target: int) -> int:
     """Bring the rollups up to the minute `target`; returns the minutes rolled and
     recomputed. The caller holds the rollup job's lock."""
@@ -105,7 +86,7 @@ async def roll(conn: Any, target: int) -> int:
         async with conn.transaction():
             await conn.execute(QUERIES.drop_red_between, rolled, upto)
             await conn.execute(ROLL_BETWEEN, rolled, upto)
-            await _roll_keys(conn, rolled, upto)
+            await key_registry.roll_minutes(conn, rolled, upto)
             await conn.execute(QUERIES.set_spans_rolled, upto)
         done += (upto - rolled) // MINUTE_NS
         rolled = upto
@@ -118,7 +99,7 @@ async def roll(conn: Any, target: int) -> int:
             await conn.execute(QUERIES.drop_red_of_minutes, minutes)
             await conn.execute(ROLL_MINUTES, minutes)
             for minute in minutes:
-                await _roll_keys(conn, minute, minute + MINUTE_NS)
+                await key_registry.roll_minutes(conn, minute, minute + MINUTE_NS)
             await conn.execute(QUERIES.clear_span_marks, minutes, [m["mark"] for m in marks])
         done += len(marks)
         if len(marks) < MARKS_PER_ROUND:

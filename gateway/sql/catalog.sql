@@ -1,4 +1,4 @@
--- Resources, scopes, services and attribute keys/values.
+-- Resources, scopes, services and attribute values (attribute keys: gateway/stats/sql/catalog.sql).
 
 -- name: services
 SELECT DISTINCT r.service_name, r.service_namespace
@@ -16,34 +16,6 @@ WHERE r.service_name IS NOT NULL
        OR EXISTS (SELECT 1 FROM otel_logs_fact AS l
                   WHERE l.resource_id = r.resource_id AND l.ts_unix_nano BETWEEN :lo AND :hi))
 ORDER BY 1, 2
-
--- name: promoted_keys
--- Registered keys present in the owner's typed tables (the union of typed_key_ids).
-SELECT ak.key FROM attribute_keys AS ak
-WHERE ak.key_id IN (@key_ids@) AND starts_with(ak.key, :prefix)
-ORDER BY ak.key
-LIMIT :limit
-
--- name: typed_key_ids
--- The key ids present in one typed table: a loose scan of its (key_id, value) index, one
--- probe per key.
-(WITH RECURSIVE k(key_id) AS (
-    (SELECT a.key_id FROM @table@ AS a ORDER BY a.key_id LIMIT 1)
-    UNION ALL
-    SELECT (SELECT a.key_id FROM @table@ AS a WHERE a.key_id > k.key_id
-            ORDER BY a.key_id LIMIT 1)
-    FROM k WHERE k.key_id IS NOT NULL
-)
-SELECT k.key_id FROM k WHERE k.key_id IS NOT NULL)
-
--- name: other_keys
--- Keys of the JSONB catch-all among its newest rows (highest owner keys).
-SELECT DISTINCT j.key
-FROM (SELECT a.attributes FROM @table@ AS a ORDER BY a.@pk@ DESC LIMIT :sample) AS o
-CROSS JOIN LATERAL jsonb_object_keys(o.attributes) AS j(key)
-WHERE starts_with(j.key, :prefix)
-ORDER BY j.key
-LIMIT :limit
 
 -- name: attribute_values
 -- Distinct plain-JSON values of one key from the parts (typed_values, other_values).

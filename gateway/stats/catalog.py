@@ -1,6 +1,7 @@
 """The catalog: operations (span names per service with counts and kinds) and the attribute
-keys of spans, span events and logs from the registry the rollup job keeps (every key seen,
-JSONB-stored ones included, with its value types, counts and last minute seen)."""
+keys of every scope from the registry the rollup job keeps (ollygraph.key_registry: every
+key seen, JSONB-stored ones included, with its value types, counts, last minute seen and
+distinct values)."""
 
 from __future__ import annotations
 
@@ -12,13 +13,12 @@ from gateway import enums, errors, filters, inputs, sqlparts
 from gateway.logs import filters as log_filters
 from gateway.stats import facets, queries, query, types, values
 from gateway.traces import filters as trace_filters
-from ollygraph import span_rollups, store
+from ollygraph import key_registry, span_rollups
 from ollygraph.sql import QUERIES
 
 SQL = values.SQL
 MINUTE = span_rollups.MINUTE_NS
 Scope = enums.AttributeScope
-OWNERS = {Scope.SPAN: 0, Scope.EVENT: 1, Scope.LOG: 2}   # -> span_rollups.KEY_OWNERS
 
 
 @strawberry.type
@@ -40,43 +40,46 @@ class ValueTypeCount:
 class KeyStats:
     """What the registry says about one key."""
 
-    def __init__(self, key: str, promoted: bool) -> None:
-        self.key, self.promoted = key, promoted
+    def __init__(self, key: str, promoted: bool, distinct: int | None) -> None:
+        self.key, self.promoted, self.distinct = key, promoted, distinct
         self.types: list[ValueTypeCount] = []
         self.count = 0
         self.last_minute = 0
 
 
-async def registry_keys(db: Any, scope: Scope, prefix: str | None,
+async def registry_keys(db: Any, scope: Scope, prefix: str | None, after: str | None,
                         time_range: inputs.TimeRange | None) -> list[KeyStats]:
-    """Every key of the scope's owner seen in the range, in key order."""
-    owner, prefix_table, column = span_rollups.KEY_OWNERS[OWNERS[scope]]
+    """Every key of the scope seen in the range (after the key `after`), in key order."""
+    registry = key_registry.REGISTRY[scope.name]
     lo, hi = filters.time_bounds(time_range) or (0, filters.MAX_NS)
-    end = min(hi, filters.MAX_NS - 1) + 1
-    m0, m1 = -(-lo // MINUTE) * MINUTE, end // MINUTE * MINUTE
+    # the minutes the range touches (the registry counts whole minutes): those the job has
+    # rolled from the registry (older data written late is marked and rolled again), the
+    # newer ones from the attribute tables
+    m0, m1 = lo // MINUTE * MINUTE, min(hi // MINUTE * MINUTE + MINUTE, filters.MAX_NS)
     state = await db.fetch(QUERIES.span_rollup_state)
-    if state:
-        m0, m1 = max(m0, state[0]["rolled_from"]), min(m1, state[0]["rolled"])
-    if not state or m0 >= m1:
-        m0 = m1 = end
+    rolled = state[0]["rolled"] if state else m0
     stmt = sqlparts.Statement()
-    raw = []
-    for start, stop in ((lo, m0), (m1, end)):
-        if start < stop:
-            # key_rows numbers its two bounds $1 and $2 (the job runs it as is)
-            rows = span_rollups.key_rows(prefix_table, column)
-            rows = rows.replace("$1", ":lo").replace("$2", ":hi")
-            raw.append(stmt.render(SQL.registry_raw, {"rows": stmt.render(rows, lo=start,
-                                                                         hi=stop)}))
+    raw = ""
+    if max(m0, rolled) < m1:
+        # key_rows numbers its two bounds $1 and $2 (the job runs it as is)
+        rows = registry.rows.replace("$1", ":lo").replace("$2", ":hi")
+        raw = stmt.render(SQL.registry_raw,
+                          {"rows": stmt.render(rows, lo=max(m0, rolled), hi=m1)})
+    m1 = min(m1, rolled)
     # promoted: stored in the owner's typed tables (a key promoted for spans may reach the
     # logs' JSONB catch-all only)
-    typed = " OR ".join(sqlparts.fill(SQL.typed_has_key, {"table": f"{prefix_table}_{t.name}"})
-                        for t in store.VALUE_TYPES)
-    sql = stmt.render(SQL.registry_keys, {"raw": "\n".join(raw), "typed": typed}, owner=owner,
-                      m0=m0, m1=m1, prefix=prefix or "")
+    typed = " OR ".join(sqlparts.fill(SQL.typed_has_key, {"table": table})
+                        for table in registry.typed_tables)
+    sql = stmt.render(SQL.registry_keys, {"raw": raw, "typed": typed, "k": str(key_registry.K)},
+                      owner=registry.label, m0=m0, m1=m1, prefix=prefix or "", after=after or "")
     out: dict[str, KeyStats] = {}
     for row in await db.fetch(sql, *stmt.params):
-        stats = out.setdefault(row["key"], KeyStats(row["key"], row["promoted"]))
+        distinct = key_registry.distinct_estimate(row["hashes"]) if row["sketched"] else None
+        stats = out.get(row["key"])
+        if stats is None:
+            stats = out[row["key"]] = KeyStats(row["key"], row["promoted"], distinct)
+        elif distinct is None:
+            stats.distinct = None
         stats.types.append(ValueTypeCount(type=row["value_type"], count=row["n"]))
         stats.count += row["n"]
         stats.last_minute = max(stats.last_minute, row["last_minute"])

@@ -8,9 +8,8 @@
 -- 2^(i/4) <= d < 2^((i+1)/4). red_rows makes rollup rows of the spans of a subquery s
 -- (with the span columns): per minute, service, name, kind and status the count, the
 -- duration sum/min/max and the non-empty buckets. Both are parts of larger statements
--- (the job's, and spanStats' in gateway/stats/sql/red.sql), so they carry no comments;
--- so is key_rows: the registry rows of one owner's attribute tables (table prefix and time
--- column filled in) for the attributes of [$1, $2): per minute, key and value type, how many.
+-- (the job's, and spanStats' in gateway/stats/sql/red.sql), so they carry no comments and
+-- ollygraph/sql/key_registry.sql.
 
 -- name: red_bucket
 floor(ln(greatest(@d@, 1)::float8) * 4 / ln(2))::smallint
@@ -56,7 +55,14 @@ ON CONFLICT (minute_unix_nano) DO UPDATE SET mark = nextval('otel_span_rollup_ma
 SELECT rolled_from, rolled, accepted FROM otel_span_rollup_state
 
 -- name: first_span
-SELECT min(start_time_unix_nano) FROM otel_spans_fact
+-- Where the rollups start: the oldest span, log or metric point (the attribute key
+-- registry counts them all).
+SELECT least((SELECT min(start_time_unix_nano) FROM otel_spans_fact),
+             (SELECT min(ts_unix_nano) FROM otel_logs_fact),
+             (SELECT min(time_unix_nano) FROM otel_metrics_data_points_number),
+             (SELECT min(time_unix_nano) FROM otel_metrics_data_points_histogram),
+             (SELECT min(time_unix_nano) FROM otel_metrics_data_points_exp_histogram),
+             (SELECT min(time_unix_nano) FROM otel_metrics_data_points_summary))
 
 -- name: forget_span_rollups
 DELETE FROM otel_span_red_rollups
@@ -97,40 +103,3 @@ SELECT st.rolled_from, st.rolled,
              WHERE p.minute_unix_nano >= $1 AND p.minute_unix_nano < $2
              ORDER BY 1) AS pending
 FROM otel_span_rollup_state AS st
-
--- name: key_rows
-SELECT x.minute_unix_nano, x.key, x.value_type, sum(x.n)::bigint AS n
-FROM (SELECT a.@time@ / 60000000000 * 60000000000 AS minute_unix_nano, a.key_id, NULL AS key,
-             'string' AS value_type, count(*) AS n
-      FROM @prefix@_string AS a WHERE a.@time@ >= $1 AND a.@time@ < $2 GROUP BY 1, 2
-      UNION ALL
-      SELECT a.@time@ / 60000000000 * 60000000000, a.key_id, NULL, 'int', count(*)
-      FROM @prefix@_int AS a WHERE a.@time@ >= $1 AND a.@time@ < $2 GROUP BY 1, 2
-      UNION ALL
-      SELECT a.@time@ / 60000000000 * 60000000000, a.key_id, NULL, 'double', count(*)
-      FROM @prefix@_double AS a WHERE a.@time@ >= $1 AND a.@time@ < $2 GROUP BY 1, 2
-      UNION ALL
-      SELECT a.@time@ / 60000000000 * 60000000000, a.key_id, NULL, 'bool', count(*)
-      FROM @prefix@_bool AS a WHERE a.@time@ >= $1 AND a.@time@ < $2 GROUP BY 1, 2
-      UNION ALL
-      SELECT a.@time@ / 60000000000 * 60000000000, a.key_id, NULL, 'bytes', count(*)
-      FROM @prefix@_bytes AS a WHERE a.@time@ >= $1 AND a.@time@ < $2 GROUP BY 1, 2
-      UNION ALL
-      SELECT a.@time@ / 60000000000 * 60000000000, NULL, j.key,
-             CASE WHEN j.value ? 'stringValue' THEN 'string' WHEN j.value ? 'intValue' THEN 'int'
-                  WHEN j.value ? 'doubleValue' THEN 'double' WHEN j.value ? 'boolValue' THEN 'bool'
-                  WHEN j.value ? 'bytesValue' THEN 'bytes' WHEN j.value ? 'arrayValue' THEN 'array'
-                  WHEN j.value ? 'kvlistValue' THEN 'kvlist' ELSE 'empty' END, count(*)
-      FROM @prefix@_other AS a, jsonb_each(a.attributes) AS j
-      WHERE a.@time@ >= $1 AND a.@time@ < $2 GROUP BY 1, 3, 4) AS y
-      LEFT JOIN attribute_keys AS k ON k.key_id = y.key_id
-      CROSS JOIN LATERAL (SELECT y.minute_unix_nano, coalesce(y.key, k.key) AS key,
-                                 y.value_type, y.n) AS x
-GROUP BY 1, 2, 3
-
--- name: insert_keys
-INSERT INTO otel_attribute_key_rollups (minute_unix_nano, owner, key, value_type, n)
-SELECT r.minute_unix_nano, $3, r.key, r.value_type, r.n FROM (@rows@) AS r
-
--- name: drop_keys_between
-DELETE FROM otel_attribute_key_rollups WHERE minute_unix_nano >= $1 AND minute_unix_nano < $2

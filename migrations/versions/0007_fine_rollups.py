@@ -1,7 +1,7 @@
 """Fine rollups: the number points per 15 s granule, for step series under a minute.
 
 Revision ID: 0007
-Revises: 0004
+Revises: 0006
 Create Date: 2026-12-05
 
 The SQL lives in `migrations/sql/0007_fine_rollups.sql`. A store already rolled up gets
@@ -14,7 +14,7 @@ from __future__ import annotations
 from migrations import sqlfile
 
 revision = "0007"
-down_revision = "0004"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

@@ -2,7 +2,7 @@
 the attribute tables in one statement instead of calling two nested SQL functions.
 
 Revision ID: 0008
-Revises: 0004
+Revises: 0007
 Create Date: 2026-12-05
 
 The SQL lives in `migrations/sql/0008_views.sql`; the views keep their definitions.
@@ -13,7 +13,7 @@ from __future__ import annotations
 from migrations import sqlfile
 
 revision = "0008"
-down_revision = "0004"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

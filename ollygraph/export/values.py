@@ -21,8 +21,8 @@ def loads(value: Any) -> Any:
 
 
 def double(value: float | int | str) -> float:
-    """A double of OTLP/JSON: a number, or "NaN" / "Infinity" / "-Infinity"."""
-    return _SPECIAL[value] if isinstance(value, str) else float(value)
+    """A double of OTLP/JSON: a number, or "NaN" / "Infinity" / "-Infinity" / "-0"."""
+    return _SPECIAL[value] if value in _SPECIAL else float(value)
 
 
 def anyvalue(tagged: dict[str, Any], out: common_pb2.AnyValue | None = None

@@ -66,14 +66,14 @@ def kvs(values: dict[str, object]) -> list[common.KeyValue]:
 
 
 # attribute values whose plain JSON loses their type, and what their typed form must be
-# (-0.0 is exact where the store keeps a double as a double: promoted keys, metric points;
-# the JSONB catch-all and log bodies hold JSON numbers, which have no negative zero)
-EXTREME = {"x.nan": math.nan, "x.inf": -math.inf, "x.big": 1e16,
+# (-0.0 everywhere: a double column keeps it, the JSONB catch-all and log bodies keep it as
+# OTLP/JSON's string "-0", since JSONB numbers have no negative zero)
+EXTREME = {"x.nan": math.nan, "x.inf": -math.inf, "x.big": 1e16, "x.negzero": -0.0,
            "x.int": INT_MAX, "x.bytes": b"\x00\xffraw" * 30, "x.text": "NaN", "x.bool": False,
            "x.nested": [b"\x01\x02", {"deep": [math.inf, -1e-300]}, 1.5]}
 TAGGED = {
     "x.nan": {"doubleValue": "NaN"}, "x.inf": {"doubleValue": "-Infinity"},
-    "x.big": {"doubleValue": 1e16},
+    "x.big": {"doubleValue": 1e16}, "x.negzero": {"doubleValue": -0.0},
     "x.int": {"intValue": str(INT_MAX)},
     "x.bytes": {"bytesValue": base64.b64encode(b"\x00\xffraw" * 30).decode()},
     "x.text": {"stringValue": "NaN"}, "x.bool": {"boolValue": False},
@@ -408,3 +408,20 @@ def test_lists_over_the_whole_time_range(stack, sent) -> None:
     last_day = stack.gql(query, range={"from": "2262-04-11T00:00:00Z"})
     assert [s["name"] for s in last_day["spans"]["nodes"]] == ["last day"]
     assert [n["severityText"] for n in last_day["logs"]["nodes"]] == ["late"]
+
+
+def test_negative_zero_in_the_catch_all_is_a_number(stack, sent) -> None:
+    """-0.0 in the JSONB catch-all reads back as -0.0 in plain JSON too, and attribute
+    filters treat it as the number 0."""
+    def log_severities(condition: str) -> list[str]:
+        found = stack.gql(f"{{ logs(filter: {{attributes: [{condition}]}}, first: 10) "
+                          "{ nodes { severityText attributes(keys: [\"x.negzero\"]) } } }")
+        nodes = found["logs"]["nodes"]
+        assert all(exact(n["attributes"]) == exact({"x.negzero": -0.0}) for n in nodes)
+        return [n["severityText"] for n in nodes]
+
+    assert log_severities('{key: "x.negzero", value: 0}') == ["late"]
+    assert log_severities('{key: "x.negzero", op: GTE, value: -0.5}') == ["late"]
+    assert log_severities('{key: "x.negzero", op: LT, value: 0}') == []
+    assert log_severities('{key: "x.negzero", op: IN, values: [0.0, 3]}') == ["late"]
+    assert log_severities('{key: "x.negzero", value: "-0"}') == []

@@ -107,8 +107,15 @@ def exact(value: object) -> str:
     return json.dumps(value, sort_keys=True)
 
 
+ENTITY_REFS = [common.EntityRef(schema_url="https://opentelemetry.io/schemas/1.30.0",
+                                 type="service", id_keys=["service.name", "x.int"],
+                                 description_keys=["x.text"]),
+               common.EntityRef(type="host", id_keys=["x.bytes"])]
+
+
 def resource(service: str) -> resource_pb2.Resource:
-    return resource_pb2.Resource(attributes=kvs({"service.name": service, **EXTREME}))
+    return resource_pb2.Resource(attributes=kvs({"service.name": service, **EXTREME}),
+                                 entity_refs=ENTITY_REFS)
 
 
 SCOPE = common.InstrumentationScope(name="lossless-scope", version="9.9",
@@ -218,7 +225,8 @@ def sent(stack) -> int:
 SPAN_FIELDS = """
   spanId name flags startTime startTimeUnixNano endTime
   attributes typed: attributes(typed: true) attribute(key: "x.int", typed: true)
-  resource { attributes(keys: ["x.nan", "x.bytes"], typed: true) }
+  resource { attributes(keys: ["x.nan", "x.bytes"], typed: true)
+             entityRefs { schemaUrl type idKeys descriptionKeys } }
   scope { name attributes(typed: true) }
   events { name timeUnixNano attributes(typed: true) }
   links { spanId flags attributes(typed: true) }
@@ -237,6 +245,10 @@ def test_last_day_of_int64_nanoseconds(stack, sent) -> None:
     assert span["attribute"] == {"intValue": str(INT_MAX)}
     assert span["resource"]["attributes"] == {"x.nan": {"doubleValue": "NaN"},
                                               "x.bytes": TAGGED["x.bytes"]}
+    assert span["resource"]["entityRefs"] == [
+        {"schemaUrl": "https://opentelemetry.io/schemas/1.30.0", "type": "service",
+         "idKeys": ["service.name", "x.int"], "descriptionKeys": ["x.text"]},
+        {"schemaUrl": "", "type": "host", "idKeys": ["x.bytes"], "descriptionKeys": []}]
     assert span["scope"]["name"] == "lossless-scope"
     assert span["scope"]["attributes"] == {"scope.nan": {"doubleValue": "NaN"}}
     assert span["attributes"]["x.nan"] == "NaN"      # plain JSON: readable, not exact

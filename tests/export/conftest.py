@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import os
 import subprocess
 import sys
 import time
@@ -12,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import grpc
+import httpx
 import pytest
 from opentelemetry.proto.collector.logs.v1 import logs_service_pb2_grpc
 from opentelemetry.proto.collector.metrics.v1 import metrics_service_pb2_grpc
@@ -20,6 +22,7 @@ from opentelemetry.proto.collector.trace.v1 import trace_service_pb2_grpc
 from ollygraph import migrate
 from tests.conftest import drop_schema, new_schema_name
 from tests.export import payloads
+from tests.gateway.conftest import _wait, free_port
 from tests.ingest import receiver
 
 
@@ -59,6 +62,23 @@ def source(database_url: str, overrides: Path) -> Iterator[Store]:
 def replica(database_url: str, overrides: Path) -> Iterator[Store]:
     with running_store(database_url, overrides, "rep") as store:
         yield store
+
+
+@pytest.fixture(scope="module")
+def gateway(source: Store) -> Iterator[httpx.Client]:
+    """`ollygraph gateway` on the source store, as a process."""
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "ollygraph", "gateway", "--database-url",
+                             source.database_url, "--schema", source.schema, "--host",
+                             "127.0.0.1", "--gateway-port", str(port), "--log-level", "WARNING"],
+                            env=os.environ.copy())
+    try:
+        _wait(f"http://127.0.0.1:{port}/healthz", proc, "gateway")
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
+            yield client
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)
 
 
 def export(store: Store, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:

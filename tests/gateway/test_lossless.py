@@ -437,3 +437,39 @@ def test_negative_zero_in_the_catch_all_is_a_number(stack, sent) -> None:
     assert log_severities('{key: "x.negzero", op: LT, value: 0}') == []
     assert log_severities('{key: "x.negzero", op: IN, values: [0.0, 3]}') == ["late"]
     assert log_severities('{key: "x.negzero", value: "-0"}') == []
+
+
+def test_open_enum_values_keep_their_numbers(stack, sent) -> None:
+    """proto3 enums are open: values this version does not know read as UNSPECIFIED/UNSET in
+    the enum fields and keep their number in the numeric siblings; exemplar times exact."""
+    trace_id = bytes.fromhex("5e" * 16)
+    span = trace_pb2.Span(trace_id=trace_id, span_id=SPAN_ID, name="open enums", kind=7,
+                          start_time_unix_nano=sent, end_time_unix_nano=sent + 1,
+                          status=trace_pb2.Status(code=3, message="three"))
+    metric = metrics_pb2.Metric(name="lossless.open.sum", sum=metrics_pb2.Sum(
+        aggregation_temporality=9, is_monotonic=True, data_points=[metrics_pb2.NumberDataPoint(
+            time_unix_nano=sent, as_int=1, exemplars=[metrics_pb2.Exemplar(as_int=2)])]))
+    log = logs_pb2.LogRecord(time_unix_nano=sent, severity_number=25, severity_text="open")
+    with grpc.insecure_channel(stack.otlp) as channel:
+        trace_grpc.TraceServiceStub(channel).Export(trace_service.ExportTraceServiceRequest(
+            resource_spans=[trace_pb2.ResourceSpans(resource=resource("open-enums"),
+                                                    scope_spans=[{"spans": [span]}])]))
+        metrics_grpc.MetricsServiceStub(channel).Export(
+            metrics_service.ExportMetricsServiceRequest(resource_metrics=[
+                metrics_pb2.ResourceMetrics(resource=resource("open-enums"),
+                                            scope_metrics=[{"metrics": [metric]}])]))
+        logs_grpc.LogsServiceStub(channel).Export(logs_service.ExportLogsServiceRequest(
+            resource_logs=[logs_pb2.ResourceLogs(resource=resource("open-enums"),
+                                                 scope_logs=[{"log_records": [log]}])]))
+    data = stack.gql(f'{{ trace(traceId: "{trace_id.hex()}") {{ spans {{ kind kindNumber '
+                     'status { code codeNumber message } } } '
+                     'metric(name: "lossless.open.sum") { temporality temporalityNumber '
+                     'points { nodes { exemplars { time timeUnixNano valueInt } } } } '
+                     'logs(filter: {service: "open-enums"}) { nodes { severityNumber } } }')
+    assert data["trace"]["spans"] == [{"kind": "UNSPECIFIED", "kindNumber": 7, "status": {
+        "code": "UNSET", "codeNumber": 3, "message": "three"}}]
+    assert data["metric"]["temporality"] == "UNSPECIFIED"
+    assert data["metric"]["temporalityNumber"] == 9
+    assert data["metric"]["points"]["nodes"] == [{"exemplars": [
+        {"time": None, "timeUnixNano": "0", "valueInt": "2"}]}]
+    assert data["logs"]["nodes"] == [{"severityNumber": 25}]

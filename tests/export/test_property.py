@@ -1,6 +1,7 @@
 """Property: any OTLP request (tests/export/strategies.py), sent to real ingest over a random
 transport, comes back from `ollygraph export` equal to what was sent after canonical
-ordering, less the items ingest refused and said so in its partial success.
+ordering, less the items ingest refused and said so in its partial success; and the same
+items come back through GraphQL's lossless (typed) fields (tests/export/graphql_form.py).
 
 The number of examples is bounded for CI; OLLYGRAPH_PROPERTY_EXAMPLES raises it (see
 docs/export.md)."""
@@ -17,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ollygraph.export import run, send
-from tests.export import canonical, strategies
+from tests.export import canonical, graphql_form, strategies
 from tests.export.conftest import TRANSPORTS, Store, send_over
 
 WINDOW_NS = 10 * 10**9
@@ -41,11 +42,13 @@ def _export(store: Store, start: int, end: int, path: Path) -> list[dict]:
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                  HealthCheck.function_scoped_fixture])
 @given(data=st.data())
-def test_generated_requests_round_trip(source: Store, tmp_path_factory, data) -> None:
-    base = FIRST_WINDOW_NS - next(_windows) * WINDOW_NS
+def test_generated_requests_round_trip(source: Store, gateway, tmp_path_factory, data) -> None:
+    example = next(_windows)
+    base = FIRST_WINDOW_NS - example * WINDOW_NS
     requests = {"traces": data.draw(strategies.traces(base)),
                 "logs": data.draw(strategies.logs(base)),
                 "metrics": data.draw(strategies.metrics(base))}
+    names = _unique_metric_names(requests["metrics"], example)
     rejected = sum(send_over(source, signal, request, data.draw(st.sampled_from(TRANSPORTS)))
                    for signal, request in requests.items())
     kept, refused = canonical.expected(list(requests.values()))
@@ -53,3 +56,18 @@ def test_generated_requests_round_trip(source: Store, tmp_path_factory, data) ->
     out = tmp_path_factory.mktemp("property") / "out.jsonl"
     got = _export(source, base, base + WINDOW_NS, out)
     assert canonical.merged(got) == kept
+    served = graphql_form.fetch(gateway, base, base + WINDOW_NS - 1,
+                                [n for n in names if "\x00" not in n])
+    assert served == graphql_form.expected(kept)
+
+
+def _unique_metric_names(request, example: int) -> list[str]:
+    """Each metric's name prefixed to be the only one of its name in the store (GraphQL
+    serves a metric name's newest descriptor)."""
+    names = []
+    for rm in request.resource_metrics:
+        for sm in rm.scope_metrics:
+            for metric in sm.metrics:
+                metric.name = f"p{example}.{len(names)}.{metric.name}"
+                names.append(metric.name)
+    return names

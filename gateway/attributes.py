@@ -13,6 +13,7 @@ from typing import Annotated, Any
 import strawberry
 
 from gateway import scalars
+from ollygraph import codecs
 
 Typed = Annotated[bool, strawberry.argument(
     description="false: plain JSON for people (NaN and bytes as text, ints and doubles as "
@@ -133,6 +134,8 @@ def plain(tagged: Any) -> Any:
         return [plain(v) for v in (inner or {}).get("values", [])]
     if kind == "kvlistValue":
         return {kv.get("key"): plain(kv.get("value")) for kv in (inner or {}).get("values", [])}
+    if kind == "doubleValue" and inner == codecs.NEGATIVE_ZERO:
+        return -0.0
     if kind in ("stringValue", "boolValue", "doubleValue", "bytesValue"):
         return inner
     return None

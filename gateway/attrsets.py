@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from gateway import enums, errors, sqlparts
-from ollygraph import store
+from ollygraph import codecs, store
 
 TYPED = tuple(t.name for t in store.VALUE_TYPES)  # the typed tables, by suffix
 COMPARE = {enums.AttributeOp.GT: ">", enums.AttributeOp.GTE: ">=",
@@ -213,6 +213,9 @@ def _typed_values(value: Any) -> list[tuple[str, Any]]:
     return []
 
 
+_NON_FINITE = frozenset({"NaN", "Infinity", "-Infinity"})  # a stored double's text in plain JSON
+
+
 def _tagged_forms(value: Any) -> list[dict[str, Any]]:
     """The stored (tagged AnyValue) forms whose plain JSON equals the scalar `value`, for
     an exact, index-friendly containment test; empty for values that have none (arrays,
@@ -223,9 +226,12 @@ def _tagged_forms(value: Any) -> list[dict[str, Any]]:
         return []
     if isinstance(value, (int, float)):
         forms: list[dict[str, Any]] = [{"doubleValue": value}]
+        if value == 0:
+            forms.append({"doubleValue": codecs.NEGATIVE_ZERO})
         if isinstance(value, int) or (value.is_integer() and abs(value) < 2**63):
             forms.append({"intValue": str(int(value))})
         return forms
     if isinstance(value, str):
-        return [{"stringValue": value}, {"bytesValue": value}, {"doubleValue": value}]
+        forms = [{"stringValue": value}, {"bytesValue": value}]
+        return [*forms, {"doubleValue": value}] if value in _NON_FINITE else forms
     return []

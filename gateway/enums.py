@@ -99,6 +99,11 @@ class LogOrder(enum.Enum):
     TIME_ASC = "ASC"
 
 
+# the description of an open enum's numeric sibling
+OPEN_ENUM = ("The OTLP enum number of `{0}` as sent: proto3 enums are open, and a value this "
+             "version does not know reads as {1} in `{0}` but keeps its number here.")
+
+
 def kind(value: int) -> SpanKind:
     try:
         return SpanKind(value)

@@ -5,12 +5,23 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 import strawberry
 
 from gateway import attrsql, db, loaders, rows
 from ollygraph import store
 
 SQL = attrsql.SQL
+
+
+@strawberry.type(description="A reference from a resource to an entity it describes "
+                                "(OTLP `EntityRef`): which of the resource's attribute keys "
+                                "identify the entity and which describe it.")
+class EntityRef:
+    schema_url: str
+    type: str
+    id_keys: list[str]
+    description_keys: list[str]
 
 
 @strawberry.type
@@ -22,6 +33,15 @@ class Resource(rows.Dimension):
     @strawberry.field
     def service_namespace(self) -> str | None:
         return self.row["service_namespace"]
+
+    @strawberry.field(description="The resource's entity refs, in the order sent (empty when "
+                                  "none).")
+    def entity_refs(self) -> list[EntityRef]:
+        refs = self.row.get("entity_refs")
+        return [EntityRef(schema_url=ref.get("schemaUrl", ""), type=ref.get("type", ""),
+                          id_keys=ref.get("idKeys", []),
+                          description_keys=ref.get("descriptionKeys", []))
+                for ref in (orjson.loads(refs) if isinstance(refs, str) else refs) or ()]
 
 
 @strawberry.type

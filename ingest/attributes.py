@@ -47,22 +47,36 @@ class Splitter:
         if wires is None:
             wires = wire.encoded(kvs)
         known, learn = self._known, self.learn
-        parts: list[str] = []
+        parts: list[str | None] = []
         typed: dict[int, tuple[int, tuple]] | None = None  # key_id -> (table, row): last wins
+        shadowed: dict[int, list[int]] | None = None  # key_id -> its `parts` (see Shadowed)
         for kv, encoded in zip(kvs, wires, strict=True):
             found = known.get(encoded)
             if found is None:
                 found = learn(encoded, kv)
             if found.__class__ is str:
                 parts.append(found)  # JSONB keeps the last of repeated keys, as OTLP wants
+            elif found.__class__ is Shadowed:
+                # a promoted key repeated with values of both types: the last one wins here too
+                if typed is not None:
+                    typed.pop(found.key_id, None)
+                if shadowed is None:
+                    shadowed = {}
+                shadowed.setdefault(found.key_id, []).append(len(parts))
+                parts.append(found)
             elif found:
                 index, key_id, raw = found
                 if typed is None:
                     typed = {}
                 typed[key_id] = (index, (*owner, key_id, raw))
+                if shadowed is not None and key_id in shadowed:
+                    for position in shadowed.pop(key_id):
+                        parts[position] = None
         if typed:
             for index, row in typed.values():
                 tables[index].append(row)
+        if shadowed is not None:
+            parts = [part for part in parts if part is not None]
         if parts:  # the `_other` table is the last
             tables[-1].append((*owner, "{" + ",".join(parts) + "}"))
 
@@ -87,10 +101,23 @@ class Splitter:
                 found = (index, key_id, raw)
             else:
                 found = codecs.quote_text(key) + ":" + codecs.tagged_json(value, kind)
+                if hit is not None:
+                    found = Shadowed(found, next(iter(hit.values()))[1])
         if len(self._known) >= MAX_KNOWN:
             self._known.clear()
         self._known[raw_kv] = found
         return found
+
+
+class Shadowed(str):
+    """The JSON member text of a promoted key whose value has another type (so it goes to
+    the catch-all), with the key's id: when the key repeats in one attribute list with
+    values of both kinds, only the last of them is kept."""
+
+    def __new__(cls, text: str, key_id: int) -> Shadowed:
+        self = super().__new__(cls, text)
+        self.key_id = key_id
+        return self
 
 
 MAX_KNOWN = 50_000  # distinct attributes (key and value) remembered per signal

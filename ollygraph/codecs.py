@@ -2,7 +2,8 @@
 
 The store keeps AnyValues in the OTLP/JSON "tagged" form: `{"stringValue": "a"}`,
 `{"boolValue": true}`, `{"intValue": "123"}` (a decimal string, so 64-bit values survive
-JSON), `{"doubleValue": 1.5}` or `"NaN"`/`"Infinity"`/`"-Infinity"`, `{"bytesValue":
+JSON), `{"doubleValue": 1.5}` or `"NaN"`/`"Infinity"`/`"-Infinity"`/`"-0"` (JSONB numbers
+have no negative zero, so it is kept as OTLP/JSON's string form of it), `{"bytesValue":
 base64}`, `{"arrayValue": {"values": [...]}}`, `{"kvlistValue": {"values": [{"key": k,
 "value": v}]}}`, and `{}` for an empty value. The SQL function `otel_anyvalue_to_json`
 turns it into plain JSON, and so does the gateway (`gateway.attributes.plain`).
@@ -19,6 +20,8 @@ import math
 from typing import Any
 
 MAX_DEPTH = 32  # arrays/kvlists nested deeper than this are refused
+NEGATIVE_ZERO = "-0"  # the stored doubleValue of -0.0
+_copysign = math.copysign
 
 
 class BadValue(ValueError):
@@ -33,9 +36,10 @@ def check_text(text: str, what: str = "string") -> str:
 
 
 def double_to_json(value: float) -> float | str:
-    """A double as OTLP/JSON writes it: NaN and the infinities as strings."""
+    """A double as OTLP/JSON writes it: NaN and the infinities as strings, and -0.0 as
+    "-0" (a JSON number -0.0 would become 0 in JSONB)."""
     if math.isfinite(value):
-        return value
+        return NEGATIVE_ZERO if value == 0 and _copysign(1.0, value) < 0 else value
     if math.isnan(value):
         return "NaN"
     return "Infinity" if value > 0 else "-Infinity"
@@ -93,7 +97,8 @@ def tagged_json(value: Any, kind: str | None, depth: int = 0) -> str:
         return '{"intValue":"' + str(value.int_value) + '"}'
     if kind == "bool_value":
         return '{"boolValue":true}' if value.bool_value else '{"boolValue":false}'
-    if kind == "double_value" and _isfinite(value.double_value):
+    if kind == "double_value" and _isfinite(value.double_value) and (
+            value.double_value or _copysign(1.0, value.double_value) > 0):
         return '{"doubleValue":' + repr(value.double_value) + "}"
     if kind == "array_value" and depth < MAX_DEPTH:
         items = value.array_value.values

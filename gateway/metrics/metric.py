@@ -6,7 +6,7 @@ from typing import Any
 
 import strawberry
 
-from gateway import attributes, filters, inputs, pagination, rows, scalars
+from gateway import attributes, enums, filters, inputs, pagination, rows, scalars
 from gateway.metrics import filters as metric_filters
 from gateway.metrics import loaders, points, series, types
 
@@ -46,6 +46,10 @@ class Metric(rows.Row):
             return types.Temporality(value)
         except ValueError:  # proto3 enums are open: a value this version does not know
             return types.Temporality.UNSPECIFIED
+
+    @strawberry.field(description=enums.OPEN_ENUM.format("temporality", "UNSPECIFIED"))
+    def temporality_number(self) -> int | None:
+        return self.row["aggregation_temporality_id"]
 
     @strawberry.field
     def is_monotonic(self) -> bool | None:

@@ -121,7 +121,11 @@ class Exemplar:
 
     @strawberry.field
     def time(self) -> scalars.Timestamp | None:
-        return int(self.data["timeUnixNano"]) if self.data.get("timeUnixNano") else None
+        return int(self.data.get("timeUnixNano") or 0) or None  # 0: unset
+
+    @strawberry.field(description="The exemplar's time_unix_nano as sent (\"0\": unset).")
+    def time_unix_nano(self) -> scalars.BigInt:
+        return int(self.data.get("timeUnixNano") or 0)
 
     @strawberry.field(description="The value (an integer one as a double; valueInt is exact).")
     def value(self) -> scalars.Double | None:

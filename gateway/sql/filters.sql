@@ -65,11 +65,13 @@ a.value::numeric @op@ :v::numeric                             -- when compare_nu
 otel_anyvalue_to_json(a.attributes -> :key::text)
 
 -- name: json_number
--- the number a stored AnyValue holds (intValue, or a numeric doubleValue), else NULL
+-- the number a stored AnyValue holds (intValue, or a finite doubleValue: -0.0 is stored as
+-- the string "-0"), else NULL
 CASE WHEN a.attributes -> :key::text ? 'intValue'
      THEN (a.attributes -> :key::text ->> 'intValue')::numeric
      WHEN jsonb_typeof(a.attributes -> :key::text -> 'doubleValue') = 'number'
      THEN (a.attributes -> :key::text -> 'doubleValue')::numeric
+     WHEN a.attributes -> :key::text ->> 'doubleValue' = '-0' THEN 0
 END
 
 -- name: json_string
@@ -77,6 +79,7 @@ END
 -- doubleValue NaN/Infinity), else NULL
 coalesce(a.attributes -> :key::text ->> 'stringValue', a.attributes -> :key::text ->> 'bytesValue',
          CASE WHEN jsonb_typeof(a.attributes -> :key::text -> 'doubleValue') = 'string'
+               AND a.attributes -> :key::text ->> 'doubleValue' <> '-0'
               THEN a.attributes -> :key::text ->> 'doubleValue' END)
 
 -- name: json_predicate

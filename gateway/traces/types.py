@@ -28,6 +28,7 @@ def _size(size: cost.Size, first: int | None) -> int:
 class Status:
     code: enums.StatusCode
     message: str | None
+    code_number: int = strawberry.field(description=enums.OPEN_ENUM.format("code", "UNSET"))
 
 
 @strawberry.type
@@ -117,6 +118,10 @@ class Span(items.Item, rows.Timed):
     def kind(self) -> enums.SpanKind:
         return enums.kind(self.row["kind_id"])
 
+    @strawberry.field(description=enums.OPEN_ENUM.format("kind", "UNSPECIFIED"))
+    def kind_number(self) -> int:
+        return self.row["kind_id"]
+
     @strawberry.field
     def start_time_unix_nano(self) -> scalars.BigInt:
         return self.row["start_time_unix_nano"]
@@ -128,7 +133,8 @@ class Span(items.Item, rows.Timed):
     @strawberry.field
     def status(self) -> Status:
         return Status(code=enums.status(self.row["status_code_id"]),
-                      message=self.row["status_message"] or None)
+                      message=self.row["status_message"] or None,
+                      code_number=self.row["status_code_id"])
 
     @strawberry.field(description="From attribute key prefixes (gen_ai. -> AI_AGENT, ...).")
     def semantic_type(self, info: strawberry.Info) -> enums.SemanticType | None:

@@ -10,12 +10,12 @@ read once per `Reader` (dimension rows never change).
 
 What the store does not keep, and so an export cannot give back: the order of a
 message's attributes (they come back sorted by key) and a repeated key's earlier values
-(OTLP: the last one wins), attribute keys dropped by the promotion config, a resource's
-`entity_refs`, resources, scopes and metrics that had no spans, records or points, a log
-record's all-zero trace or span id (stored as none, sent back empty), whether a span's
-empty status, a log record's empty body, an exponential histogram's empty bucket side or a
-key's empty value was present or absent on the wire (sent back: present, absent, absent,
-present), and items that ingest rejected.
+(OTLP: the last one wins), attribute keys dropped by the promotion config, resources,
+scopes and metrics that had no spans, records or points, a log record's all-zero trace or
+span id (stored as none, sent back empty), whether a span's empty status, a log record's
+empty body, an exponential histogram's empty bucket side or a key's empty value was
+present or absent on the wire (sent back: present, absent, absent, present), and items
+that ingest rejected.
 """
 
 from __future__ import annotations
@@ -99,7 +99,8 @@ class Reader:
             attrs = await self.attributes("resource", [(i,) for i in new])
             for row in await self.conn.fetch(QUERIES.resources_by_id, new):
                 resource = {"attributes": attrs.get((row["resource_id"],), []),
-                            "dropped_attributes_count": row["dropped_attributes_count"]}
+                            "dropped_attributes_count": row["dropped_attributes_count"],
+                            "entity_refs": values.entity_refs(row["entity_refs"])}
                 self.resources[row["resource_id"]] = (resource, row["schema_url"] or "")
         new = sorted({i for i in scope_ids if i is not None and i not in self.scopes})
         if new:
@@ -131,6 +132,7 @@ class Reader:
                     rs = getattr(request, resources_field).add(schema_url=url)
                     rs.resource.attributes.extend(resource["attributes"])
                     rs.resource.dropped_attributes_count = resource["dropped_attributes_count"]
+                    rs.resource.entity_refs.extend(resource["entity_refs"])
                     scopes = scopes_of[rid] = {"_": rs}
                 ss = scopes.get(sid)
                 if ss is None:

@@ -21,8 +21,8 @@ def loads(value: Any) -> Any:
 
 
 def double(value: float | int | str) -> float:
-    """A double of OTLP/JSON: a number, or "NaN" / "Infinity" / "-Infinity"."""
-    return _SPECIAL[value] if isinstance(value, str) else float(value)
+    """A double of OTLP/JSON: a number, or "NaN" / "Infinity" / "-Infinity" / "-0"."""
+    return _SPECIAL[value] if value in _SPECIAL else float(value)
 
 
 def anyvalue(tagged: dict[str, Any], out: common_pb2.AnyValue | None = None
@@ -78,3 +78,12 @@ def exemplars(stored: Any, out: Any) -> None:
             e.trace_id = bytes.fromhex(item["traceId"])
         for kv in item.get("filteredAttributes", ()):
             anyvalue(kv.get("value") or {}, e.filtered_attributes.add(key=kv["key"]).value)
+
+
+def entity_refs(stored: Any) -> list[common_pb2.EntityRef]:
+    """The entity_refs column (OTLP/JSON `[{"schemaUrl", "type", "idKeys",
+    "descriptionKeys"}]`, see ingest.flatten.entity_refs) as EntityRefs, order kept."""
+    return [common_pb2.EntityRef(schema_url=ref.get("schemaUrl", ""), type=ref.get("type", ""),
+                                 id_keys=ref.get("idKeys", ()),
+                                 description_keys=ref.get("descriptionKeys", ()))
+            for ref in loads(stored) or ()]

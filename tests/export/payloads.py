@@ -59,7 +59,10 @@ ATTRIBUTES = {
 def resource(service: str) -> dict[str, Any]:
     return {"attributes": kvs({"service.name": service, "service.port": 8080,
                                "x.bool": False, "x.bytes": b"r", "host.labels": ["a", "b"]}),
-            "dropped_attributes_count": 3}
+            "dropped_attributes_count": 3,
+            "entity_refs": [{"schema_url": "https://schema/entities", "type": "service",
+                             "id_keys": ["service.name"], "description_keys": ["x.bool"]},
+                            {"type": "host", "id_keys": ["host.labels", "x.bytes"]}]}
 
 
 def scope(name: str) -> dict[str, Any]:

@@ -4,36 +4,19 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
-from collections.abc import Iterator
+import time
 
 import asyncpg
 import httpx
 import pytest
+from opentelemetry.proto.collector.trace.v1 import trace_service_pb2
+from opentelemetry.proto.common.v1 import common_pb2
 from opentelemetry.proto.trace.v1 import trace_pb2
 
 from gateway import otlp
 from ollygraph import migrate
-from tests.export import canonical
-from tests.export.conftest import Store
-from tests.gateway.conftest import _wait, free_port
-
-
-@pytest.fixture(scope="module")
-def gateway(source: Store) -> Iterator[httpx.Client]:
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "ollygraph", "gateway", "--database-url",
-                             source.database_url, "--schema", source.schema, "--host",
-                             "127.0.0.1", "--gateway-port", str(port), "--log-level", "WARNING"],
-                            env=os.environ.copy())
-    try:
-        _wait(f"http://127.0.0.1:{port}/healthz", proc, "gateway")
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
-            yield client
-    finally:
-        proc.terminate()
-        proc.wait(timeout=15)
+from tests.export import canonical, payloads
+from tests.export.conftest import Store, send
 
 
 def _trace_items(sent, trace_hex: str) -> list[str]:
@@ -85,3 +68,30 @@ async def test_a_trace_past_the_span_limit_is_refused(source: Store, window) -> 
             await otlp.trace_request(conn, bytes.fromhex(trace_id), max_spans=5)
     finally:
         await conn.close()
+
+
+def test_a_repeated_key_keeps_its_last_value(source: Store, gateway: httpx.Client) -> None:
+    """OTLP: in one attribute list a repeated key's last value wins, whichever table (typed
+    or the JSONB catch-all) its values would go to."""
+    repeated = [("x.bool", True), ("x.bool", "now text"),          # promoted bool, then not
+                ("x.bytes", "text first"), ("x.bytes", b"\x00b"),  # not promoted, then bytes
+                ("k", 1), ("k", 2.5), ("k", "last"),                # catch-all thrice
+                ("x.bool", False), ("x.bool", 7), ("x.bool", False)]
+    last = {"x.bool": False, "x.bytes": b"\x00b", "k": "last"}
+    trace_id = os.urandom(16)
+    span = trace_pb2.Span(trace_id=trace_id, span_id=b"\x01" * 8, name="repeated",
+                          start_time_unix_nano=time.time_ns(), end_time_unix_nano=time.time_ns(),
+                          attributes=[common_pb2.KeyValue(key=k, value=payloads.value(v))
+                                      for k, v in repeated])
+    send(source, "traces", trace_service_pb2.ExportTraceServiceRequest(resource_spans=[
+        {"resource": payloads.resource("repeated"), "scope_spans": [{"spans": [span]}]}]))
+    body = gateway.post("/graphql", json={
+        "query": "query($id: ID!) { trace(traceId: $id) { otlp spans { attributes(typed: true) "
+                 "} } }", "variables": {"id": trace_id.hex()}}).json()
+    assert "errors" not in body, body
+    expected = {k: canonical.as_dict(payloads.value(v)) for k, v in last.items()}
+    assert body["data"]["trace"]["spans"][0]["attributes"] == expected
+    (exported,) = [s for rs in body["data"]["trace"]["otlp"]["resourceSpans"]
+                   for ss in rs["scopeSpans"] for s in ss["spans"]]
+    assert {kv["key"]: kv["value"] for kv in exported["attributes"]} == expected
+    assert len(exported["attributes"]) == len(expected)

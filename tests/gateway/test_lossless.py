@@ -66,14 +66,14 @@ def kvs(values: dict[str, object]) -> list[common.KeyValue]:
 
 
 # attribute values whose plain JSON loses their type, and what their typed form must be
-# (-0.0 is exact where the store keeps a double as a double: promoted keys, metric points;
-# the JSONB catch-all and log bodies hold JSON numbers, which have no negative zero)
-EXTREME = {"x.nan": math.nan, "x.inf": -math.inf, "x.big": 1e16,
+# (-0.0 everywhere: a double column keeps it, the JSONB catch-all and log bodies keep it as
+# OTLP/JSON's string "-0", since JSONB numbers have no negative zero)
+EXTREME = {"x.nan": math.nan, "x.inf": -math.inf, "x.big": 1e16, "x.negzero": -0.0,
            "x.int": INT_MAX, "x.bytes": b"\x00\xffraw" * 30, "x.text": "NaN", "x.bool": False,
            "x.nested": [b"\x01\x02", {"deep": [math.inf, -1e-300]}, 1.5]}
 TAGGED = {
     "x.nan": {"doubleValue": "NaN"}, "x.inf": {"doubleValue": "-Infinity"},
-    "x.big": {"doubleValue": 1e16},
+    "x.big": {"doubleValue": 1e16}, "x.negzero": {"doubleValue": -0.0},
     "x.int": {"intValue": str(INT_MAX)},
     "x.bytes": {"bytesValue": base64.b64encode(b"\x00\xffraw" * 30).decode()},
     "x.text": {"stringValue": "NaN"}, "x.bool": {"boolValue": False},
@@ -107,8 +107,15 @@ def exact(value: object) -> str:
     return json.dumps(value, sort_keys=True)
 
 
+ENTITY_REFS = [common.EntityRef(schema_url="https://opentelemetry.io/schemas/1.30.0",
+                                 type="service", id_keys=["service.name", "x.int"],
+                                 description_keys=["x.text"]),
+               common.EntityRef(type="host", id_keys=["x.bytes"])]
+
+
 def resource(service: str) -> resource_pb2.Resource:
-    return resource_pb2.Resource(attributes=kvs({"service.name": service, **EXTREME}))
+    return resource_pb2.Resource(attributes=kvs({"service.name": service, **EXTREME}),
+                                 entity_refs=ENTITY_REFS)
 
 
 SCOPE = common.InstrumentationScope(name="lossless-scope", version="9.9",
@@ -218,7 +225,8 @@ def sent(stack) -> int:
 SPAN_FIELDS = """
   spanId name flags startTime startTimeUnixNano endTime
   attributes typed: attributes(typed: true) attribute(key: "x.int", typed: true)
-  resource { attributes(keys: ["x.nan", "x.bytes"], typed: true) }
+  resource { attributes(keys: ["x.nan", "x.bytes"], typed: true)
+             entityRefs { schemaUrl type idKeys descriptionKeys } }
   scope { name attributes(typed: true) }
   events { name timeUnixNano attributes(typed: true) }
   links { spanId flags attributes(typed: true) }
@@ -237,6 +245,10 @@ def test_last_day_of_int64_nanoseconds(stack, sent) -> None:
     assert span["attribute"] == {"intValue": str(INT_MAX)}
     assert span["resource"]["attributes"] == {"x.nan": {"doubleValue": "NaN"},
                                               "x.bytes": TAGGED["x.bytes"]}
+    assert span["resource"]["entityRefs"] == [
+        {"schemaUrl": "https://opentelemetry.io/schemas/1.30.0", "type": "service",
+         "idKeys": ["service.name", "x.int"], "descriptionKeys": ["x.text"]},
+        {"schemaUrl": "", "type": "host", "idKeys": ["x.bytes"], "descriptionKeys": []}]
     assert span["scope"]["name"] == "lossless-scope"
     assert span["scope"]["attributes"] == {"scope.nan": {"doubleValue": "NaN"}}
     assert span["attributes"]["x.nan"] == "NaN"      # plain JSON: readable, not exact
@@ -408,3 +420,56 @@ def test_lists_over_the_whole_time_range(stack, sent) -> None:
     last_day = stack.gql(query, range={"from": "2262-04-11T00:00:00Z"})
     assert [s["name"] for s in last_day["spans"]["nodes"]] == ["last day"]
     assert [n["severityText"] for n in last_day["logs"]["nodes"]] == ["late"]
+
+
+def test_negative_zero_in_the_catch_all_is_a_number(stack, sent) -> None:
+    """-0.0 in the JSONB catch-all reads back as -0.0 in plain JSON too, and attribute
+    filters treat it as the number 0."""
+    def log_severities(condition: str) -> list[str]:
+        found = stack.gql(f"{{ logs(filter: {{attributes: [{condition}]}}, first: 10) "
+                          "{ nodes { severityText attributes(keys: [\"x.negzero\"]) } } }")
+        nodes = found["logs"]["nodes"]
+        assert all(exact(n["attributes"]) == exact({"x.negzero": -0.0}) for n in nodes)
+        return [n["severityText"] for n in nodes]
+
+    assert log_severities('{key: "x.negzero", value: 0}') == ["late"]
+    assert log_severities('{key: "x.negzero", op: GTE, value: -0.5}') == ["late"]
+    assert log_severities('{key: "x.negzero", op: LT, value: 0}') == []
+    assert log_severities('{key: "x.negzero", op: IN, values: [0.0, 3]}') == ["late"]
+    assert log_severities('{key: "x.negzero", value: "-0"}') == []
+
+
+def test_open_enum_values_keep_their_numbers(stack, sent) -> None:
+    """proto3 enums are open: values this version does not know read as UNSPECIFIED/UNSET in
+    the enum fields and keep their number in the numeric siblings; exemplar times exact."""
+    trace_id = bytes.fromhex("5e" * 16)
+    span = trace_pb2.Span(trace_id=trace_id, span_id=SPAN_ID, name="open enums", kind=7,
+                          start_time_unix_nano=sent, end_time_unix_nano=sent + 1,
+                          status=trace_pb2.Status(code=3, message="three"))
+    metric = metrics_pb2.Metric(name="lossless.open.sum", sum=metrics_pb2.Sum(
+        aggregation_temporality=9, is_monotonic=True, data_points=[metrics_pb2.NumberDataPoint(
+            time_unix_nano=sent, as_int=1, exemplars=[metrics_pb2.Exemplar(as_int=2)])]))
+    log = logs_pb2.LogRecord(time_unix_nano=sent, severity_number=25, severity_text="open")
+    with grpc.insecure_channel(stack.otlp) as channel:
+        trace_grpc.TraceServiceStub(channel).Export(trace_service.ExportTraceServiceRequest(
+            resource_spans=[trace_pb2.ResourceSpans(resource=resource("open-enums"),
+                                                    scope_spans=[{"spans": [span]}])]))
+        metrics_grpc.MetricsServiceStub(channel).Export(
+            metrics_service.ExportMetricsServiceRequest(resource_metrics=[
+                metrics_pb2.ResourceMetrics(resource=resource("open-enums"),
+                                            scope_metrics=[{"metrics": [metric]}])]))
+        logs_grpc.LogsServiceStub(channel).Export(logs_service.ExportLogsServiceRequest(
+            resource_logs=[logs_pb2.ResourceLogs(resource=resource("open-enums"),
+                                                 scope_logs=[{"log_records": [log]}])]))
+    data = stack.gql(f'{{ trace(traceId: "{trace_id.hex()}") {{ spans {{ kind kindNumber '
+                     'status { code codeNumber message } } } '
+                     'metric(name: "lossless.open.sum") { temporality temporalityNumber '
+                     'points { nodes { exemplars { time timeUnixNano valueInt } } } } '
+                     'logs(filter: {service: "open-enums"}) { nodes { severityNumber } } }')
+    assert data["trace"]["spans"] == [{"kind": "UNSPECIFIED", "kindNumber": 7, "status": {
+        "code": "UNSET", "codeNumber": 3, "message": "three"}}]
+    assert data["metric"]["temporality"] == "UNSPECIFIED"
+    assert data["metric"]["temporalityNumber"] == 9
+    assert data["metric"]["points"]["nodes"] == [{"exemplars": [
+        {"time": None, "timeUnixNano": "0", "valueInt": "2"}]}]
+    assert data["logs"]["nodes"] == [{"severityNumber": 25}]

@@ -66,3 +66,21 @@ def test_canonical_hash_ignores_key_order():
                                                                                    "a": 1})
     assert codecs.canonical_hash({"a": 1}) != codecs.canonical_hash({"a": "1"})
     assert len(codecs.canonical_hash({})) == 32
+
+
+def test_negative_zero_is_kept_as_text():
+    """JSONB numbers have no -0: it is stored as OTLP/JSON's "-0", and read back as -0.0."""
+    from opentelemetry.proto.common.v1 import common_pb2
+
+    from gateway import attributes
+    from ollygraph.export import values
+
+    negative, positive = common_pb2.AnyValue(double_value=-0.0), common_pb2.AnyValue(
+        double_value=0.0)
+    assert codecs.anyvalue_to_tagged(negative) == {"doubleValue": "-0"}
+    assert json.loads(codecs.tagged_json(negative, "double_value")) == {"doubleValue": "-0"}
+    assert json.loads(codecs.tagged_json(positive, "double_value")) == {"doubleValue": 0.0}
+    back = values.anyvalue({"doubleValue": "-0"}).double_value
+    assert back == 0 and math.copysign(1.0, back) < 0
+    assert math.copysign(1.0, attributes.plain({"doubleValue": "-0"})) < 0
+    assert json.dumps(attributes.tagged({"doubleValue": "-0"})) == '{"doubleValue": -0.0}'

@@ -42,7 +42,7 @@ AND (EXISTS (SELECT 1 FROM otel_metrics_dim AS d
 -- statement 3 of 5
 WITH src AS MATERIALIZED (
     SELECT k.i AS k, k.i AS r, r.resource_id, r.service_name, r.service_namespace, r.schema_url,
-           r.dropped_attributes_count
+           r.dropped_attributes_count, r.entity_refs
     FROM unnest($1::bigint[]) WITH ORDINALITY AS k(resource_id, i)
     JOIN otel_resources_dim AS r ON r.resource_id = k.resource_id
 ), typed AS (

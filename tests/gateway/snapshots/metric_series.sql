@@ -360,7 +360,7 @@ ORDER BY l.gkey, s.bucket;
 -- statement 8 of 8
 WITH src AS MATERIALIZED (
     SELECT k.i AS k, k.i AS r, r.resource_id, r.service_name, r.service_namespace, r.schema_url,
-           r.dropped_attributes_count
+           r.dropped_attributes_count, r.entity_refs
     FROM unnest($1::bigint[]) WITH ORDINALITY AS k(resource_id, i)
     JOIN otel_resources_dim AS r ON r.resource_id = k.resource_id
 ), typed AS (

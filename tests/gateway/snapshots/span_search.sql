@@ -18,6 +18,7 @@ AND (s.resource_id IN (SELECT resource_id FROM otel_resources_dim WHERE service_
 AND (s.end_time_unix_nano - s.start_time_unix_nano >= $3)
 AND (EXISTS (SELECT a.span_pk, a.start_time_unix_nano FROM otel_span_attrs_other AS a WHERE (a.span_pk, a.start_time_unix_nano) = (s.span_pk, s.start_time_unix_nano) AND true AND a.attributes ? $6::text AND coalesce(a.attributes -> $4::text ->> 'stringValue', a.attributes -> $4::text ->> 'bytesValue',
          CASE WHEN jsonb_typeof(a.attributes -> $4::text -> 'doubleValue') = 'string'
+               AND a.attributes -> $4::text ->> 'doubleValue' <> '-0'
               THEN a.attributes -> $4::text ->> 'doubleValue' END) ~ $5::text OFFSET 0))
 AND (EXISTS (SELECT a.span_pk, a.start_time_unix_nano FROM otel_span_attrs_other AS a WHERE (a.span_pk, a.start_time_unix_nano) = (s.span_pk, s.start_time_unix_nano) AND true AND a.attributes ? $7::text AND true OFFSET 0))
 AND (NOT EXISTS (SELECT a.span_pk, a.start_time_unix_nano FROM otel_span_attrs_other AS a WHERE (a.span_pk, a.start_time_unix_nano) = (s.span_pk, s.start_time_unix_nano) AND true AND a.attributes ? $8::text AND true OFFSET 0))
@@ -25,6 +26,7 @@ AND (EXISTS (SELECT a.span_pk, a.start_time_unix_nano FROM otel_span_attrs_other
      THEN (a.attributes -> $9::text ->> 'intValue')::numeric
      WHEN jsonb_typeof(a.attributes -> $9::text -> 'doubleValue') = 'number'
      THEN (a.attributes -> $9::text -> 'doubleValue')::numeric
+     WHEN a.attributes -> $9::text ->> 'doubleValue' = '-0' THEN 0
 END <= $10::numeric OFFSET 0));
 
 -- statement 2 of 3
@@ -41,6 +43,7 @@ AND (s.resource_id IN (SELECT resource_id FROM otel_resources_dim WHERE service_
 AND (s.end_time_unix_nano - s.start_time_unix_nano >= $3)
 AND (EXISTS (SELECT a.span_pk, a.start_time_unix_nano FROM otel_span_attrs_other AS a WHERE (a.span_pk, a.start_time_unix_nano) = (s.span_pk, s.start_time_unix_nano) AND true AND a.attributes ? $6::text AND coalesce(a.attributes -> $4::text ->> 'stringValue', a.attributes -> $4::text ->> 'bytesValue',
          CASE WHEN jsonb_typeof(a.attributes -> $4::text -> 'doubleValue') = 'string'
+               AND a.attributes -> $4::text ->> 'doubleValue' <> '-0'
               THEN a.attributes -> $4::text ->> 'doubleValue' END) ~ $5::text OFFSET 0))
 AND (EXISTS (SELECT a.span_pk, a.start_time_unix_nano FROM otel_span_attrs_other AS a WHERE (a.span_pk, a.start_time_unix_nano) = (s.span_pk, s.start_time_unix_nano) AND true AND a.attributes ? $7::text AND true OFFSET 0))
 AND (NOT EXISTS (SELECT a.span_pk, a.start_time_unix_nano FROM otel_span_attrs_other AS a WHERE (a.span_pk, a.start_time_unix_nano) = (s.span_pk, s.start_time_unix_nano) AND true AND a.attributes ? $8::text AND true OFFSET 0))
@@ -48,6 +51,7 @@ AND (EXISTS (SELECT a.span_pk, a.start_time_unix_nano FROM otel_span_attrs_other
      THEN (a.attributes -> $9::text ->> 'intValue')::numeric
      WHEN jsonb_typeof(a.attributes -> $9::text -> 'doubleValue') = 'number'
      THEN (a.attributes -> $9::text -> 'doubleValue')::numeric
+     WHEN a.attributes -> $9::text ->> 'doubleValue' = '-0' THEN 0
 END <= $10::numeric OFFSET 0))
 ORDER BY s.start_time_unix_nano DESC, s.span_pk DESC
 LIMIT $12;

@@ -38,6 +38,7 @@ AND (t.trace_id = ANY(ARRAY(
          THEN (a.attributes -> $4::text ->> 'intValue')::numeric
          WHEN jsonb_typeof(a.attributes -> $4::text -> 'doubleValue') = 'number'
          THEN (a.attributes -> $4::text -> 'doubleValue')::numeric
+         WHEN a.attributes -> $4::text ->> 'doubleValue' = '-0' THEN 0
     END > $5::numeric OFFSET 0))
     AND (EXISTS (SELECT a.resource_id FROM otel_resource_attrs_string AS a
     WHERE (a.resource_id) = (s.resource_id) AND a.key_id = $9::bigint AND true AND a.value = ANY($10)
@@ -63,6 +64,7 @@ AND (t.trace_id = ANY(ARRAY(
          THEN (a.attributes -> $4::text ->> 'intValue')::numeric
          WHEN jsonb_typeof(a.attributes -> $4::text -> 'doubleValue') = 'number'
          THEN (a.attributes -> $4::text -> 'doubleValue')::numeric
+         WHEN a.attributes -> $4::text ->> 'doubleValue' = '-0' THEN 0
     END > $5::numeric OFFSET 0))
     AND (EXISTS (SELECT a.resource_id FROM otel_resource_attrs_string AS a
     WHERE (a.resource_id) = (s.resource_id) AND a.key_id = $9::bigint AND true AND a.value = ANY($10)

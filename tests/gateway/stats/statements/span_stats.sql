@@ -13,6 +13,7 @@ WITH x AS (
          THEN (a.attributes -> $17::text ->> 'intValue')::numeric
          WHEN jsonb_typeof(a.attributes -> $17::text -> 'doubleValue') = 'number'
          THEN (a.attributes -> $17::text -> 'doubleValue')::numeric
+         WHEN a.attributes -> $17::text ->> 'doubleValue' = '-0' THEN 0
     END)::float8 FROM otel_span_attrs_other AS a WHERE (a.span_pk, a.start_time_unix_nano) = (s.span_pk, s.start_time_unix_nano) AND a.attributes ? $18::text) AS v2, (SELECT CASE WHEN a.attributes -> $19::text ? 'stringValue' THEN a.attributes -> $19::text -> 'stringValue'
          WHEN a.attributes -> $19::text ? 'intValue'
          THEN to_jsonb((a.attributes -> $19::text ->> 'intValue')::numeric)

@@ -15,7 +15,7 @@ import math
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
-from gateway import enums, errors, sqlparts
+from gateway import enums, errors, numbuckets, sqlparts
 from ollygraph import store
 
 TYPED = tuple(t.name for t in store.VALUE_TYPES)  # the typed tables, by suffix
@@ -25,6 +25,8 @@ KeyIds = Mapping[str, int]      # attribute key -> key_id (gateway.filters.key_i
 _MATCH = "@match@"              # left open in each part until the use is known
 # slots of the JSONB predicates: a stored AnyValue as plain JSON, as a number, as a string
 _JSON_SLOTS = {"x": "json_value", "num": "json_number", "str": "json_string"}
+# the json_predicates that a GIN index serves (each holds only where the key is)
+INDEXED_JSON = {"contained", "number_range"}
 
 
 class Target(NamedTuple):
@@ -92,10 +94,10 @@ class Sets:
 
     def typed(self, kind: str, pred: str, op: str = "=", **binds: Any) -> None:
         """A set of the typed table of value type `kind`: the typed_predicate `pred`."""
-        self.indexed &= pred == "in"
         key_id = self._key_id()
-        if key_id is None:
+        if key_id is None:      # never promoted: no rows, nothing to look up
             return
+        self.indexed &= pred == "in"
         pred_sql = self.stmt.render(sqlparts.choose(self.sql.typed_predicate, pred),
                                     {"op": op}, **binds)
         self.parts.append(self.stmt.render(self.sql.attr_typed_set, {
@@ -111,7 +113,7 @@ class Sets:
         if ":key" in text:
             binds["key"] = self.key
         pred_sql = self.stmt.render(text, {"op": op, **slots}, **binds)
-        if pred != "contained":    # the only one that implies the key and uses the index
+        if pred not in INDEXED_JSON:
             self.indexed = False
             pred_sql = self.stmt.render(self.sql.json_has_key, {"pred": pred_sql}, key=self.key)
         self.parts.append(self.stmt.render(self.sql.attr_other_set, {
@@ -177,7 +179,8 @@ def compare(sets: Sets, op: enums.AttributeOp, value: Any) -> Sets:
         number = decimal.Decimal(str(value))
         sets.typed("int", "compare_numeric", symbol, v=number)
         sets.typed("double", "compare", symbol, v=float(value))
-        sets.other("compare_number", symbol, v=number)
+        lo, hi = (number, None) if symbol.startswith(">") else (None, number)
+        sets.other("number_range", symbol, v=number, t=numbuckets.tokens(sets.key, lo, hi))
     return sets
 
 

@@ -21,9 +21,17 @@ SELECT * FROM (SELECT count(*) AS n,
  WHERE true AND a.key_id = $1::bigint AND a.start_time_unix_nano BETWEEN $3 AND $4 AND a.value = ANY($2)
  UNION ALL SELECT a.span_pk, a.start_time_unix_nano FROM otel_span_attrs_other AS a WHERE true AND a.start_time_unix_nano BETWEEN $6 AND $7 AND a.attributes @> ANY($5::jsonb[]) LIMIT $8 + 1) AS d(pk, part)) AS c0,
 (SELECT count(*) AS n,
-        CASE WHEN count(*) <= $12 THEN array_agg(d.pk) END AS pks,
-        CASE WHEN count(*) <= $12 THEN array_agg(d.part) END AS parts
- FROM (SELECT a.span_pk, a.start_time_unix_nano FROM otel_span_event_attrs_other AS a WHERE true AND a.start_time_unix_nano BETWEEN $10 AND $11 AND a.attributes @> ANY($9::jsonb[]) LIMIT $12 + 1) AS d(pk, part)) AS c1;
+        CASE WHEN count(*) <= $14 THEN array_agg(d.pk) END AS pks,
+        CASE WHEN count(*) <= $14 THEN array_agg(d.part) END AS parts
+ FROM (SELECT a.span_pk, a.start_time_unix_nano FROM otel_span_attrs_other AS a WHERE true AND a.start_time_unix_nano BETWEEN $12 AND $13 AND otel_number_tokens(a.attributes) && $10::text[] AND CASE WHEN a.attributes -> $9::text ? 'intValue'
+      THEN (a.attributes -> $9::text ->> 'intValue')::numeric
+      WHEN jsonb_typeof(a.attributes -> $9::text -> 'doubleValue') = 'number'
+      THEN (a.attributes -> $9::text -> 'doubleValue')::numeric
+ END > $11::numeric LIMIT $14 + 1) AS d(pk, part)) AS c1,
+(SELECT count(*) AS n,
+        CASE WHEN count(*) <= $18 THEN array_agg(d.pk) END AS pks,
+        CASE WHEN count(*) <= $18 THEN array_agg(d.part) END AS parts
+ FROM (SELECT a.span_pk, a.start_time_unix_nano FROM otel_span_event_attrs_other AS a WHERE true AND a.start_time_unix_nano BETWEEN $16 AND $17 AND a.attributes @> ANY($15::jsonb[]) LIMIT $18 + 1) AS d(pk, part)) AS c2;
 
 -- statement 2 of 4
 SELECT count(*) FROM otel_trace_summary AS t WHERE (t.start_time_unix_nano >= $1)
@@ -34,11 +42,11 @@ AND (t.trace_id = ANY(ARRAY(
     FROM unnest($18::bigint[], $19::bigint[]) AS d(span_pk, start_time_unix_nano)
     JOIN otel_spans_fact AS s
       ON s.span_pk = d.span_pk AND s.start_time_unix_nano = d.start_time_unix_nano
-    WHERE (EXISTS (SELECT a.span_pk, a.start_time_unix_nano FROM otel_span_attrs_other AS a WHERE (a.span_pk, a.start_time_unix_nano) = (d.span_pk, d.start_time_unix_nano) AND a.start_time_unix_nano BETWEEN $7 AND $8 AND a.attributes ? $6::text AND CASE WHEN a.attributes -> $4::text ? 'intValue'
+    WHERE (EXISTS (SELECT a.span_pk, a.start_time_unix_nano FROM otel_span_attrs_other AS a WHERE (a.span_pk, a.start_time_unix_nano) = (d.span_pk, d.start_time_unix_nano) AND a.start_time_unix_nano BETWEEN $7 AND $8 AND otel_number_tokens(a.attributes) && $5::text[] AND CASE WHEN a.attributes -> $4::text ? 'intValue'
          THEN (a.attributes -> $4::text ->> 'intValue')::numeric
          WHEN jsonb_typeof(a.attributes -> $4::text -> 'doubleValue') = 'number'
          THEN (a.attributes -> $4::text -> 'doubleValue')::numeric
-    END > $5::numeric OFFSET 0))
+    END > $6::numeric OFFSET 0))
     AND (EXISTS (SELECT a.resource_id FROM otel_resource_attrs_string AS a
     WHERE (a.resource_id) = (s.resource_id) AND a.key_id = $9::bigint AND true AND a.value = ANY($10)
     UNION ALL SELECT a.resource_id FROM otel_resource_attrs_other AS a WHERE (a.resource_id) = (s.resource_id) AND true AND a.attributes @> ANY($11::jsonb[]) OFFSET 0))
@@ -59,11 +67,11 @@ AND (t.trace_id = ANY(ARRAY(
     FROM unnest($18::bigint[], $19::bigint[]) AS d(span_pk, start_time_unix_nano)
     JOIN otel_spans_fact AS s
       ON s.span_pk = d.span_pk AND s.start_time_unix_nano = d.start_time_unix_nano
-    WHERE (EXISTS (SELECT a.span_pk, a.start_time_unix_nano FROM otel_span_attrs_other AS a WHERE (a.span_pk, a.start_time_unix_nano) = (d.span_pk, d.start_time_unix_nano) AND a.start_time_unix_nano BETWEEN $7 AND $8 AND a.attributes ? $6::text AND CASE WHEN a.attributes -> $4::text ? 'intValue'
+    WHERE (EXISTS (SELECT a.span_pk, a.start_time_unix_nano FROM otel_span_attrs_other AS a WHERE (a.span_pk, a.start_time_unix_nano) = (d.span_pk, d.start_time_unix_nano) AND a.start_time_unix_nano BETWEEN $7 AND $8 AND otel_number_tokens(a.attributes) && $5::text[] AND CASE WHEN a.attributes -> $4::text ? 'intValue'
          THEN (a.attributes -> $4::text ->> 'intValue')::numeric
          WHEN jsonb_typeof(a.attributes -> $4::text -> 'doubleValue') = 'number'
          THEN (a.attributes -> $4::text -> 'doubleValue')::numeric
-    END > $5::numeric OFFSET 0))
+    END > $6::numeric OFFSET 0))
     AND (EXISTS (SELECT a.resource_id FROM otel_resource_attrs_string AS a
     WHERE (a.resource_id) = (s.resource_id) AND a.key_id = $9::bigint AND true AND a.value = ANY($10)
     UNION ALL SELECT a.resource_id FROM otel_resource_attrs_other AS a WHERE (a.resource_id) = (s.resource_id) AND true AND a.attributes @> ANY($11::jsonb[]) OFFSET 0))

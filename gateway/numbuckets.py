@@ -5,9 +5,9 @@ A number's buckets: zero; else its sign and decimal exponent e of |n| (-21: belo
 21: from 1e21 on), and for -20 <= e <= 20 that decade narrowed by one, two and three
 significant digits. Magnitudes are ordered as cells: the underflow bucket, then the
 three-digit buckets of each decade, then the overflow bucket. A range covers a run of
-cells per sign, widened by one cell at each end (the SQL computes the exponent with a
-logarithm, which may put a value at a decade's edge in the neighbouring cell); the run is
-named by the widest buckets that fit. The index only narrows: the exact comparison is
+cells per sign, widened by one cell at each end (the SQL computes in double precision,
+which may put a value at a cell's edge in the neighbouring cell); the run is named by the
+widest buckets that fit. The index only narrows: the exact comparison is
 always tested too.
 """
 

@@ -75,6 +75,8 @@ class Sets:
                  bounds: tuple[int, int] | None, keys: KeyIds | None = None) -> None:
         self.sql, self.stmt, self.target, self.key, self.bounds = sql, stmt, target, key, bounds
         self.keys = keys
+        self.numbers: tuple[Any, Any] | None = None  # the range sibling filters narrow to
+        self.narrow: list[str] = []    # the number tokens of a range (rows() only)
         self.parts: list[str] = []
         self.indexed = True     # every part is an index lookup by value (can start a search)
 
@@ -112,7 +114,7 @@ class Sets:
                  else "" for name, fragment in _JSON_SLOTS.items()}
         if ":key" in text:
             binds["key"] = self.key
-        pred_sql = self.stmt.render(text, {"op": op, **slots}, **binds)
+        pred_sql = self.stmt.render(text, {"op": op, "narrow": "@narrow@", **slots}, **binds)
         if pred not in INDEXED_JSON:
             self.indexed = False
             pred_sql = self.stmt.render(self.sql.json_has_key, {"pred": pred_sql}, key=self.key)
@@ -120,14 +122,19 @@ class Sets:
             "inner": self.target.inner, "table": self.target.table(store.OTHER),
             "bounds": self.bounds_sql(), "pred": pred_sql, "match": _MATCH}))
 
-    def _union(self, match: str) -> str:
+    def _union(self, match: str, narrow: str = "true") -> str:
         if not self.parts:
             return self.sql.no_owners
-        return "\nUNION ALL ".join(sqlparts.fill(part, {"match": match}) for part in self.parts)
+        return "\nUNION ALL ".join(sqlparts.fill(part, {"match": match, "narrow": narrow})
+                                   for part in self.parts)
 
     def rows(self) -> str:
-        """SELECT ... UNION ALL SELECT ...: the owner columns of every matching owner."""
-        return self._union("true")
+        """SELECT ... UNION ALL SELECT ...: the owner columns of every matching owner (a
+        range's number tokens narrow them first; a probe per row does without)."""
+        narrow = "true"
+        if self.narrow:
+            narrow = self.stmt.render(self.sql.json_numbers_narrow, t=self.narrow)
+        return self._union("true", narrow)
 
     def condition(self, alias: str, negate: bool = False) -> str:
         """Holds for the rows (alias `alias`) among the sets; `negate`: not among them, as
@@ -179,8 +186,9 @@ def compare(sets: Sets, op: enums.AttributeOp, value: Any) -> Sets:
         number = decimal.Decimal(str(value))
         sets.typed("int", "compare_numeric", symbol, v=number)
         sets.typed("double", "compare", symbol, v=float(value))
-        lo, hi = (number, None) if symbol.startswith(">") else (None, number)
-        sets.other("number_range", symbol, v=number, t=numbuckets.tokens(sets.key, lo, hi))
+        lo, hi = sets.numbers or ((number, None) if symbol.startswith(">") else (None, number))
+        sets.narrow = numbuckets.tokens(sets.key, lo, hi)
+        sets.other("number_range", symbol, v=number)
     return sets
 
 

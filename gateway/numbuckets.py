@@ -60,9 +60,11 @@ def _run_tokens(prefix: str, first: int, last: int) -> list[str]:
 
 
 def _bound(value: float | decimal.Decimal | None) -> decimal.Decimal | None:
-    if value is None or (isinstance(value, float) and math.isinf(value)):
+    """A finite bound as a Decimal; None for none (or a non-finite one: a wider range)."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return None
-    return decimal.Decimal(str(value)) if isinstance(value, float) else decimal.Decimal(value)
+    number = decimal.Decimal(str(value)) if isinstance(value, float) else decimal.Decimal(value)
+    return number if number.is_finite() else None
 
 
 def tokens(key: str, lo: float | decimal.Decimal | None,

@@ -40,9 +40,10 @@ async def start_filter(db: Any, attributes: Sequence[inputs.AttributeFilter] | N
     found: list[tuple[int, str]] = []
     for i, attribute in enumerate(attributes or ()):
         if not filters.attribute_match(sqlparts.Statement(), attribute, signal, bounds,
-                                       keys).can_start:
+                                       keys, attributes).can_start:
             continue
-        rows = filters.attribute_match(stmt, attribute, signal, bounds, keys).sets.rows()
+        rows = filters.attribute_match(stmt, attribute, signal, bounds, keys,
+                                       attributes).sets.rows()
         found.append((i, stmt.render(SQL.start_rows, {"rows": rows}, limit=limit)))
     if not found:
         return None
@@ -80,7 +81,7 @@ def attribute_conditions(stmt: sqlparts.Statement,
     for i, attribute in enumerate(attributes or ()):
         if start is not None and i == start.position:
             continue
-        match = filters.attribute_match(stmt, attribute, signal, bounds, keys)
+        match = filters.attribute_match(stmt, attribute, signal, bounds, keys, attributes)
         own = keyed is not None and match.sets.target.partition is not None
         out.append(match.probe(keyed if own else alias))
     return out

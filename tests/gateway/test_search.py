@@ -141,3 +141,13 @@ def test_jsonb_range_with_a_common_filter(stack, data) -> None:
         {"key": "custom.n", "op": "LT", "value": 1000.5}]}
     names = {n["name"] for n in stack.gql(SPANS, f=flt)["spans"]["nodes"]}
     assert names == {"n-999.5", "n-1000"}
+
+
+def test_jsonb_ranges_on_one_key_narrow_each_other(stack, data) -> None:
+    flt = {"traceId": data["trace_id"], "attributes": [
+        {"key": "custom.n", "op": "GT", "value": 0}, {"key": "custom.n", "op": "LT", "value": 1},
+        {"key": "custom.n", "op": "GTE", "value": 0.0999}]}
+    names = {n["name"] for n in stack.gql(SPANS, f=flt)["spans"]["nodes"]}
+    assert names == {"n-0.1", "n-0.0999"}
+    flt["attributes"].append({"key": "custom.n", "op": "GT", "value": 5})   # none left
+    assert stack.gql(SPANS, f=flt)["spans"]["nodes"] == []

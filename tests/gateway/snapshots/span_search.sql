@@ -16,11 +16,11 @@
 SELECT * FROM (SELECT count(*) AS n,
         CASE WHEN count(*) <= $4 THEN array_agg(d.pk) END AS pks,
         CASE WHEN count(*) <= $4 THEN array_agg(d.part) END AS parts
- FROM (SELECT a.span_pk, a.start_time_unix_nano FROM otel_span_attrs_other AS a WHERE true AND true AND otel_number_tokens(a.attributes) && $2::text[] AND CASE WHEN a.attributes -> $1::text ? 'intValue'
+ FROM (SELECT a.span_pk, a.start_time_unix_nano FROM otel_span_attrs_other AS a WHERE true AND true AND otel_number_tokens(a.attributes) && $3::text[] AND CASE WHEN a.attributes -> $1::text ? 'intValue'
       THEN (a.attributes -> $1::text ->> 'intValue')::numeric
       WHEN jsonb_typeof(a.attributes -> $1::text -> 'doubleValue') = 'number'
       THEN (a.attributes -> $1::text -> 'doubleValue')::numeric
- END <= $3::numeric LIMIT $4 + 1) AS d(pk, part)) AS c0;
+ END <= $2::numeric LIMIT $4 + 1) AS d(pk, part)) AS c0;
 
 -- statement 2 of 4
 SELECT count(*) FROM otel_spans_fact AS s WHERE ((s.span_pk, s.start_time_unix_nano) IN (SELECT * FROM unnest($1::bigint[], $2::bigint[])))

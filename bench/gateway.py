@@ -170,22 +170,26 @@ def trace_requests(total: int, per_trace: int, batch: int, seed: int = 7):
     """Requests of `total` spans in traces of `per_trace` spans, one service per 10 traces."""
     rng = random.Random(seed)
     now = time.time_ns() - 3_600_000_000_000
-    spans, done, t = [], 0, 0
+    spans: dict[str, list[Any]] = {}
+    done, t, pending = 0, 0, 0
     while done < total:
         trace_id = rng.randbytes(16)
         root = rng.randbytes(8)
         start = now + t * 1_000_000
+        service = spans.setdefault(f"svc-{t % 10}", [])
         for i in range(min(per_trace, total - done)):
             span_id = root if i == 0 else rng.randbytes(8)
-            spans.append(_span(rng, trace_id, span_id, b"" if i == 0 else root, start + i * 100, i))
+            service.append(_span(rng, trace_id, span_id, b"" if i == 0 else root,
+                                 start + i * 100, i))
+        pending += min(per_trace, total - done)
         done += min(per_trace, total - done)
         t += 1
-        if len(spans) >= batch or done >= total:
+        if pending >= batch or done >= total:
             yield trace_service_pb2.ExportTraceServiceRequest(resource_spans=[
-                trace_pb2.ResourceSpans(resource=_resource(f"svc-{t % 10}"), scope_spans=[
+                trace_pb2.ResourceSpans(resource=_resource(name), scope_spans=[
                     trace_pb2.ScopeSpans(scope=common_pb2.InstrumentationScope(name="bench"),
-                                         spans=spans)])])
-            spans = []
+                                         spans=group)]) for name, group in spans.items()])
+            spans, pending = {}, 0
 
 
 def log_requests(total: int, batch: int, seed: int = 9):

@@ -122,7 +122,7 @@ LOG_SEARCHES: dict[str, dict[str, Any]] = {
     "logs: bodyMatch contains rare word (0.01%)": {"bodyMatch": {"contains": "timeout"}},
     "logs: bodyMatch prefix, rare": {"bodyMatch": {"prefix": "upstream timeout"}},
     "logs: bodyMatch regex, rare": {"bodyMatch": {"regex": "timeout after [0-9]+ ms"}},
-    "logs: bodyMatch contains order id (1 record)": {"bodyMatch": {"contains": "order-123457 "}},
+    "logs: bodyMatch contains order id (1 record)": {"bodyMatch": {"contains": "order-4321 "}},
     "logs: service 10% + bodyMatch contains common word (10%)": {
         "service": "svc-1", "bodyMatch": {"contains": "payment"}},
 }

@@ -31,7 +31,8 @@ def fields(match: inputs.TextMatch | None, field: str, what: str) -> dict[str, A
 
 
 def trigrams(text: str) -> set[str]:
-    """Its 3-character substrings, as the SQL function otel_trigrams computes them."""
+    """Its 3-character substrings, as the SQL function otel_log_body_trigrams computes
+    them (migration 0005)."""
     return {text[i:i + 3] for i in range(len(text) - 2)}
 
 

@@ -21,17 +21,9 @@ SELECT * FROM (SELECT count(*) AS n,
  WHERE true AND a.key_id = $1::bigint AND a.start_time_unix_nano BETWEEN $3 AND $4 AND a.value = ANY($2)
  UNION ALL SELECT a.span_pk, a.start_time_unix_nano FROM otel_span_attrs_other AS a WHERE true AND a.start_time_unix_nano BETWEEN $6 AND $7 AND a.attributes @> ANY($5::jsonb[]) LIMIT $8 + 1) AS d(pk, part)) AS c0,
 (SELECT count(*) AS n,
-        CASE WHEN count(*) <= $14 THEN array_agg(d.pk) END AS pks,
-        CASE WHEN count(*) <= $14 THEN array_agg(d.part) END AS parts
- FROM (SELECT a.span_pk, a.start_time_unix_nano FROM otel_span_attrs_other AS a WHERE true AND a.start_time_unix_nano BETWEEN $11 AND $12 AND otel_number_tokens(a.attributes) && $13::text[] AND CASE WHEN a.attributes -> $9::text ? 'intValue'
-      THEN (a.attributes -> $9::text ->> 'intValue')::numeric
-      WHEN jsonb_typeof(a.attributes -> $9::text -> 'doubleValue') = 'number'
-      THEN (a.attributes -> $9::text -> 'doubleValue')::numeric
- END > $10::numeric LIMIT $14 + 1) AS d(pk, part)) AS c1,
-(SELECT count(*) AS n,
-        CASE WHEN count(*) <= $18 THEN array_agg(d.pk) END AS pks,
-        CASE WHEN count(*) <= $18 THEN array_agg(d.part) END AS parts
- FROM (SELECT a.span_pk, a.start_time_unix_nano FROM otel_span_event_attrs_other AS a WHERE true AND a.start_time_unix_nano BETWEEN $16 AND $17 AND a.attributes @> ANY($15::jsonb[]) LIMIT $18 + 1) AS d(pk, part)) AS c2;
+        CASE WHEN count(*) <= $12 THEN array_agg(d.pk) END AS pks,
+        CASE WHEN count(*) <= $12 THEN array_agg(d.part) END AS parts
+ FROM (SELECT a.span_pk, a.start_time_unix_nano FROM otel_span_event_attrs_other AS a WHERE true AND a.start_time_unix_nano BETWEEN $10 AND $11 AND a.attributes @> ANY($9::jsonb[]) LIMIT $12 + 1) AS d(pk, part)) AS c1;
 
 -- statement 2 of 4
 SELECT count(*) FROM otel_trace_summary AS t WHERE (t.start_time_unix_nano >= $1)

@@ -1,7 +1,7 @@
 """Gateway benchmark: prints figures, asserts nothing.
 
     .venv/bin/python -m bench.gateway --database-url postgresql://... [--spans 1000000]
-        [--keep-schema NAME [--reuse]]
+        [--logs 200000] [--keep-schema NAME [--reuse]] [--only TEXT]
 
 Loads data through the ingest Pipeline (OTLP protobuf requests, bulk) into a fresh
 schema, then measures over HTTP against an `ollygraph gateway` process (one process, as
@@ -13,7 +13,10 @@ client parses the JSON after that):
   3. aggregations (TOP_K included), orderings (by duration, by a promoted and by a
      JSONB-stored attribute) and facets (ANALYTICS, after the rollup job has run once over
      the load; each line says whether the RED rollups or the spans answered);
-  4. SQL statements per request of the standard queries.
+  4. span and log searches (SPAN_SEARCHES, LOG_SEARCHES): a common filter with a range on
+     a JSONB-stored key, log body search (--logs records with varied bodies);
+  5. SQL statements per request of the standard queries.
+`--only TEXT` measures only the cases whose name contains TEXT (case-insensitive).
 Without --database-url it runs an embedded PostgreSQL in a temporary directory.
 """
 
@@ -118,6 +121,31 @@ ANALYTICS: list[tuple[str, str, int | None]] = [
     ("attribute keys of spans with distinct values and last seen",
      '{ attributeKeys(scope: SPAN) { key count distinctValues lastSeen } }', None),
 ]
+SPAN_QUERY = """query ($f: SpanFilter) { spans(filter: $f, first: 20) { nodes { name } } }"""
+LOG_QUERY = """query ($f: LogFilter) { logs(filter: $f, first: 20) { nodes { body } } }"""
+# span searches mixing a common filter (one service: 10% of the spans) with a range on the
+# JSONB-stored custom.weight (uniform in [0, 1))
+SPAN_SEARCHES: dict[str, dict[str, Any]] = {
+    "spans: service 10% + weight in [0.5, 0.5005) (JSONB range, 0.05%)": {
+        "service": "svc-1", "attributes": [
+            {"key": "custom.weight", "op": "GTE", "value": 0.5},
+            {"key": "custom.weight", "op": "LT", "value": 0.5005}]},
+    "spans: service 10% + weight GT 0.999 (JSONB range, 0.1%)": {
+        "service": "svc-1", "attributes": [{"key": "custom.weight", "op": "GT", "value": 0.999}]},
+    "spans: route 10% + weight LT 0.01 (JSONB range, 1%)": {
+        "attributes": [{"key": "http.route", "value": "/api/v1/items/7"},
+                       {"key": "custom.weight", "op": "LT", "value": 0.01}]},
+}
+# log searches over the --logs records (log_requests: one in 10,000 bodies has "timeout")
+LOG_SEARCHES: dict[str, dict[str, Any]] = {
+    "logs: bodyContains rare word (0.01%)": {"bodyContains": "timeout"},
+    "logs: bodyMatch contains rare word (0.01%)": {"bodyMatch": {"contains": "timeout"}},
+    "logs: bodyMatch prefix, rare": {"bodyMatch": {"prefix": "upstream timeout"}},
+    "logs: bodyMatch regex, rare": {"bodyMatch": {"regex": "timeout after [0-9]+ ms"}},
+    "logs: bodyMatch contains order id (1 record)": {"bodyMatch": {"contains": "order-4321 "}},
+    "logs: service 10% + bodyMatch contains common word (10%)": {
+        "service": "svc-1", "bodyMatch": {"contains": "payment"}},
+}
 STANDARD = {
     "trace list": ('{ traces(first: 20) { totalCount nodes { traceId rootName rootService '
                    'durationMs status semanticTypes } } }', {}),
@@ -162,22 +190,50 @@ def trace_requests(total: int, per_trace: int, batch: int, seed: int = 7):
     """Requests of `total` spans in traces of `per_trace` spans, one service per 10 traces."""
     rng = random.Random(seed)
     now = time.time_ns() - 3_600_000_000_000
-    spans, done, t = [], 0, 0
+    spans: dict[str, list[Any]] = {}
+    done, t, pending = 0, 0, 0
     while done < total:
         trace_id = rng.randbytes(16)
         root = rng.randbytes(8)
         start = now + t * 1_000_000
+        service = spans.setdefault(f"svc-{t % 10}", [])
         for i in range(min(per_trace, total - done)):
             span_id = root if i == 0 else rng.randbytes(8)
-            spans.append(_span(rng, trace_id, span_id, b"" if i == 0 else root, start + i * 100, i))
+            service.append(_span(rng, trace_id, span_id, b"" if i == 0 else root,
+                                 start + i * 100, i))
+        pending += min(per_trace, total - done)
         done += min(per_trace, total - done)
         t += 1
-        if len(spans) >= batch or done >= total:
+        if pending >= batch or done >= total:
             yield trace_service_pb2.ExportTraceServiceRequest(resource_spans=[
-                trace_pb2.ResourceSpans(resource=_resource(f"svc-{t % 10}"), scope_spans=[
+                trace_pb2.ResourceSpans(resource=_resource(name), scope_spans=[
                     trace_pb2.ScopeSpans(scope=common_pb2.InstrumentationScope(name="bench"),
-                                         spans=spans)])])
-            spans = []
+                                         spans=group)]) for name, group in spans.items()])
+            spans, pending = {}, 0
+
+
+def log_requests(total: int, batch: int, seed: int = 9):
+    """Requests of `total` log records of 10 services over the last hour; bodies vary (an
+    order id each), one in 10 mentions a payment, one in 10,000 an upstream timeout."""
+    rng = random.Random(seed)
+    now = time.time_ns() - 3_600_000_000_000
+    records: list[Any] = []
+    for i in range(total):
+        if i % 10_000 == 5:
+            body = f"upstream timeout after {rng.randint(100, 999)} ms for order-{i} "
+        elif i % 10 == 3:
+            body = f"payment accepted for order-{i} amount {rng.randint(1, 500)}.00"
+        else:
+            body = f"GET /api/v1/items/{i % 50} order-{i} served in {rng.randint(1, 90)} ms"
+        records.append(logs_pb2.LogRecord(
+            time_unix_nano=now + i * 10_000, severity_number=9, severity_text="INFO",
+            body=common_pb2.AnyValue(string_value=body),
+            attributes=[_kv("log.logger", "bench"), _kv("line", i)]))
+        if len(records) >= batch or i == total - 1:
+            yield logs_service_pb2.ExportLogsServiceRequest(resource_logs=[
+                logs_pb2.ResourceLogs(resource=_resource(f"svc-{(i // batch) % 10}"),
+                                      scope_logs=[logs_pb2.ScopeLogs(log_records=records)])])
+            records = []
 
 
 def big_trace(rng: random.Random) -> tuple[bytes, Any, Any]:
@@ -198,7 +254,7 @@ def big_trace(rng: random.Random) -> tuple[bytes, Any, Any]:
     return trace_id, traces, log_request
 
 
-async def load(settings: Any, spans: int) -> str:
+async def load(settings: Any, spans: int, logs: int = 0) -> str:
     from ingest import pipeline
 
     pipe = await pipeline.Pipeline.start(settings)
@@ -212,6 +268,15 @@ async def load(settings: Any, spans: int) -> str:
         await asyncio.gather(*pending)
         elapsed = time.perf_counter() - started
         print(f"loaded {spans} spans in {elapsed:.1f} s ({spans / elapsed:,.0f} spans/s)")
+        started, pending = time.perf_counter(), []
+        for request in log_requests(logs, batch=1000):
+            pending.append(asyncio.create_task(pipe.export("logs", request)))
+            if len(pending) >= 4:
+                await pending.pop(0)
+        await asyncio.gather(*pending)
+        if logs:
+            elapsed = time.perf_counter() - started
+            print(f"loaded {logs} logs in {elapsed:.1f} s ({logs / elapsed:,.0f} logs/s)")
         trace_id, traces, logs = big_trace(random.Random(11))
         await pipe.export("traces", traces)
         await pipe.export("logs", logs)
@@ -275,13 +340,20 @@ def gateway_process(url: str, schema: str):
         proc.wait(30)
 
 
-async def measure(base: str, trace_id: str, n: int) -> None:
+def chosen(name: str, only: str | None) -> bool:
+    return only is None or only.lower() in name.lower()
+
+
+async def measure(base: str, trace_id: str, n: int, only: str | None = None) -> None:
     async with httpx.AsyncClient(base_url=base, timeout=60) as client:
-        await timed(client, BIG_TRACE, {"id": trace_id}, 3)
-        samples, statements = await timed(client, BIG_TRACE, {"id": trace_id}, n)
-        print(f"500-span trace + 500 logs: p50 {pct(samples, 50):.1f} ms, "
-              f"p95 {pct(samples, 95):.1f} ms ({statements} SQL statements)  [target p50 < 40]")
+        if chosen("500-span trace", only):
+            await timed(client, BIG_TRACE, {"id": trace_id}, 3)
+            samples, statements = await timed(client, BIG_TRACE, {"id": trace_id}, n)
+            print(f"500-span trace + 500 logs: p50 {pct(samples, 50):.1f} ms, p95 "
+                  f"{pct(samples, 95):.1f} ms ({statements} SQL statements)  [target p50 < 40]")
         for i, (name, attributes) in enumerate(SEARCHES.items()):
+            if not chosen(f"trace search, {name}", only):
+                continue
             flt = {"timeRange": {"last": "7d"}, "attributes": attributes}
             await timed(client, SEARCH, {"f": flt}, 3)
             samples, statements = await timed(client, SEARCH, {"f": flt}, n)
@@ -290,6 +362,8 @@ async def measure(base: str, trace_id: str, n: int) -> None:
                   f"p95 {pct(samples, 95):.1f} ms ({statements} SQL statements, {found} traces)"
                   + ("  [target p95 < 50]" if i == 0 else ""))
         for name, query, target in ANALYTICS:
+            if not chosen(name, only):
+                continue
             await timed(client, query, {}, 3)
             samples, statements = await timed(client, query, {}, n)
             data = (await client.post("/graphql", json={"query": query})).json()["data"]
@@ -299,6 +373,20 @@ async def measure(base: str, trace_id: str, n: int) -> None:
             print(f"{name}: p50 {pct(samples, 50):.1f} ms, p95 {pct(samples, 95):.1f} ms "
                   f"({statements} SQL statements{source})"
                   + (f"  [target p95 < {target}]" if target else ""))
+        searches = [(name, SPAN_QUERY, flt, "spans", 50) for name, flt in SPAN_SEARCHES.items()]
+        searches += [(name, LOG_QUERY, flt, "logs", 50) for name, flt in LOG_SEARCHES.items()]
+        for name, query, flt, field, target in searches:
+            if not chosen(name, only):
+                continue
+            await timed(client, query, {"f": flt}, 3)
+            samples, statements = await timed(client, query, {"f": flt}, n)
+            data = (await client.post("/graphql", json={"query": query, "variables": {
+                "f": flt}})).json()["data"]
+            print(f"{name}: p50 {pct(samples, 50):.1f} ms, p95 {pct(samples, 95):.1f} ms "
+                  f"({statements} SQL statements, {len(data[field]['nodes'])} of first 20)"
+                  f"  [target p95 < {target}]")
+        if only is not None:
+            return
         print("SQL statements per request:")
         for name, (query, variables) in STANDARD.items():
             _, statements = await timed(client, query, variables or {"id": trace_id}, 1)
@@ -309,7 +397,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", default=os.environ.get("OLLYGRAPH_DATABASE_URL"))
     parser.add_argument("--spans", type=int, default=1_000_000)
+    parser.add_argument("--logs", type=int, default=200_000)
     parser.add_argument("--iterations", type=int, default=50)
+    parser.add_argument("--only", default=None,
+                        help="measure only the cases whose name contains this text")
     parser.add_argument("--keep-schema", default=None,
                         help="load into this schema and keep it (default: a temporary one)")
     parser.add_argument("--reuse", action="store_true",
@@ -338,12 +429,12 @@ def main(argv: list[str] | None = None) -> int:
             if not args.keep_schema:
                 stack.callback(drop_schema, url, schema)
             cfg = settings.load(environ={}).replace(database_url=url, schema=schema)
-            trace_id = asyncio.run(load(cfg, args.spans))
+            trace_id = asyncio.run(load(cfg, args.spans, args.logs))
             asyncio.run(roll_up(url, schema))
             with psycopg_analyze(url, schema):
                 pass
         with gateway_process(url, schema) as base:
-            asyncio.run(measure(base, trace_id, args.iterations))
+            asyncio.run(measure(base, trace_id, args.iterations, args.only))
     return 0
 
 

@@ -15,7 +15,7 @@ import math
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
-from gateway import enums, errors, sqlparts
+from gateway import enums, errors, numbuckets, sqlparts
 from ollygraph import codecs, store
 
 TYPED = tuple(t.name for t in store.VALUE_TYPES)  # the typed tables, by suffix
@@ -25,6 +25,8 @@ KeyIds = Mapping[str, int]      # attribute key -> key_id (gateway.filters.key_i
 _MATCH = "@match@"              # left open in each part until the use is known
 # slots of the JSONB predicates: a stored AnyValue as plain JSON, as a number, as a string
 _JSON_SLOTS = {"x": "json_value", "num": "json_number", "str": "json_string"}
+# the json_predicates that a GIN index serves (each holds only where the key is)
+INDEXED_JSON = {"contained", "number_range"}
 
 
 class Target(NamedTuple):
@@ -73,6 +75,8 @@ class Sets:
                  bounds: tuple[int, int] | None, keys: KeyIds | None = None) -> None:
         self.sql, self.stmt, self.target, self.key, self.bounds = sql, stmt, target, key, bounds
         self.keys = keys
+        self.numbers: tuple[Any, Any] | None = None  # the range sibling filters narrow to
+        self.narrow: list[str] = []    # the number tokens of a range (rows() only)
         self.parts: list[str] = []
         self.indexed = True     # every part is an index lookup by value (can start a search)
 
@@ -92,10 +96,10 @@ class Sets:
 
     def typed(self, kind: str, pred: str, op: str = "=", **binds: Any) -> None:
         """A set of the typed table of value type `kind`: the typed_predicate `pred`."""
-        self.indexed &= pred == "in"
         key_id = self._key_id()
-        if key_id is None:
+        if key_id is None:      # never promoted: no rows, nothing to look up
             return
+        self.indexed &= pred == "in"
         pred_sql = self.stmt.render(sqlparts.choose(self.sql.typed_predicate, pred),
                                     {"op": op}, **binds)
         self.parts.append(self.stmt.render(self.sql.attr_typed_set, {
@@ -110,22 +114,27 @@ class Sets:
                  else "" for name, fragment in _JSON_SLOTS.items()}
         if ":key" in text:
             binds["key"] = self.key
-        pred_sql = self.stmt.render(text, {"op": op, **slots}, **binds)
-        if pred != "contained":    # the only one that implies the key and uses the index
+        pred_sql = self.stmt.render(text, {"op": op, "narrow": "@narrow@", **slots}, **binds)
+        if pred not in INDEXED_JSON:
             self.indexed = False
             pred_sql = self.stmt.render(self.sql.json_has_key, {"pred": pred_sql}, key=self.key)
         self.parts.append(self.stmt.render(self.sql.attr_other_set, {
             "inner": self.target.inner, "table": self.target.table(store.OTHER),
             "bounds": self.bounds_sql(), "pred": pred_sql, "match": _MATCH}))
 
-    def _union(self, match: str) -> str:
+    def _union(self, match: str, narrow: str = "true") -> str:
         if not self.parts:
             return self.sql.no_owners
-        return "\nUNION ALL ".join(sqlparts.fill(part, {"match": match}) for part in self.parts)
+        return "\nUNION ALL ".join(sqlparts.fill(part, {"match": match, "narrow": narrow})
+                                   for part in self.parts)
 
     def rows(self) -> str:
-        """SELECT ... UNION ALL SELECT ...: the owner columns of every matching owner."""
-        return self._union("true")
+        """SELECT ... UNION ALL SELECT ...: the owner columns of every matching owner (a
+        range's number tokens narrow them first; a probe per row does without)."""
+        narrow = "true"
+        if self.narrow:
+            narrow = self.stmt.render(self.sql.json_numbers_narrow, t=self.narrow)
+        return self._union("true", narrow)
 
     def condition(self, alias: str, negate: bool = False) -> str:
         """Holds for the rows (alias `alias`) among the sets; `negate`: not among them, as
@@ -177,7 +186,9 @@ def compare(sets: Sets, op: enums.AttributeOp, value: Any) -> Sets:
         number = decimal.Decimal(str(value))
         sets.typed("int", "compare_numeric", symbol, v=number)
         sets.typed("double", "compare", symbol, v=float(value))
-        sets.other("compare_number", symbol, v=number)
+        lo, hi = sets.numbers or ((number, None) if symbol.startswith(">") else (None, number))
+        sets.narrow = numbuckets.tokens(sets.key, lo, hi)
+        sets.other("number_range", symbol, v=number)
     return sets
 
 

@@ -8,6 +8,8 @@ scopes filter which rows (`TARGETS`) follows from the store's declaration
 
 from __future__ import annotations
 
+import decimal
+import math
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -112,8 +114,11 @@ class Match(NamedTuple):
 
 
 def attribute_match(stmt: sqlparts.Statement, flt: inputs.AttributeFilter, signal: str,
-                    bounds: tuple[int, int] | None, keys: KeyIds | None = None) -> Match:
-    """`flt` on the attributes of `signal`'s rows; `keys` from `key_ids`, if resolved."""
+                    bounds: tuple[int, int] | None, keys: KeyIds | None = None,
+                    siblings: Iterable[inputs.AttributeFilter] = ()) -> Match:
+    """`flt` on the attributes of `signal`'s rows; `keys` from `key_ids`, if resolved;
+    `siblings` the filters that hold with it (a range on a row's own key is narrowed by
+    theirs on the same key)."""
     scope = flt.scope or DEFAULT_SCOPE[signal]
     target = TARGETS[signal].get(scope)
     if target is None:
@@ -138,10 +143,33 @@ def attribute_match(stmt: sqlparts.Statement, flt: inputs.AttributeFilter, signa
     if op in (Op.EQ, Op.NEQ):
         return Match(attrsets.membership(sets, [value]), op is Op.NEQ)
     if op in attrsets.COMPARE:
+        if scope is DEFAULT_SCOPE[signal]:
+            sets.numbers = number_range(flt.key, scope, signal, siblings)
         return Match(attrsets.compare(sets, op, value), False)
     if op is Op.CONTAINS:
         return Match(attrsets.contains(sets, value), False)
     return Match(attrsets.regex(sets, value), False)
+
+
+def number_range(key: str, scope: Scope, signal: str,
+                 filters: Iterable[inputs.AttributeFilter]) -> tuple[Any, Any] | None:
+    """The numbers (lo, hi; None: unbounded) that the numeric comparisons among `filters`
+    on `key` of the rows' own attributes leave, or None without any."""
+    lo = hi = None
+    found = False
+    for flt in filters:
+        value = flt.value
+        if (flt.key != key or flt.op not in attrsets.COMPARE
+                or (flt.scope or DEFAULT_SCOPE[signal]) is not scope
+                or isinstance(value, bool) or not isinstance(value, (int, float))
+                or not math.isfinite(value)):
+            continue
+        found, number = True, decimal.Decimal(str(value))
+        if flt.op in (Op.GT, Op.GTE):
+            lo = number if lo is None else max(lo, number)
+        else:
+            hi = number if hi is None else min(hi, number)
+    return (lo, hi) if found else None
 
 
 def attribute_condition(stmt: sqlparts.Statement, flt: inputs.AttributeFilter, signal: str,

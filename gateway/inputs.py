@@ -84,4 +84,7 @@ class LogFilter:
         default=None, description="Lowest severityNumber (1-24), e.g. 17 for ERROR.")
     severity_text: str | None = None
     body_contains: str | None = None
+    body_match: TextMatch | None = strawberry.field(
+        default=None, description="On the body's text: a string body's, else its JSON text "
+                                  "(index-served by trigrams for 3 or more known characters).")
     attributes: list[AttributeFilter] | None = None

@@ -35,24 +35,41 @@ async def start_filter(db: Any, attributes: Sequence[inputs.AttributeFilter] | N
                        limit: int = START_LIMIT) -> Start | None:
     """The filter to start from and its owners, or None to walk. One statement reads up to
     `limit` + 1 owners of each EQ/IN filter and returns those of the one with the fewest,
-    if at most `limit` (none without such filters)."""
-    stmt = sqlparts.Statement()
-    found: list[tuple[int, str]] = []
+    if at most `limit` (none without such filters). Numeric ranges (whose index reads all
+    the rows of their buckets before any limit) are tried in a second statement, only when
+    no EQ/IN filter has few enough."""
+    exact: list[int] = []
+    ranges: list[int] = []
     for i, attribute in enumerate(attributes or ()):
-        if not filters.attribute_match(sqlparts.Statement(), attribute, signal, bounds,
-                                       keys).can_start:
-            continue
-        rows = filters.attribute_match(stmt, attribute, signal, bounds, keys).sets.rows()
-        found.append((i, stmt.render(SQL.start_rows, {"rows": rows}, limit=limit)))
-    if not found:
-        return None
+        match = filters.attribute_match(sqlparts.Statement(), attribute, signal, bounds,
+                                        keys, attributes)
+        if match.can_start:
+            (ranges if match.sets.narrow else exact).append(i)
+    for group in (exact, ranges):
+        if group:
+            start = await _fewest(db, attributes or (), group, signal, bounds, keys, limit)
+            if start is not None:
+                return start
+    return None
+
+
+async def _fewest(db: Any, attributes: Sequence[inputs.AttributeFilter], positions: list[int],
+                  signal: str, bounds: tuple[int, int] | None, keys: filters.KeyIds,
+                  limit: int) -> Start | None:
+    """The owners of the filter at one of `positions` with the fewest, if at most `limit`."""
+    stmt = sqlparts.Statement()
+    found: list[str] = []
+    for i in positions:
+        rows = filters.attribute_match(stmt, attributes[i], signal, bounds, keys,
+                                       attributes).sets.rows()
+        found.append(stmt.render(SQL.start_rows, {"rows": rows}, limit=limit))
     sql = stmt.render(SQL.start_candidates, {"candidates": ",\n".join(
-        f"{rows} AS c{n}" for n, (_, rows) in enumerate(found))})
+        f"{rows} AS c{n}" for n, rows in enumerate(found))})
     row = (await db.fetch(sql, *stmt.params))[0]
     count, n = min((row[3 * n], n) for n in range(len(found)))
     if count > limit:
         return None
-    return Start(found[n][0], row[3 * n + 1] or [], row[3 * n + 2] or [])
+    return Start(positions[n], row[3 * n + 1] or [], row[3 * n + 2] or [])
 
 
 async def conditions(db: Any, stmt: sqlparts.Statement, flt: Any, signal: str,
@@ -80,7 +97,7 @@ def attribute_conditions(stmt: sqlparts.Statement,
     for i, attribute in enumerate(attributes or ()):
         if start is not None and i == start.position:
             continue
-        match = filters.attribute_match(stmt, attribute, signal, bounds, keys)
+        match = filters.attribute_match(stmt, attribute, signal, bounds, keys, attributes)
         own = keyed is not None and match.sets.target.partition is not None
         out.append(match.probe(keyed if own else alias))
     return out

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gateway import filters, ids, inputs, sqlparts, starting
+from gateway import filters, ids, inputs, sqlparts, starting, textmatch
 
 SQL = sqlparts.Queries(Path(__file__).with_name("sql"))
 
@@ -23,7 +23,10 @@ def log_conditions(stmt: sqlparts.Statement, flt: inputs.LogFilter | None,
         trace_id=ids.trace_id(flt.trace_id) if flt.trace_id is not None else None,
         span_id=ids.span_id(flt.span_id) if flt.span_id is not None else None,
         service=flt.service, min_severity=flt.min_severity, severity_text=flt.severity_text,
-        body_contains=flt.body_contains, pks=start.pks if start is not None else None,
+        body_contains=flt.body_contains,
+        body_trigrams=textmatch.required_trigrams(flt.body_match, flt.body_contains),
+        **textmatch.fields(flt.body_match, "body_match", "bodyMatch"),
+        pks=start.pks if start is not None else None,
         parts=start.parts if start is not None else None)
     return out + starting.attribute_conditions(stmt, flt.attributes, "log", "l", bounds, keys,
                                                start)

@@ -87,17 +87,22 @@ coalesce(a.attributes -> :key::text ->> 'stringValue', a.attributes -> :key::tex
 -- per kind of attribute filter; `x`, `num`, `str` are its plain JSON, number and string
 -- (json_value, json_number, json_string). `contained` tests {key: stored form} for each
 -- stored form of the values: it uses the GIN (jsonb_path_ops) index, and is exact (a
--- stored AnyValue is an object with one member).
+-- stored AnyValue is an object with one member). `number_range` is narrowed first by the
+-- number buckets of the range (json_numbers_narrow) where it selects rows, not in probes.
 true                                                          -- when exists
 @x@ = ANY(:v::jsonb[])                                        -- when in
 a.attributes @> ANY(:c::jsonb[])                              -- when contained
-@num@ @op@ :v::numeric                                        -- when compare_number
+@narrow@ AND @num@ @op@ :v::numeric                           -- when number_range
 @str@ @op@ :v::text                                           -- when compare_string
 CASE WHEN a.attributes -> :key::text ? 'arrayValue'
      THEN @x@ @> jsonb_build_array(:v::jsonb)
      ELSE strpos(@str@, :s::text) > 0
 END                                                           -- when contains
 @str@ ~ :v::text                                              -- when regex
+
+-- name: json_numbers_narrow
+-- the catch-alls with a number of the range's buckets (gateway/numbuckets.py; a GIN index)
+otel_number_tokens(a.attributes) && :t::text[]
 
 -- name: semantic_typed_set
 SELECT @inner@ FROM @table@ AS a

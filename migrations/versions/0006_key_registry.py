@@ -2,7 +2,7 @@
 minute, and the minutes whose logs or metric points arrived late computed again.
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 Create Date: 2026-12-05
 
 The SQL lives in `migrations/sql/0006_key_registry.sql`. The minutes already in the
@@ -14,7 +14,7 @@ from __future__ import annotations
 from migrations import sqlfile
 
 revision = "0006"
-down_revision = "0004"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

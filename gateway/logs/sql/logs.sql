@@ -18,7 +18,9 @@ SELECT count(*) FROM otel_logs_fact AS l WHERE @where@
 -- name: log_filter
 -- The conditions of a LogFilter on the record l, each when its field is given (`pks`: the
 -- records a search starts from, see gateway.starting); the attribute probes follow. A
--- page continues after its cursor's row (after_desc, after_asc: in that order).
+-- page continues after its cursor's row (after_desc, after_asc: in that order). A body
+-- search is narrowed by the trigrams every match contains (a GIN index; bodies too long
+-- to index by trigrams are all read) and then tested exactly.
 l.ts_unix_nano >= :time_from                                        -- when time_from
 l.ts_unix_nano <= :time_to                                          -- when time_to
 l.trace_id = :trace_id                                              -- when trace_id
@@ -27,7 +29,12 @@ l.resource_id IN (SELECT resource_id FROM otel_resources_dim WHERE service_name 
                                                                     -- when service
 l.severity_number >= :min_severity                                  -- when min_severity
 l.severity_text = :severity_text                                    -- when severity_text
-strpos(otel_anyvalue_to_json(l.body) #>> '{}', :body_contains) > 0  -- when body_contains
+(otel_log_body_trigrams(l.body) @> :body_trigrams::text[]
+ OR otel_log_body_trigrams(l.body) = '{""}')                       -- when body_trigrams
+strpos(otel_log_body_text(l.body), :body_contains) > 0              -- when body_contains
+otel_log_body_text(l.body) LIKE :body_match_prefix                  -- when body_match_prefix
+strpos(otel_log_body_text(l.body), :body_match_contains) > 0        -- when body_match_contains
+otel_log_body_text(l.body) ~ :body_match_regex                      -- when body_match_regex
 (l.log_pk, l.ts_unix_nano) IN (SELECT * FROM unnest(:pks::bigint[], :parts::bigint[]))
                                                                     -- when pks
 (l.ts_unix_nano, l.log_pk) < (:after_time, :after_id)               -- when after_desc

@@ -20,19 +20,21 @@ SELECT * FROM (SELECT count(*) AS n,
 -- statement 2 of 8
 SELECT count(*) FROM otel_logs_fact AS l WHERE (l.resource_id IN (SELECT resource_id FROM otel_resources_dim WHERE service_name = $1))
 AND (l.severity_number >= $2)
-AND (strpos(otel_anyvalue_to_json(l.body) #>> '{}', $3) > 0)
-AND ((l.log_pk, l.ts_unix_nano) IN (SELECT * FROM unnest($4::bigint[], $5::bigint[])))
+AND ((otel_log_body_trigrams(l.body) @> $3::text[]
+ OR otel_log_body_trigrams(l.body) = '{""}'))
+AND (strpos(otel_log_body_text(l.body), $4) > 0)
+AND ((l.log_pk, l.ts_unix_nano) IN (SELECT * FROM unnest($5::bigint[], $6::bigint[])))
 AND (EXISTS (SELECT a.resource_id FROM otel_resource_attrs_string AS a
-WHERE (a.resource_id) = (l.resource_id) AND a.key_id = $6::bigint AND true AND true
-UNION ALL SELECT a.resource_id FROM otel_resource_attrs_int AS a
 WHERE (a.resource_id) = (l.resource_id) AND a.key_id = $7::bigint AND true AND true
-UNION ALL SELECT a.resource_id FROM otel_resource_attrs_double AS a
+UNION ALL SELECT a.resource_id FROM otel_resource_attrs_int AS a
 WHERE (a.resource_id) = (l.resource_id) AND a.key_id = $8::bigint AND true AND true
-UNION ALL SELECT a.resource_id FROM otel_resource_attrs_bool AS a
+UNION ALL SELECT a.resource_id FROM otel_resource_attrs_double AS a
 WHERE (a.resource_id) = (l.resource_id) AND a.key_id = $9::bigint AND true AND true
-UNION ALL SELECT a.resource_id FROM otel_resource_attrs_bytes AS a
+UNION ALL SELECT a.resource_id FROM otel_resource_attrs_bool AS a
 WHERE (a.resource_id) = (l.resource_id) AND a.key_id = $10::bigint AND true AND true
-UNION ALL SELECT a.resource_id FROM otel_resource_attrs_other AS a WHERE (a.resource_id) = (l.resource_id) AND true AND a.attributes ? $11::text AND true OFFSET 0));
+UNION ALL SELECT a.resource_id FROM otel_resource_attrs_bytes AS a
+WHERE (a.resource_id) = (l.resource_id) AND a.key_id = $11::bigint AND true AND true
+UNION ALL SELECT a.resource_id FROM otel_resource_attrs_other AS a WHERE (a.resource_id) = (l.resource_id) AND true AND a.attributes ? $12::text AND true OFFSET 0));
 
 -- statement 3 of 8
 SELECT k.i AS k, s.span_pk, s.start_time_unix_nano, s.end_time_unix_nano, s.trace_id, s.span_id,
@@ -60,21 +62,23 @@ l.event_name, l.resource_id, l.scope_id, l.dropped_attributes_count,
 (SELECT r.service_name FROM otel_resources_dim AS r WHERE r.resource_id = l.resource_id) AS service_name FROM otel_logs_fact AS l
 WHERE (l.resource_id IN (SELECT resource_id FROM otel_resources_dim WHERE service_name = $1))
 AND (l.severity_number >= $2)
-AND (strpos(otel_anyvalue_to_json(l.body) #>> '{}', $3) > 0)
-AND ((l.log_pk, l.ts_unix_nano) IN (SELECT * FROM unnest($4::bigint[], $5::bigint[])))
+AND ((otel_log_body_trigrams(l.body) @> $3::text[]
+ OR otel_log_body_trigrams(l.body) = '{""}'))
+AND (strpos(otel_log_body_text(l.body), $4) > 0)
+AND ((l.log_pk, l.ts_unix_nano) IN (SELECT * FROM unnest($5::bigint[], $6::bigint[])))
 AND (EXISTS (SELECT a.resource_id FROM otel_resource_attrs_string AS a
-WHERE (a.resource_id) = (l.resource_id) AND a.key_id = $6::bigint AND true AND true
-UNION ALL SELECT a.resource_id FROM otel_resource_attrs_int AS a
 WHERE (a.resource_id) = (l.resource_id) AND a.key_id = $7::bigint AND true AND true
-UNION ALL SELECT a.resource_id FROM otel_resource_attrs_double AS a
+UNION ALL SELECT a.resource_id FROM otel_resource_attrs_int AS a
 WHERE (a.resource_id) = (l.resource_id) AND a.key_id = $8::bigint AND true AND true
-UNION ALL SELECT a.resource_id FROM otel_resource_attrs_bool AS a
+UNION ALL SELECT a.resource_id FROM otel_resource_attrs_double AS a
 WHERE (a.resource_id) = (l.resource_id) AND a.key_id = $9::bigint AND true AND true
-UNION ALL SELECT a.resource_id FROM otel_resource_attrs_bytes AS a
+UNION ALL SELECT a.resource_id FROM otel_resource_attrs_bool AS a
 WHERE (a.resource_id) = (l.resource_id) AND a.key_id = $10::bigint AND true AND true
-UNION ALL SELECT a.resource_id FROM otel_resource_attrs_other AS a WHERE (a.resource_id) = (l.resource_id) AND true AND a.attributes ? $11::text AND true OFFSET 0))
+UNION ALL SELECT a.resource_id FROM otel_resource_attrs_bytes AS a
+WHERE (a.resource_id) = (l.resource_id) AND a.key_id = $11::bigint AND true AND true
+UNION ALL SELECT a.resource_id FROM otel_resource_attrs_other AS a WHERE (a.resource_id) = (l.resource_id) AND true AND a.attributes ? $12::text AND true OFFSET 0))
 ORDER BY l.ts_unix_nano DESC, l.log_pk DESC
-LIMIT $12;
+LIMIT $13;
 
 -- statement 7 of 8
 WITH src AS MATERIALIZED (

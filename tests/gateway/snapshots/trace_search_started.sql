@@ -31,20 +31,20 @@ AND (t.start_time_unix_nano <= $2)
 AND (t.service_names @> ARRAY[$3::text])
 AND (t.trace_id = ANY(ARRAY(
     SELECT DISTINCT s.trace_id
-    FROM unnest($18::bigint[], $19::bigint[]) AS d(span_pk, start_time_unix_nano)
+    FROM unnest($17::bigint[], $18::bigint[]) AS d(span_pk, start_time_unix_nano)
     JOIN otel_spans_fact AS s
       ON s.span_pk = d.span_pk AND s.start_time_unix_nano = d.start_time_unix_nano
-    WHERE (EXISTS (SELECT a.span_pk, a.start_time_unix_nano FROM otel_span_attrs_other AS a WHERE (a.span_pk, a.start_time_unix_nano) = (d.span_pk, d.start_time_unix_nano) AND a.start_time_unix_nano BETWEEN $7 AND $8 AND a.attributes ? $6::text AND CASE WHEN a.attributes -> $4::text ? 'intValue'
+    WHERE (EXISTS (SELECT a.span_pk, a.start_time_unix_nano FROM otel_span_attrs_other AS a WHERE (a.span_pk, a.start_time_unix_nano) = (d.span_pk, d.start_time_unix_nano) AND a.start_time_unix_nano BETWEEN $6 AND $7 AND true AND CASE WHEN a.attributes -> $4::text ? 'intValue'
          THEN (a.attributes -> $4::text ->> 'intValue')::numeric
          WHEN jsonb_typeof(a.attributes -> $4::text -> 'doubleValue') = 'number'
          THEN (a.attributes -> $4::text -> 'doubleValue')::numeric
          WHEN a.attributes -> $4::text ->> 'doubleValue' = '-0' THEN 0
     END > $5::numeric OFFSET 0))
     AND (EXISTS (SELECT a.resource_id FROM otel_resource_attrs_string AS a
-    WHERE (a.resource_id) = (s.resource_id) AND a.key_id = $9::bigint AND true AND a.value = ANY($10)
-    UNION ALL SELECT a.resource_id FROM otel_resource_attrs_other AS a WHERE (a.resource_id) = (s.resource_id) AND true AND a.attributes @> ANY($11::jsonb[]) OFFSET 0))
-    AND (EXISTS (SELECT a.span_pk, a.start_time_unix_nano FROM otel_span_event_attrs_other AS a WHERE (a.span_pk, a.start_time_unix_nano) = (d.span_pk, d.start_time_unix_nano) AND a.start_time_unix_nano BETWEEN $13 AND $14 AND a.attributes @> ANY($12::jsonb[]) OFFSET 0))
-    AND (NOT EXISTS (SELECT a.span_pk, a.start_time_unix_nano FROM otel_span_attrs_other AS a WHERE (a.span_pk, a.start_time_unix_nano) = (d.span_pk, d.start_time_unix_nano) AND a.start_time_unix_nano BETWEEN $16 AND $17 AND a.attributes @> ANY($15::jsonb[]) OFFSET 0)))));
+    WHERE (a.resource_id) = (s.resource_id) AND a.key_id = $8::bigint AND true AND a.value = ANY($9)
+    UNION ALL SELECT a.resource_id FROM otel_resource_attrs_other AS a WHERE (a.resource_id) = (s.resource_id) AND true AND a.attributes @> ANY($10::jsonb[]) OFFSET 0))
+    AND (EXISTS (SELECT a.span_pk, a.start_time_unix_nano FROM otel_span_event_attrs_other AS a WHERE (a.span_pk, a.start_time_unix_nano) = (d.span_pk, d.start_time_unix_nano) AND a.start_time_unix_nano BETWEEN $12 AND $13 AND a.attributes @> ANY($11::jsonb[]) OFFSET 0))
+    AND (NOT EXISTS (SELECT a.span_pk, a.start_time_unix_nano FROM otel_span_attrs_other AS a WHERE (a.span_pk, a.start_time_unix_nano) = (d.span_pk, d.start_time_unix_nano) AND a.start_time_unix_nano BETWEEN $15 AND $16 AND a.attributes @> ANY($14::jsonb[]) OFFSET 0)))));
 
 -- statement 3 of 4
 SELECT key, key_id FROM attribute_keys WHERE key = ANY($1::text[]);
@@ -57,19 +57,19 @@ AND (t.start_time_unix_nano <= $2)
 AND (t.service_names @> ARRAY[$3::text])
 AND (t.trace_id = ANY(ARRAY(
     SELECT DISTINCT s.trace_id
-    FROM unnest($18::bigint[], $19::bigint[]) AS d(span_pk, start_time_unix_nano)
+    FROM unnest($17::bigint[], $18::bigint[]) AS d(span_pk, start_time_unix_nano)
     JOIN otel_spans_fact AS s
       ON s.span_pk = d.span_pk AND s.start_time_unix_nano = d.start_time_unix_nano
-    WHERE (EXISTS (SELECT a.span_pk, a.start_time_unix_nano FROM otel_span_attrs_other AS a WHERE (a.span_pk, a.start_time_unix_nano) = (d.span_pk, d.start_time_unix_nano) AND a.start_time_unix_nano BETWEEN $7 AND $8 AND a.attributes ? $6::text AND CASE WHEN a.attributes -> $4::text ? 'intValue'
+    WHERE (EXISTS (SELECT a.span_pk, a.start_time_unix_nano FROM otel_span_attrs_other AS a WHERE (a.span_pk, a.start_time_unix_nano) = (d.span_pk, d.start_time_unix_nano) AND a.start_time_unix_nano BETWEEN $6 AND $7 AND true AND CASE WHEN a.attributes -> $4::text ? 'intValue'
          THEN (a.attributes -> $4::text ->> 'intValue')::numeric
          WHEN jsonb_typeof(a.attributes -> $4::text -> 'doubleValue') = 'number'
          THEN (a.attributes -> $4::text -> 'doubleValue')::numeric
          WHEN a.attributes -> $4::text ->> 'doubleValue' = '-0' THEN 0
     END > $5::numeric OFFSET 0))
     AND (EXISTS (SELECT a.resource_id FROM otel_resource_attrs_string AS a
-    WHERE (a.resource_id) = (s.resource_id) AND a.key_id = $9::bigint AND true AND a.value = ANY($10)
-    UNION ALL SELECT a.resource_id FROM otel_resource_attrs_other AS a WHERE (a.resource_id) = (s.resource_id) AND true AND a.attributes @> ANY($11::jsonb[]) OFFSET 0))
-    AND (EXISTS (SELECT a.span_pk, a.start_time_unix_nano FROM otel_span_event_attrs_other AS a WHERE (a.span_pk, a.start_time_unix_nano) = (d.span_pk, d.start_time_unix_nano) AND a.start_time_unix_nano BETWEEN $13 AND $14 AND a.attributes @> ANY($12::jsonb[]) OFFSET 0))
-    AND (NOT EXISTS (SELECT a.span_pk, a.start_time_unix_nano FROM otel_span_attrs_other AS a WHERE (a.span_pk, a.start_time_unix_nano) = (d.span_pk, d.start_time_unix_nano) AND a.start_time_unix_nano BETWEEN $16 AND $17 AND a.attributes @> ANY($15::jsonb[]) OFFSET 0)))))
+    WHERE (a.resource_id) = (s.resource_id) AND a.key_id = $8::bigint AND true AND a.value = ANY($9)
+    UNION ALL SELECT a.resource_id FROM otel_resource_attrs_other AS a WHERE (a.resource_id) = (s.resource_id) AND true AND a.attributes @> ANY($10::jsonb[]) OFFSET 0))
+    AND (EXISTS (SELECT a.span_pk, a.start_time_unix_nano FROM otel_span_event_attrs_other AS a WHERE (a.span_pk, a.start_time_unix_nano) = (d.span_pk, d.start_time_unix_nano) AND a.start_time_unix_nano BETWEEN $12 AND $13 AND a.attributes @> ANY($11::jsonb[]) OFFSET 0))
+    AND (NOT EXISTS (SELECT a.span_pk, a.start_time_unix_nano FROM otel_span_attrs_other AS a WHERE (a.span_pk, a.start_time_unix_nano) = (d.span_pk, d.start_time_unix_nano) AND a.start_time_unix_nano BETWEEN $15 AND $16 AND a.attributes @> ANY($14::jsonb[]) OFFSET 0)))))
 ORDER BY t.start_time_unix_nano DESC, t.trace_id DESC
-LIMIT $20;
+LIMIT $19;

@@ -48,19 +48,17 @@ AND (EXISTS (SELECT 1 FROM otel_spans_fact AS s
           WHERE (a.span_pk, a.start_time_unix_nano) = (s.span_pk, s.start_time_unix_nano) AND a.key_id = $7::bigint AND true AND a.value::numeric >= $8::numeric
           UNION ALL SELECT a.span_pk, a.start_time_unix_nano FROM otel_span_attrs_double AS a
           WHERE (a.span_pk, a.start_time_unix_nano) = (s.span_pk, s.start_time_unix_nano) AND a.key_id = $9::bigint AND true AND a.value >= $10
-          UNION ALL SELECT a.span_pk, a.start_time_unix_nano FROM otel_span_attrs_other AS a WHERE (a.span_pk, a.start_time_unix_nano) = (s.span_pk, s.start_time_unix_nano) AND true AND a.attributes ? $13::text AND CASE WHEN a.attributes -> $11::text ? 'intValue'
+          UNION ALL SELECT a.span_pk, a.start_time_unix_nano FROM otel_span_attrs_other AS a WHERE (a.span_pk, a.start_time_unix_nano) = (s.span_pk, s.start_time_unix_nano) AND true AND true AND CASE WHEN a.attributes -> $11::text ? 'intValue'
                THEN (a.attributes -> $11::text ->> 'intValue')::numeric
                WHEN jsonb_typeof(a.attributes -> $11::text -> 'doubleValue') = 'number'
                THEN (a.attributes -> $11::text -> 'doubleValue')::numeric
-               WHEN a.attributes -> $11::text ->> 'doubleValue' = '-0' THEN 0
           END >= $12::numeric OFFSET 0))
-          AND (EXISTS (SELECT a.span_pk, a.start_time_unix_nano FROM otel_span_attrs_other AS a WHERE (a.span_pk, a.start_time_unix_nano) = (s.span_pk, s.start_time_unix_nano) AND true AND a.attributes ? $19::text AND CASE WHEN a.attributes -> $16::text ? 'arrayValue'
-               THEN otel_anyvalue_to_json(a.attributes -> $14::text) @> jsonb_build_array($17::jsonb)
-               ELSE strpos(coalesce(a.attributes -> $15::text ->> 'stringValue', a.attributes -> $15::text ->> 'bytesValue',
-                        CASE WHEN jsonb_typeof(a.attributes -> $15::text -> 'doubleValue') = 'string'
-                              AND a.attributes -> $15::text ->> 'doubleValue' <> '-0'
-                             THEN a.attributes -> $15::text ->> 'doubleValue' END), $18::text) > 0
+          AND (EXISTS (SELECT a.span_pk, a.start_time_unix_nano FROM otel_span_attrs_other AS a WHERE (a.span_pk, a.start_time_unix_nano) = (s.span_pk, s.start_time_unix_nano) AND true AND a.attributes ? $18::text AND CASE WHEN a.attributes -> $15::text ? 'arrayValue'
+               THEN otel_anyvalue_to_json(a.attributes -> $13::text) @> jsonb_build_array($16::jsonb)
+               ELSE strpos(coalesce(a.attributes -> $14::text ->> 'stringValue', a.attributes -> $14::text ->> 'bytesValue',
+                        CASE WHEN jsonb_typeof(a.attributes -> $14::text -> 'doubleValue') = 'string'
+                             THEN a.attributes -> $14::text ->> 'doubleValue' END), $17::text) > 0
           END OFFSET 0))
-          AND (NOT EXISTS (SELECT a.scope_id FROM otel_scope_attrs_other AS a WHERE (a.scope_id) = (s.scope_id) AND true AND a.attributes ? $20::text AND true OFFSET 0))))
+          AND (NOT EXISTS (SELECT a.scope_id FROM otel_scope_attrs_other AS a WHERE (a.scope_id) = (s.scope_id) AND true AND a.attributes ? $19::text AND true OFFSET 0))))
 ORDER BY t.start_time_unix_nano DESC, t.trace_id DESC
-LIMIT $21;
+LIMIT $20;

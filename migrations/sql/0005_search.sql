@@ -36,8 +36,8 @@ BEGIN
 END
 $fn$;
 
--- otel_number_tokens(attributes) -> the bucket tokens of every number (intValue, or a
--- numeric doubleValue) of a JSONB catch-all of tagged AnyValues, each
+-- otel_number_tokens(attributes) -> the bucket tokens of every number (intValue, a
+-- numeric doubleValue, or the "-0" that stands for -0.0) of a JSONB catch-all of tagged AnyValues, each
 -- `key || chr(31) || bucket`: zero is '0'; otherwise the sign and the decimal exponent e of
 -- |n| (clamped to -21..21: below 1e-20 and from 1e21 on are one bucket each), and for
 -- -20 <= e <= 20 that decade narrowed by the first one, two and three significant digits
@@ -60,6 +60,8 @@ BEGIN
             n := (v ->> 'intValue')::float8;
         ELSIF jsonb_typeof(v -> 'doubleValue') = 'number' THEN
             n := (v -> 'doubleValue')::float8;
+        ELSIF v ->> 'doubleValue' = '-0' THEN  -- -0.0, kept tagged (ollygraph/codecs.py)
+            n := 0;
         ELSE
             CONTINUE;
         END IF;

@@ -45,6 +45,7 @@ s.dropped_events_count, s.dropped_links_count,
      THEN (a.attributes -> $5::text ->> 'intValue')::numeric
      WHEN jsonb_typeof(a.attributes -> $5::text -> 'doubleValue') = 'number'
      THEN (a.attributes -> $5::text -> 'doubleValue')::numeric
+     WHEN a.attributes -> $5::text ->> 'doubleValue' = '-0' THEN 0
 END)::float8 AS attribute_value
  FROM otel_span_attrs_other AS a
  JOIN otel_spans_fact AS s ON (s.span_pk, s.start_time_unix_nano) = (a.span_pk, a.start_time_unix_nano)
@@ -52,6 +53,7 @@ END)::float8 AS attribute_value
       THEN (a.attributes -> $5::text ->> 'intValue')::numeric
       WHEN jsonb_typeof(a.attributes -> $5::text -> 'doubleValue') = 'number'
       THEN (a.attributes -> $5::text -> 'doubleValue')::numeric
+      WHEN a.attributes -> $5::text ->> 'doubleValue' = '-0' THEN 0
  END)::float8 IS NOT NULL AND (true)
  ORDER BY attribute_value DESC, a.span_pk DESC
  LIMIT $7)) AS o
@@ -67,6 +69,7 @@ s.dropped_events_count, s.dropped_links_count,
      THEN (a.attributes -> $4::text ->> 'intValue')::numeric
      WHEN jsonb_typeof(a.attributes -> $4::text -> 'doubleValue') = 'number'
      THEN (a.attributes -> $4::text -> 'doubleValue')::numeric
+     WHEN a.attributes -> $4::text ->> 'doubleValue' = '-0' THEN 0
 END)::float8 AS attribute_value
  FROM otel_span_attrs_other AS a
  JOIN otel_spans_fact AS s ON (s.span_pk, s.start_time_unix_nano) = (a.span_pk, a.start_time_unix_nano)
@@ -74,6 +77,7 @@ END)::float8 AS attribute_value
       THEN (a.attributes -> $4::text ->> 'intValue')::numeric
       WHEN jsonb_typeof(a.attributes -> $4::text -> 'doubleValue') = 'number'
       THEN (a.attributes -> $4::text -> 'doubleValue')::numeric
+      WHEN a.attributes -> $4::text ->> 'doubleValue' = '-0' THEN 0
  END)::float8 IS NOT NULL AND ((s.start_time_unix_nano >= $1)
  AND (s.start_time_unix_nano <= $2)
  AND (s.resource_id IN (SELECT resource_id FROM otel_resources_dim WHERE service_name = $3)))
@@ -105,6 +109,7 @@ WHERE (SELECT (CASE WHEN a.attributes -> $4::text ? 'intValue'
      THEN (a.attributes -> $4::text ->> 'intValue')::numeric
      WHEN jsonb_typeof(a.attributes -> $4::text -> 'doubleValue') = 'number'
      THEN (a.attributes -> $4::text -> 'doubleValue')::numeric
+     WHEN a.attributes -> $4::text ->> 'doubleValue' = '-0' THEN 0
 END)::float8 FROM otel_span_attrs_other AS a WHERE (a.span_pk, a.start_time_unix_nano) = (s.span_pk, s.start_time_unix_nano) AND a.attributes ? $5::text) IS NULL AND ((s.start_time_unix_nano >= $1)
 AND (s.start_time_unix_nano <= $2)
 AND (s.resource_id IN (SELECT resource_id FROM otel_resources_dim WHERE service_name = $3)))
@@ -122,6 +127,7 @@ WHERE coalesce((SELECT a.value::float8 FROM otel_span_attrs_int AS a WHERE (a.sp
      THEN (a.attributes -> $3::text ->> 'intValue')::numeric
      WHEN jsonb_typeof(a.attributes -> $3::text -> 'doubleValue') = 'number'
      THEN (a.attributes -> $3::text -> 'doubleValue')::numeric
+     WHEN a.attributes -> $3::text ->> 'doubleValue' = '-0' THEN 0
 END)::float8 FROM otel_span_attrs_other AS a WHERE (a.span_pk, a.start_time_unix_nano) = (s.span_pk, s.start_time_unix_nano) AND a.attributes ? $4::text)) IS NULL AND (true)
 ORDER BY s.start_time_unix_nano DESC, s.span_pk DESC
 LIMIT $5;

@@ -20,6 +20,7 @@ SELECT * FROM (SELECT count(*) AS n,
       THEN (a.attributes -> $1::text ->> 'intValue')::numeric
       WHEN jsonb_typeof(a.attributes -> $1::text -> 'doubleValue') = 'number'
       THEN (a.attributes -> $1::text -> 'doubleValue')::numeric
+      WHEN a.attributes -> $1::text ->> 'doubleValue' = '-0' THEN 0
  END <= $2::numeric LIMIT $4 + 1) AS d(pk, part)) AS c0;
 
 -- statement 2 of 4
@@ -29,6 +30,7 @@ AND (s.resource_id IN (SELECT resource_id FROM otel_resources_dim WHERE service_
 AND (s.end_time_unix_nano - s.start_time_unix_nano >= $5)
 AND (EXISTS (SELECT a.span_pk, a.start_time_unix_nano FROM otel_span_attrs_other AS a WHERE (a.span_pk, a.start_time_unix_nano) = (s.span_pk, s.start_time_unix_nano) AND true AND a.attributes ? $8::text AND coalesce(a.attributes -> $6::text ->> 'stringValue', a.attributes -> $6::text ->> 'bytesValue',
          CASE WHEN jsonb_typeof(a.attributes -> $6::text -> 'doubleValue') = 'string'
+               AND a.attributes -> $6::text ->> 'doubleValue' <> '-0'
               THEN a.attributes -> $6::text ->> 'doubleValue' END) ~ $7::text OFFSET 0))
 AND (EXISTS (SELECT a.span_pk, a.start_time_unix_nano FROM otel_span_attrs_other AS a WHERE (a.span_pk, a.start_time_unix_nano) = (s.span_pk, s.start_time_unix_nano) AND true AND a.attributes ? $9::text AND true OFFSET 0))
 AND (NOT EXISTS (SELECT a.span_pk, a.start_time_unix_nano FROM otel_span_attrs_other AS a WHERE (a.span_pk, a.start_time_unix_nano) = (s.span_pk, s.start_time_unix_nano) AND true AND a.attributes ? $10::text AND true OFFSET 0));
@@ -48,6 +50,7 @@ AND (s.resource_id IN (SELECT resource_id FROM otel_resources_dim WHERE service_
 AND (s.end_time_unix_nano - s.start_time_unix_nano >= $5)
 AND (EXISTS (SELECT a.span_pk, a.start_time_unix_nano FROM otel_span_attrs_other AS a WHERE (a.span_pk, a.start_time_unix_nano) = (s.span_pk, s.start_time_unix_nano) AND true AND a.attributes ? $8::text AND coalesce(a.attributes -> $6::text ->> 'stringValue', a.attributes -> $6::text ->> 'bytesValue',
          CASE WHEN jsonb_typeof(a.attributes -> $6::text -> 'doubleValue') = 'string'
+               AND a.attributes -> $6::text ->> 'doubleValue' <> '-0'
               THEN a.attributes -> $6::text ->> 'doubleValue' END) ~ $7::text OFFSET 0))
 AND (EXISTS (SELECT a.span_pk, a.start_time_unix_nano FROM otel_span_attrs_other AS a WHERE (a.span_pk, a.start_time_unix_nano) = (s.span_pk, s.start_time_unix_nano) AND true AND a.attributes ? $9::text AND true OFFSET 0))
 AND (NOT EXISTS (SELECT a.span_pk, a.start_time_unix_nano FROM otel_span_attrs_other AS a WHERE (a.span_pk, a.start_time_unix_nano) = (s.span_pk, s.start_time_unix_nano) AND true AND a.attributes ? $10::text AND true OFFSET 0))

@@ -52,11 +52,13 @@ AND (EXISTS (SELECT 1 FROM otel_spans_fact AS s
                THEN (a.attributes -> $11::text ->> 'intValue')::numeric
                WHEN jsonb_typeof(a.attributes -> $11::text -> 'doubleValue') = 'number'
                THEN (a.attributes -> $11::text -> 'doubleValue')::numeric
+               WHEN a.attributes -> $11::text ->> 'doubleValue' = '-0' THEN 0
           END >= $12::numeric OFFSET 0))
           AND (EXISTS (SELECT a.span_pk, a.start_time_unix_nano FROM otel_span_attrs_other AS a WHERE (a.span_pk, a.start_time_unix_nano) = (s.span_pk, s.start_time_unix_nano) AND true AND a.attributes ? $18::text AND CASE WHEN a.attributes -> $15::text ? 'arrayValue'
                THEN otel_anyvalue_to_json(a.attributes -> $13::text) @> jsonb_build_array($16::jsonb)
                ELSE strpos(coalesce(a.attributes -> $14::text ->> 'stringValue', a.attributes -> $14::text ->> 'bytesValue',
                         CASE WHEN jsonb_typeof(a.attributes -> $14::text -> 'doubleValue') = 'string'
+                              AND a.attributes -> $14::text ->> 'doubleValue' <> '-0'
                              THEN a.attributes -> $14::text ->> 'doubleValue' END), $17::text) > 0
           END OFFSET 0))
           AND (NOT EXISTS (SELECT a.scope_id FROM otel_scope_attrs_other AS a WHERE (a.scope_id) = (s.scope_id) AND true AND a.attributes ? $19::text AND true OFFSET 0))))

@@ -6,61 +6,16 @@ from typing import Any
 
 import strawberry
 
-from gateway import attributes, enums, filters, inputs, pagination, rows, scalars
+from gateway import filters, inputs, pagination, scalars
 from gateway.metrics import filters as metric_filters
 from gateway.metrics import loaders, points, series, types
 
 
 @strawberry.type(description="A metric name; its newest descriptor gives type, unit, "
-                             "description and temporality.")
-class Metric(rows.Row):
-    @property
-    def kind(self) -> str:
-        return types.KINDS[self.row["metric_type_id"]]
-
+                             "description, temporality and metadata.")
+class Metric(types.MetricDescriptor):
     async def _series_rows(self, info: strawberry.Info) -> list[Any]:
         return await info.context.metrics.series[self.kind].load(self.row["name"])
-
-    @strawberry.field
-    def name(self) -> str:
-        return self.row["name"]
-
-    @strawberry.field
-    def type(self) -> types.MetricType:
-        return types.MetricType(self.row["metric_type_id"])
-
-    @strawberry.field
-    def unit(self) -> str:
-        return self.row["unit"]
-
-    @strawberry.field
-    def description(self) -> str:
-        return self.row["description"]
-
-    @strawberry.field
-    def temporality(self) -> types.Temporality | None:
-        value = self.row["aggregation_temporality_id"]
-        if value is None:
-            return None
-        try:
-            return types.Temporality(value)
-        except ValueError:  # proto3 enums are open: a value this version does not know
-            return types.Temporality.UNSPECIFIED
-
-    @strawberry.field(description=enums.OPEN_ENUM.format("temporality", "UNSPECIFIED"))
-    def temporality_number(self) -> int | None:
-        return self.row["aggregation_temporality_id"]
-
-    @strawberry.field
-    def is_monotonic(self) -> bool | None:
-        return self.row["is_monotonic"]
-
-    @strawberry.field(description="The newest descriptor's metadata (OTLP Metric.metadata) as "
-                                  "one JSON object, or only `keys`.")
-    def metadata(self, keys: list[str] | None = None,
-                 typed: attributes.Typed = False) -> scalars.JSON:
-        convert = attributes.tagged_map if typed else attributes.plain_map
-        return attributes.select(convert(self.row["metadata"]), keys)
 
     async def _resources(self, info: strawberry.Info, series: list[Any]) -> dict[int, Any]:
         ids = sorted({resource_id for _, resource_id in series})

@@ -148,6 +148,11 @@ class MetricDataPoint:
         found = await loader.load(OWNER_KEYS[self.kind](self.row))
         return attributes.choose(found or {}, keys, typed)
 
+    @strawberry.field(description="The descriptor the point was sent with (name, type, unit, "
+                                  "description, temporality, monotonicity, metadata).")
+    async def descriptor(self, info: strawberry.Info) -> types.MetricDescriptor:
+        return await info.context.metrics.descriptors.load(self.row["metric_id"])
+
     @strawberry.field
     async def resource(self, info: strawberry.Info) -> resources.Resource:
         return await info.context.resources.resources.load(self.row["resource_id"])

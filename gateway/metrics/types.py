@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
-from gateway import attributes, scalars
+from gateway import attributes, enums, rows, scalars
 
 if TYPE_CHECKING:
     from gateway.traces.types import Span
@@ -31,6 +31,56 @@ class Temporality(enum.Enum):
     UNSPECIFIED = 0
     DELTA = 1
     CUMULATIVE = 2
+
+
+@strawberry.type(description="A metric descriptor as one exporter sent it: points of one "
+                             "name may carry several (each point its own, "
+                             "MetricDataPoint.descriptor).")
+class MetricDescriptor(rows.Row):
+    @property
+    def kind(self) -> str:
+        return KINDS[self.row["metric_type_id"]]
+
+    @strawberry.field
+    def name(self) -> str:
+        return self.row["name"]
+
+    @strawberry.field
+    def type(self) -> MetricType:
+        return MetricType(self.row["metric_type_id"])
+
+    @strawberry.field
+    def unit(self) -> str:
+        return self.row["unit"]
+
+    @strawberry.field
+    def description(self) -> str:
+        return self.row["description"]
+
+    @strawberry.field
+    def temporality(self) -> Temporality | None:
+        value = self.row["aggregation_temporality_id"]
+        if value is None:
+            return None
+        try:
+            return Temporality(value)
+        except ValueError:  # proto3 enums are open: a value this version does not know
+            return Temporality.UNSPECIFIED
+
+    @strawberry.field(description=enums.OPEN_ENUM.format("temporality", "UNSPECIFIED"))
+    def temporality_number(self) -> int | None:
+        return self.row["aggregation_temporality_id"]
+
+    @strawberry.field
+    def is_monotonic(self) -> bool | None:
+        return self.row["is_monotonic"]
+
+    @strawberry.field(description="The descriptor's metadata (OTLP Metric.metadata) as one "
+                                  "JSON object, or only `keys`.")
+    def metadata(self, keys: list[str] | None = None,
+                 typed: attributes.Typed = False) -> scalars.JSON:
+        convert = attributes.tagged_map if typed else attributes.plain_map
+        return attributes.select(convert(self.row["metadata"]), keys)
 
 
 @strawberry.enum(description="How a step's points become one value. SUM adds deltas (delta "

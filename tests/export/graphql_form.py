@@ -33,9 +33,9 @@ POINT_FIELDS = f"""timeUnixNano startTimeUnixNano flags value valueInt count sum
   positiveBucketCounts negativeOffset negativeBucketCounts quantiles quantileValues {ATTRS}
   exemplars {{ timeUnixNano value valueInt traceId spanId
                filteredAttributes(typed: true) }} {RESOURCE} {SCOPE}"""
-METRIC = f"""name type unit description temporalityNumber isMonotonic
-  metadata(typed: true)
-  points(timeRange: $range, first: 1000) {{ nodes {{ {POINT_FIELDS} }} }}"""
+DESCRIPTOR = """descriptor { name type unit description temporalityNumber isMonotonic
+  metadata(typed: true) }"""
+METRIC = f"""points(timeRange: $range, first: 1000) {{ nodes {{ {POINT_FIELDS} {DESCRIPTOR} }} }}"""
 DATA = {"GAUGE": "gauge", "SUM": "sum", "HISTOGRAM": "histogram",
         "EXPONENTIAL_HISTOGRAM": "exponentialHistogram", "SUMMARY": "summary"}
 ANY_VALUE = frozenset({"value", "body"})  # keys holding an AnyValue (when an object)
@@ -58,9 +58,8 @@ def fetch(client: httpx.Client, start: int, end: int, metric_names: list[str]) -
     found += [_item(x, _log(x)) for x in data["logs"]["nodes"]]
     for i in range(len(metric_names)):
         metric = data[f"m{i}"]
-        if metric is not None:
-            descriptor = _descriptor(metric)
-            found += [_item(p, _point(p, metric["type"]), descriptor)
+        if metric is not None:  # each point with its own descriptor
+            found += [_item(p, _point(p, p["descriptor"]["type"]), _descriptor(p["descriptor"]))
                       for p in metric["points"]["nodes"]]
     return sorted(_text(x) for x in found)
 

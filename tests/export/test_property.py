@@ -48,7 +48,7 @@ def test_generated_requests_round_trip(source: Store, gateway, tmp_path_factory,
     requests = {"traces": data.draw(strategies.traces(base)),
                 "logs": data.draw(strategies.logs(base)),
                 "metrics": data.draw(strategies.metrics(base))}
-    names = _unique_metric_names(requests["metrics"], example)
+    names = _metric_names(requests["metrics"], example)
     rejected = sum(send_over(source, signal, request, data.draw(st.sampled_from(TRANSPORTS)))
                    for signal, request in requests.items())
     kept, refused = canonical.expected(list(requests.values()))
@@ -61,13 +61,16 @@ def test_generated_requests_round_trip(source: Store, gateway, tmp_path_factory,
     assert served == graphql_form.expected(kept)
 
 
-def _unique_metric_names(request, example: int) -> list[str]:
-    """Each metric's name prefixed to be the only one of its name in the store (GraphQL
-    serves a metric name's newest descriptor)."""
+def _metric_names(request, example: int) -> list[str]:
+    """Each metric's name prefixed with the example and its point table, so that GraphQL's
+    `metric(name)` serves all of the name's points; metrics of one name and one table stay
+    one GraphQL metric, their points told apart by each point's own descriptor."""
     names = []
     for rm in request.resource_metrics:
         for sm in rm.scope_metrics:
             for metric in sm.metrics:
-                metric.name = f"p{example}.{len(names)}.{metric.name}"
+                table = metric.WhichOneof("data")
+                table = "number" if table in ("gauge", "sum") else table
+                metric.name = f"p{example}.{table}.{metric.name}"
                 names.append(metric.name)
-    return names
+    return sorted(set(names))

@@ -4,8 +4,8 @@
 -- The kind's own columns travel as JSON text (row_to_json, not jsonb: jsonb's numeric turns
 -- a double's -0 into 0); NaN and the infinities are the strings "NaN", "Infinity",
 -- "-Infinity" (gateway.metrics.points.fields).
-p.point_pk, p.time_unix_nano, p.start_time_unix_nano, p.resource_id, p.scope_id, p.flags,
-p.exemplars, row_to_json(p)::text AS fields
+p.point_pk, p.time_unix_nano, p.start_time_unix_nano, p.metric_id, p.resource_id, p.scope_id,
+p.flags, p.exemplars, row_to_json(p)::text AS fields
 
 -- name: search_points
 SELECT @columns@ FROM @table@ AS p
@@ -27,3 +27,10 @@ p.resource_id IN (SELECT resource_id FROM otel_resources_dim WHERE service_name 
                                                    -- when service
 (p.time_unix_nano, p.point_pk) < (:after_time, :after_id)          -- when after_desc
 (p.time_unix_nano, p.point_pk) > (:after_time, :after_id)          -- when after_asc
+
+-- name: descriptors_by_id
+-- Metric descriptors by metric_id (the descriptor each point was sent with).
+SELECT k.i AS k, m.metric_id, m.name, m.metric_type_id, m.unit, m.description,
+       m.aggregation_temporality_id, m.is_monotonic, m.metadata
+FROM unnest(:ids::bigint[]) WITH ORDINALITY AS k(metric_id, i)
+JOIN otel_metrics_dim AS m ON m.metric_id = k.metric_id

@@ -35,8 +35,8 @@ ORDER BY m.metric_id DESC
 LIMIT 1;
 
 -- statement 4 of 6
-SELECT p.point_pk, p.time_unix_nano, p.start_time_unix_nano, p.resource_id, p.scope_id, p.flags,
-p.exemplars, row_to_json(p)::text AS fields FROM otel_metrics_data_points_number AS p
+SELECT p.point_pk, p.time_unix_nano, p.start_time_unix_nano, p.metric_id, p.resource_id, p.scope_id,
+p.flags, p.exemplars, row_to_json(p)::text AS fields FROM otel_metrics_data_points_number AS p
 WHERE (p.metric_id = ANY($1))
 AND (p.time_unix_nano >= $2)
 AND (p.time_unix_nano <= $3)

@@ -97,6 +97,13 @@ SIZES: dict[tuple[str, str], Size] = {
     ("StatsGroup", "series"): Size(60, 60, estimate=True),
     ("AttributeKey", "valueTypes"): Size(7, 7, estimate=True),
     ("Facet", "values"): Size(10, 10, estimate=True),
+    # TOP_K: the values of each measure, at most k (up to gateway.stats.facets.MAX_VALUES)
+    ("StatsGroup", "top"): Size(100, 100, estimate=True),
+    ("StatsPoint", "top"): Size(100, 100, estimate=True),
+    ("Resource", "entityRefs"): Size(8, 8, estimate=True),
+    # live batches: what arrived since the last one, at most OLLYGRAPH_LIVE_MAX_BEHIND
+    **{(f"{kind}Batch", "nodes"): Size(1000, 10_000, estimate=True)
+       for kind in ("Span", "Trace", "Log")},
     **{(f"{kind}Connection", "facets"): Size(10, 10, estimate=True)
        for kind in ("Trace", "Span", "Log", "Metric", "MetricDataPoint")},
 }

@@ -64,6 +64,8 @@ async def stored(database_url: str, migrated_schema: str, tmp_path) -> psycopg.C
             assert not result.rejected, result
     conn = kit.connect(database_url, migrated_schema)  # search_path: the store's schema
     conn.execute(_previous_functions())
+    # 0008's bodies, also where the migration kept 0001's (PostgreSQL 18 and later)
+    conn.execute(import_module("migrations.versions.0008_views")._functions("attributes_all"))
     yield conn
     conn.close()
 

@@ -393,6 +393,16 @@ async def measure(base: str, trace_id: str, n: int, only: str | None = None) -> 
             print(f"  {name:<28} {statements}")
 
 
+
+def database(stack: contextlib.ExitStack, url: str | None) -> str:
+    """`url`, or a temporary embedded PostgreSQL's, stopped when `stack` closes."""
+    if url:
+        return url
+    from ollygraph.embedded import EmbeddedPostgres
+
+    return stack.enter_context(EmbeddedPostgres(stack.enter_context(tempfile.TemporaryDirectory())))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", default=os.environ.get("OLLYGRAPH_DATABASE_URL"))
@@ -411,13 +421,7 @@ def main(argv: list[str] | None = None) -> int:
     from tests.conftest import drop_schema, new_schema_name
 
     with contextlib.ExitStack() as stack:
-        url = args.database_url
-        if not url:
-            from ollygraph.embedded import EmbeddedPostgres
-
-            server = EmbeddedPostgres(stack.enter_context(tempfile.TemporaryDirectory()))
-            url = server.start()
-            stack.callback(server.stop)
+        url = database(stack, args.database_url)
         schema = args.keep_schema or new_schema_name("bench")
         if args.reuse and not args.keep_schema:
             parser.error("--reuse needs --keep-schema")

@@ -23,7 +23,6 @@ import contextlib
 import os
 import random
 import sys
-import tempfile
 import time
 from importlib import import_module
 
@@ -87,13 +86,7 @@ def main(argv: list[str] | None = None) -> int:
 
     revision = import_module("migrations.versions.0008_views")
     with contextlib.ExitStack() as stack:
-        url = args.database_url
-        if not url:
-            from ollygraph.embedded import EmbeddedPostgres
-
-            server = EmbeddedPostgres(stack.enter_context(tempfile.TemporaryDirectory()))
-            url = server.start()
-            stack.callback(server.stop)
+        url = gateway.database(stack, args.database_url)
         schema = new_schema_name("views")
         migrate.upgrade(url, schema)
         stack.callback(drop_schema, url, schema)

@@ -34,7 +34,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -257,13 +256,7 @@ def main(argv: list[str] | None = None) -> int:
 
     cli = install(args.node_dir)
     with contextlib.ExitStack() as stack:
-        url = args.database_url
-        if not url:
-            from ollygraph.embedded import EmbeddedPostgres
-
-            server = EmbeddedPostgres(stack.enter_context(tempfile.TemporaryDirectory()))
-            url = server.start()
-            stack.callback(server.stop)
+        url = gateway.database(stack, args.database_url)
         schema = new_schema_name("peers")
         peers = f"{schema}_pg"
         migrate.upgrade(url, schema)

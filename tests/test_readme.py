@@ -17,9 +17,9 @@ from typing import Any
 import httpx
 import pytest
 
+from gateway import semantic
 from ollygraph import settings
-from tests.conftest import drop_schema, new_schema_name
-from tests.ollygraph.test_cli import free_port
+from tests.conftest import drop_schema, free_ports, new_schema_name
 
 README = (Path(__file__).parents[1] / "README.md").read_text()
 OLLYGRAPH = [sys.executable, "-m", "ollygraph"]
@@ -71,7 +71,7 @@ def test_graphql_examples_are_valid_against_the_served_schema():
 class Running:
     def __init__(self, schema: str) -> None:
         self.schema = schema
-        self.grpc_port, self.http_port, self.gateway_port = free_port(), free_port(), free_port()
+        self.grpc_port, self.http_port, self.gateway_port = free_ports(3)
         self.http = httpx.Client(base_url=f"http://127.0.0.1:{self.gateway_port}", timeout=30)
 
     def flags(self) -> list[str]:
@@ -262,8 +262,30 @@ def check_stats(running: Running, database_url: str) -> dict[str, Any]:
             {"key": "status", "missingCount": 0,
              "values": top(["ERROR" if r[3] else "OK" for r in expected])}]
 
+    def biggest_prompts(data: dict[str, Any]) -> None:
+        spans = rows("SELECT service_name, attributes FROM v_otel_spans_enriched")
+        tokens = sorted((a["gen_ai.usage.input_tokens"] for _, a in spans
+                         if "gen_ai.usage.input_tokens" in a), reverse=True)
+        assert len(tokens) >= 20  # the demo's LLM calls
+        assert [n["attribute"] for n in data["spans"]["nodes"]] == tokens[:20]
+        groups: dict[tuple[str, str | None], list[str | None]] = {}
+        for service, attributes in spans:
+            kind = semantic.detect(attributes)
+            groups.setdefault((service, kind and kind.name), []).append(
+                attributes.get("http.route"))
+        got = {(g["key"]["service"], g["key"]["semanticType"]): g
+               for g in data["spanStats"]["groups"]}
+        assert set(got) == set(groups)
+        for key, routes in groups.items():
+            count, top = got[key]["values"][0], got[key]["top"][1]
+            counts = {r: routes.count(r) for r in routes if r is not None}
+            assert count == len(routes)
+            assert len(top) == min(3, len(counts))
+            assert all(counts[t["value"]] == t["count"] for t in top)
+            assert sorted(t["count"] for t in top) == sorted(counts.values())[-len(top):]
+
     return {"P95ByRoute": p95_by_route, "TokensByModel": tokens_by_model,
-            "SlowestTraces": slowest_traces}
+            "SlowestTraces": slowest_traces, "BiggestPrompts": biggest_prompts}
 
 
 def test_every_example_answers_as_expected_on_the_demo_data(running, database_url):

@@ -7,8 +7,10 @@ the suite against. Every test that uses `database_url` is marked `db`.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
+import socket
 import uuid
 from collections.abc import Iterator
 
@@ -18,6 +20,21 @@ import pytest
 from ollygraph import migrate
 
 _counter = itertools.count()
+
+
+
+def free_ports(n: int) -> list[int]:
+    """`n` distinct TCP ports free on 127.0.0.1 now: bound all at once, so the kernel never
+    hands out one port twice (ports picked one by one may repeat)."""
+    with contextlib.ExitStack() as stack:
+        sockets = [stack.enter_context(socket.socket()) for _ in range(n)]
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return [sock.getsockname()[1] for sock in sockets]
+
+
+def free_port() -> int:
+    return free_ports(1)[0]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

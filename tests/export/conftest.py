@@ -25,9 +25,9 @@ from opentelemetry.proto.collector.trace.v1 import trace_service_pb2, trace_serv
 
 from ingest import otlpjson
 from ollygraph import migrate
-from tests.conftest import drop_schema, new_schema_name
+from tests.conftest import drop_schema, free_port, new_schema_name
 from tests.export import payloads
-from tests.gateway.conftest import _wait, free_port
+from tests.gateway.conftest import _wait
 from tests.ingest import receiver
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import free_port
 from tests.export import canonical, storerows
 from tests.export.conftest import Store, export
-from tests.ingest import receiver
 
 
 @pytest.mark.parametrize("protocol", ["grpc", "http/protobuf"])
@@ -54,7 +54,7 @@ def test_an_unreachable_receiver_is_retried_then_reported(source: Store, window,
                                                           tmp_path) -> None:
     start, end, _ = window
     done = export(source, "--from", str(start), "--to", str(end), "--signal", "logs",
-                  "--endpoint", f"http://127.0.0.1:{receiver.free_port()}",
+                  "--endpoint", f"http://127.0.0.1:{free_port()}",
                   "--protocol", "http/protobuf", "--retry-timeout", "2",
                   "--state", str(tmp_path / "s"), check=False)
     assert done.returncode == 2

@@ -20,6 +20,7 @@ import httpx
 import psycopg
 
 from ollygraph import migrate
+from tests.conftest import free_port
 
 FANOUT = ("query ($id: ID!) { trace(traceId: $id) { spans { trace { spans { trace { spans "
           "{ spanId } } } } } } }")
@@ -51,11 +52,6 @@ def deep_cursor(depth: int) -> str:
 
     return base64.urlsafe_b64encode(b"[" * depth + b"]" * depth).decode().rstrip("=")
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Proxy:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -26,13 +25,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SimpleSpanProcessor
 
 from ollygraph import settings
-from tests.conftest import drop_schema, new_schema_name
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.conftest import drop_schema, free_ports, new_schema_name
 
 
 class GraphQLError(AssertionError):
@@ -122,7 +115,7 @@ def stack(database_url: str, gateway_executor: str,
     except pytest.FixtureLookupError:
         stack_env = {}
     schema = new_schema_name("gw")
-    grpc_port, http_port, gateway_port = free_port(), free_port(), free_port()
+    grpc_port, http_port, gateway_port = free_ports(3)
     env = {**os.environ, "OLLYGRAPH_DATABASE_URL": database_url, "OLLYGRAPH_SCHEMA": schema,
            "OLLYGRAPH_HOST": "127.0.0.1", "OLLYGRAPH_GRPC_PORT": str(grpc_port),
            "OLLYGRAPH_HTTP_PORT": str(http_port), "OLLYGRAPH_GATEWAY_PORT": str(gateway_port),

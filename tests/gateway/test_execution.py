@@ -16,7 +16,7 @@ from strawberry.extensions import ParserCache, ValidationCache
 from gateway import app as gateway_app
 from gateway import execution, plans, scalars, schema
 from ollygraph import settings
-from tests.gateway.conftest import free_port
+from tests.conftest import free_port
 
 
 @strawberry.enum

@@ -17,8 +17,8 @@ import httpx
 import pytest
 
 from ollygraph import embedded
-from tests.conftest import drop_schema, new_schema_name
-from tests.gateway.conftest import Stack, _wait, free_port
+from tests.conftest import drop_schema, free_ports, new_schema_name
+from tests.gateway.conftest import Stack, _wait
 from tests.scrape import Samples, delta, scrape
 
 
@@ -50,7 +50,7 @@ class Logged(Stack):
 def running(database_url: str, schema: str, *names: str) -> Iterator[Logged]:
     """The `names` processes ("ingest", "gateway") on a migrated schema, logging JSON lines
     to files; the gateway's is `log_path`."""
-    grpc_port, http_port, gateway_port = free_port(), free_port(), free_port()
+    grpc_port, http_port, gateway_port = free_ports(3)
     env = {**os.environ, "OLLYGRAPH_DATABASE_URL": database_url, "OLLYGRAPH_SCHEMA": schema,
            "OLLYGRAPH_HOST": "127.0.0.1", "OLLYGRAPH_GRPC_PORT": str(grpc_port),
            "OLLYGRAPH_HTTP_PORT": str(http_port), "OLLYGRAPH_GATEWAY_PORT": str(gateway_port),

@@ -26,7 +26,7 @@ from opentelemetry import trace as otel_trace
 from opentelemetry.trace import Link, SpanKind
 
 from gateway import app, db
-from tests.gateway import conftest as gateway_stack
+from tests.conftest import free_port
 from tests.gateway.metrics import conftest as metrics_stack
 
 pytestmark = pytest.mark.db
@@ -213,7 +213,7 @@ class Recorder:
 @contextlib.contextmanager
 def serving(stack: metrics_stack.MetricsStack) -> Iterator[str]:
     """The gateway app on the stack's store, served by uvicorn in a thread: its URL."""
-    port = gateway_stack.free_port()
+    port = free_port()
     server = uvicorn.Server(uvicorn.Config(
         app.create_app(stack.database_url, stack.schema, pool_size=2), host="127.0.0.1",
         port=port, log_level="warning", access_log=False))

@@ -11,7 +11,6 @@ import contextlib
 import dataclasses
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -25,6 +24,7 @@ import psycopg
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from ollygraph import migrate
+from tests.conftest import free_ports
 
 STARTUP_TIMEOUT_S = 60
 
@@ -75,17 +75,12 @@ def worker_pids(ingest: Ingest) -> list[int]:
     return pids
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
 
 @contextlib.contextmanager
 def running(database_url: str, schema: str, *flags: str,
             env: dict[str, str] | None = None) -> Iterator[Ingest]:
     """`ollygraph ingest` on free ports; `flags` are extra command-line settings."""
-    grpc_port, http_port = free_port(), free_port()
+    grpc_port, http_port = free_ports(2)
     log_file = tempfile.NamedTemporaryFile(prefix="ingest-", suffix=".log", delete=False)  # noqa: SIM115
     command = [sys.executable, "-m", "ollygraph", "ingest", "--database-url", database_url,
                "--schema", schema, "--host", "127.0.0.1", "--grpc-port", str(grpc_port),

@@ -12,6 +12,7 @@ import time
 import pytest
 
 from ollygraph import migrate
+from tests.conftest import free_port
 
 OLLYGRAPH = [sys.executable, "-m", "ollygraph"]
 
@@ -25,11 +26,6 @@ def run(*args: str, env: dict[str, str] | None = None, timeout: float = 120):
         env={**os.environ, **(env or {})},
     )
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_help_lists_every_command():

@@ -23,7 +23,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 
 from ollygraph import migrate
-from tests.conftest import drop_schema, new_schema_name
+from tests.conftest import drop_schema, free_port, new_schema_name
 from tests.gateway import conftest as gateway_stack
 from tests.ingest import receiver
 
@@ -75,7 +75,7 @@ def running_stack(database_url: str, ingest_env: dict[str, str] | None = None,
     (with the named OLLYGRAPH_GATEWAY_EXECUTOR)."""
     schema = new_schema_name("gm")
     migrate.upgrade(database_url, schema)
-    gateway_port = gateway_stack.free_port()
+    gateway_port = free_port()
     env = {**os.environ, "OLLYGRAPH_DATABASE_URL": database_url, "OLLYGRAPH_SCHEMA": schema,
            "OLLYGRAPH_HOST": "127.0.0.1", "OLLYGRAPH_GATEWAY_PORT": str(gateway_port),
            "OLLYGRAPH_LOG_LEVEL": "WARNING", "OLLYGRAPH_GATEWAY_EXECUTOR": executor}

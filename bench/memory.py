@@ -12,8 +12,9 @@ span with 1,000,000 string attributes (tests/ingest/large.py); `many-spans`, ord
 spans (bench/ingest.py's, ~10 attributes each) making about 16.5 MB a request.
 
 Prints per request its answers and the time until it was stored, then the baseline RSS,
-the peak, peak - baseline, the in-flight byte budget (`max_in_flight_bytes`), the bound
-baseline + 1.5 x budget and whether the peak stayed within it; and the spans counted in
+the peak, peak - baseline, the in-flight byte budget (`max_in_flight_bytes`, held by each
+worker process), the bound baseline + 1.5 x budget x workers and whether the peak stayed
+within it; and the spans counted in
 the store against those sent.
 """
 
@@ -132,7 +133,7 @@ def run(url: str, schema: str, args: argparse.Namespace) -> None:
     for i, (answers, done_at) in enumerate(results):
         print(f"  request {i}: answers {summarize(answers):28} stored after {done_at:6.2f} s")
     peak = max(samples)
-    bound = baseline + 1.5 * budget / MIB
+    bound = baseline + 1.5 * budget * args.workers / MIB  # each worker has its own budget
     print(f"  all answered in {took:.2f} s; {len(samples)} RSS samples")
     print(f"  baseline RSS       {baseline:8.0f} MiB")
     print(f"  peak RSS           {peak:8.0f} MiB")

@@ -138,9 +138,10 @@ def run(url: str, schema: str, args: argparse.Namespace) -> None:
     print(f"  baseline RSS       {baseline:8.0f} MiB")
     print(f"  peak RSS           {peak:8.0f} MiB")
     print(f"  peak - baseline    {peak - baseline:8.0f} MiB")
-    print(f"  in-flight budget   {budget / MIB:8.0f} MiB (max_in_flight_bytes)")
+    print(f"  in-flight budget   {budget / MIB:8.0f} MiB (max_in_flight_bytes, per worker process)")
     print(
-        f"  bound              {bound:8.0f} MiB (baseline + 1.5 x budget): "
+        f"  bound              {bound:8.0f} MiB (baseline + 1.5 x budget x {args.workers} "
+        f"worker(s)): "
         f"{'held' if peak <= bound else 'NOT held'}"
     )
     print(

@@ -130,7 +130,6 @@ class Logs:
         dropped |= {unpinned[r["i"] - 1][0] for r in found}
         writer.drop(rows, TABLES, LOGS, dropped)
 
-
     async def after(self, conn: asyncpg.Connection, rows: writer.Rows) -> None:
         """Mark the minutes of records the attribute key registry has passed (late logs)."""
         if rows[LOGS]:

@@ -26,6 +26,7 @@ import orjson
 
 from gateway import errors
 from gateway.live import cursor, kinds
+from gateway.live.subscriber import Subscriber
 from ingest import live as ingest_live
 from ollygraph import migrate
 from ollygraph.settings import Settings
@@ -33,47 +34,6 @@ from ollygraph.settings import Settings
 log = logging.getLogger(__name__)
 MAX_CATCH_UP_RUNS = 10_000  # runs of keys a resumed subscription's catch-up reads at once
 MAX_NS = 2**63 - 1
-
-
-class Subscriber:
-    """One subscription: its filter, what it has seen, what waits to be sent."""
-
-    def __init__(self, kind: kinds.Kind, flt: Any, keys: dict[str, int], max_behind: int) -> None:
-        self.kind, self.filter, self.keys, self.max_behind = kind, flt, keys, max_behind
-        # subscribers with equal filters share one condition of a batch read
-        self.signature = repr((flt, sorted(keys.items())))
-        self.seen = cursor.Seen()
-        self.pending: list[Any] = []
-        self.error: str | None = None
-        self.wake = asyncio.Event()
-
-    def push(self, node: Any) -> None:
-        if self.error is not None:
-            return
-        self.pending.append(node)
-        if len(self.pending) > self.max_behind:
-            self.pending = []
-            self.error = (
-                f"the subscription fell more than {self.max_behind} items behind "
-                "and was closed; subscribe again with `after` set to the last "
-                "cursor received"
-            )
-            self.wake.set()
-
-    async def batches(self) -> AsyncIterator[tuple[list[Any], str]]:
-        """(nodes, cursor) of everything pending each time there is something: what piled
-        up while the client was slow comes as one batch. The first batch comes at once
-        (what a resumed subscription missed, or nothing) with the starting cursor."""
-        first = True
-        while True:
-            await self.wake.wait()
-            self.wake.clear()
-            if self.error is not None:
-                raise errors.UserError(self.error)
-            if self.pending or first:
-                first = False
-                nodes, self.pending = self.pending, []
-                yield nodes, cursor.encode(self.kind.name, self.seen)
 
 
 class Feed:

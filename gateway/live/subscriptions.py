@@ -10,7 +10,7 @@ import strawberry
 from graphql import DocumentNode
 
 from gateway import cost, errors, filters, inputs, sqlparts
-from gateway.live import cursor, hub, kinds, types
+from gateway.live import cursor, hub, kinds, subscriber, types
 
 AFTER = (
     "Resume after this cursor (a batch's `cursor`): what committed since, "
@@ -42,7 +42,7 @@ async def batches(
     kind.conditions(sqlparts.Statement(), flt, keys, None)  # raises what the queries raise
     position = cursor.decode(kind.name, after) if after is not None else None
     counts = request.scope.setdefault("ollygraph.live", {"live": 0})
-    sub = hub.Subscriber(kind, flt, keys, live.settings.live_max_behind)
+    sub = subscriber.Subscriber(kind, flt, keys, live.settings.live_max_behind)
     async for batch in live.subscribe(sub, position, counts):
         types.renew_loaders(info.context)
         yield batch

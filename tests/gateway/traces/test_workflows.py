@@ -5,6 +5,7 @@ ingest -> GraphQL, checked against hand-computed values."""
 from __future__ import annotations
 
 import json
+import random
 import time
 
 import pytest
@@ -206,3 +207,28 @@ def test_statements_do_not_grow_with_the_runs(stack, sent) -> None:
         return body["extensions"]["sqlStatements"]
 
     assert statements(2) == statements(3)  # 1: its spans' attributes are all loaded already
+
+
+def test_the_demo_runs_replay_to_their_end_state(stack, sent) -> None:
+    from ollygraph import demo, demo_workflows
+
+    service = demo.Service("triage-demo", stack.otlp, demo.Deliveries())
+    try:
+        demo_workflows.send(service, random.Random(3), runs=4)
+    finally:
+        service.shutdown()
+    query = ('query ($f: SpanFilter) { workflows(filter: $f, first: 10) { nodes { workflowId '
+             'graphStructure startState endState statePatches { index nodeId action } } } }')
+    runs = stack.gql(query, f={"service": "triage-demo"})["workflows"]["nodes"]
+    assert [r["workflowId"] for r in runs] == [f"wf-triage-{n}" for n in (9003, 9002, 9001, 9000)]
+    replay = "query ($f: SpanFilter, $i: Int!) { workflows(filter: $f) { nodes { " \
+             "stateAt(patchIndex: $i) } } }"
+    for run in runs:
+        assert run["graphStructure"] == demo_workflows.GRAPH
+        assert [(p["nodeId"], p["action"]) for p in run["statePatches"]] == [
+            ("n-load", "load"), ("n-classify", "classify"), ("n-draft", "draft")]
+        assert run["startState"]["history"] == [] and run["endState"]["reply"]
+        f = {"service": "triage-demo",
+             "attributes": [{"key": "junjo.id", "value": run["workflowId"]}]}
+        (got,) = stack.gql(replay, f=f, i=2)["workflows"]["nodes"]
+        assert got["stateAt"] == run["endState"]

@@ -84,6 +84,10 @@ SIZES: dict[tuple[str, str], Size] = {
     ("Span", "logs"): SPAN_LOGS,
     ("Span", "events"): SPAN_EVENTS,
     ("Span", "links"): SPAN_LINKS,
+    ("Span", "exceptions"): SPAN_EVENTS,
+    ("Query", "workflows"): Size(20, PAGE_MAX),
+    # a run's set_state events: up to the events of its trace's spans, counted as one span's
+    ("Workflow", "statePatches"): SPAN_EVENTS,
     ("Metric", "points"): Size(100, PAGE_MAX),
     ("Metric", "series"): Size(100, 100, estimate=True),      # series are not paged
     ("MetricSeries", "points"): Size(60, 11_000, estimate=True),  # steps: see _steps
@@ -105,7 +109,7 @@ SIZES: dict[tuple[str, str], Size] = {
     **{(f"{kind}Batch", "nodes"): Size(1000, 10_000, estimate=True)
        for kind in ("Span", "Trace", "Log")},
     **{(f"{kind}Connection", "facets"): Size(10, 10, estimate=True)
-       for kind in ("Trace", "Span", "Log", "Metric", "MetricDataPoint")},
+       for kind in ("Trace", "Span", "Log", "Metric", "MetricDataPoint", "Workflow")},
 }
 PAGED = ("edges", "nodes")  # the lists of a connection, sized by the connection's `first`
 

@@ -42,6 +42,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
 from opentelemetry.trace import SpanKind, Status, StatusCode
 
+from ollygraph import demo_workflows
 from ollygraph.settings import Settings
 
 SERVICES = ("web-shop", "support-agent", "order-worker")
@@ -308,6 +309,7 @@ class Demo:
             self.consume(produced, 1000 + i)
             if i % 2 == 0:
                 self.agent_workflow(500 + i)
+        demo_workflows.send(self.agent, self.random, runs=max(1, iterations // 10))
 
     def shutdown(self) -> None:
         for service in (self.shop, self.agent, self.worker):

@@ -209,6 +209,18 @@ def check_filter_options(running: Running, data: dict[str, Any]) -> None:
     assert all(k["valueTypes"] for k in data["attributeKeys"])
 
 
+def check_workflow_replay(running: Running, data: dict[str, Any]) -> None:
+    # 20 rounds: two triage runs (ollygraph.demo_workflows), newest first
+    runs = data["workflows"]["nodes"]
+    assert [r["workflowId"] for r in runs] == ["wf-triage-9001", "wf-triage-9000"]
+    for run in runs:
+        assert [(p["index"], p["nodeId"], p["action"]) for p in run["statePatches"]] == [
+            (0, "n-load", "load"), (1, "n-classify", "classify"), (2, "n-draft", "draft")]
+        assert run["statePatches"][0]["patch"] == [
+            {"op": "add", "path": "/history/0", "value": "loaded"}]
+        assert run["startState"]["history"] == [] and run["replayed"] == run["endState"]
+
+
 def check_stats(running: Running, database_url: str) -> dict[str, Any]:
     """The checks of the aggregation examples: each against the same aggregation in SQL over
     the views."""
@@ -312,6 +324,8 @@ def test_every_example_answers_as_expected_on_the_demo_data(running, database_ur
         "LlmCalls": lambda: check_llm_calls(running, running.query(found["LlmCalls"]),
                                             expected_llm),
         "ErrorLogs": lambda: check_error_logs(running, running.query(found["ErrorLogs"])),
+        "WorkflowReplay": lambda: check_workflow_replay(running,
+                                                        running.query(found["WorkflowReplay"])),
         "Latency": lambda: check_latency(running, running.query(found["Latency"]), recorded),
         "FilterOptions": lambda: check_filter_options(running,
                                                       running.query(found["FilterOptions"])),

@@ -79,14 +79,16 @@ class SpanLink:
         return await info.context.traces.spans.load(self.key)
 
 
-ATTRIBUTE_FIELDS = frozenset({"attributes", "attribute", "semanticType", "http", "db", "genAi"})
+ATTRIBUTE_FIELDS = frozenset({"attributes", "attribute", "semanticType", "semanticTypes", "http",
+                              "db", "genAi", "messaging", "rpc", "faas", "cloud", "workflow"})
+EVENT_FIELDS = frozenset({"events", "exception", "exceptions"})
 
 
 @strawberry.type
 class Span(items.Item, rows.Timed):
     PARTS: ClassVar[tuple[items.Part, ...]] = (
         items.Part("attrs", ATTRIBUTE_FIELDS, lambda context: context.traces.attributes),
-        items.Part("event_list", frozenset({"events"}), lambda context: context.traces.events),
+        items.Part("event_list", EVENT_FIELDS, lambda context: context.traces.events),
         items.Part("link_list", frozenset({"links"}), lambda context: context.traces.links),
     )
     event_list: strawberry.Private[list[SpanEvent] | None] = None
@@ -136,25 +138,71 @@ class Span(items.Item, rows.Timed):
                       message=self.row["status_message"] or None,
                       code_number=self.row["status_code_id"])
 
-    @strawberry.field(description="From attribute key prefixes (gen_ai. -> AI_AGENT, ...).")
+    @strawberry.field(description="The primary semantic type: the first of semanticTypes "
+                                  "(priority AI_AGENT, HTTP, DB, MESSAGING, RPC, FAAS, AWS, GCP, "
+                                  "AZURE), what grouping and ordering by semanticType use.")
     def semantic_type(self, info: strawberry.Info) -> enums.SemanticType | None:
         return self._with_attrs(info, semantic.detect)
 
-    def _view(self, info: strawberry.Info, kind: enums.SemanticType, view: Any) -> Any:
+    @strawberry.field(description="Every semantic type of the span's attribute keys (gen_ai. -> "
+                                  "AI_AGENT, http. -> HTTP, ...), primary first; the typed view "
+                                  "of each is non-null and `semanticType` filters match each.")
+    def semantic_types(self, info: strawberry.Info) -> list[enums.SemanticType]:
+        return self._with_attrs(info, semantic.types)
+
+    def _view(self, info: strawberry.Info, name: str, view: Any) -> Any:
         return self._with_attrs(info, lambda attrs: (
-            view(attrs) if semantic.detect(attrs) is kind else None))
+            view(attrs) if semantic.has_view(attrs, name) else None))
 
-    @strawberry.field(description="HTTP attributes; null unless semanticType is HTTP.")
+    @strawberry.field(description="HTTP attributes; non-null when semanticTypes has HTTP.")
     def http(self, info: strawberry.Info) -> views.HttpView | None:
-        return self._view(info, enums.SemanticType.HTTP, views.http)
+        return self._view(info, "http", views.http)
 
-    @strawberry.field(description="Database attributes; null unless semanticType is DB.")
+    @strawberry.field(description="Database attributes; non-null when semanticTypes has DB.")
     def db(self, info: strawberry.Info) -> views.DbView | None:
-        return self._view(info, enums.SemanticType.DB, views.db)
+        return self._view(info, "db", views.db)
 
-    @strawberry.field(description="GenAI/LLM attributes; null unless semanticType is AI_AGENT.")
+    @strawberry.field(description="GenAI/LLM attributes; non-null when semanticTypes has "
+                                  "AI_AGENT.")
     def gen_ai(self, info: strawberry.Info) -> views.GenAiView | None:
-        return self._view(info, enums.SemanticType.AI_AGENT, views.gen_ai)
+        return self._view(info, "gen_ai", views.gen_ai)
+
+    @strawberry.field(description="Messaging attributes; non-null when semanticTypes has "
+                                  "MESSAGING.")
+    def messaging(self, info: strawberry.Info) -> views.MessagingView | None:
+        return self._view(info, "messaging", views.messaging)
+
+    @strawberry.field(description="RPC attributes; non-null when semanticTypes has RPC.")
+    def rpc(self, info: strawberry.Info) -> views.RpcView | None:
+        return self._view(info, "rpc", views.rpc)
+
+    @strawberry.field(description="FaaS attributes; non-null when semanticTypes has FAAS.")
+    def faas(self, info: strawberry.Info) -> views.FaasView | None:
+        return self._view(info, "faas", views.faas)
+
+    @strawberry.field(description="Cloud attributes; non-null when semanticTypes has AWS, GCP "
+                                  "or AZURE.")
+    def cloud(self, info: strawberry.Info) -> views.CloudView | None:
+        return self._view(info, "cloud", views.cloud)
+
+    @strawberry.field(description="The last `exception` event (the one that ended the span, "
+                                  "when it escaped); null without one.")
+    def exception(self, info: strawberry.Info) -> views.ExceptionView | None:
+        return self._part(info, "event_list", lambda events: next(
+            (views.exception(e) for e in reversed(events) if e.name == "exception"), None))
+
+    @strawberry.field(description=f"The span's `exception` events, oldest first (at most "
+                                  f"`first`, {cost.SPAN_EVENTS.maximum} at most).")
+    def exceptions(self, info: strawberry.Info,
+                   first: int | None = cost.SPAN_EVENTS.default) -> list[views.ExceptionView]:
+        limit = _size(cost.SPAN_EVENTS, first)
+        return self._part(info, "event_list", lambda events: [
+            views.exception(e) for e in events if e.name == "exception"][:limit])
+
+    @strawberry.field(description="Junjo workflow attributes (junjo.*, node.id); null "
+                                  "without them. See docs/semantic.md.")
+    def workflow(self, info: strawberry.Info) -> views.WorkflowView | None:
+        return self._with_attrs(info, views.workflow)
 
     @strawberry.field(description=f"The span's events, oldest first (at most `first`, "
                                   f"{cost.SPAN_EVENTS.maximum} at most).")

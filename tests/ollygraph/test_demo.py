@@ -24,8 +24,12 @@ def test_demo_sends_traces_logs_and_metrics(database_url, migrated_schema, sql):
     assert one("SELECT count(*) FROM v_otel_spans_enriched WHERE attributes ? 'gen_ai.system' "
                "AND (attributes->>'gen_ai.usage.input_tokens')::int > 0 "
                "AND (attributes->>'gen_ai.usage.cost')::float > 0") == 4
+    # agent workflows (2 of 4 rounds) and one Junjo-style triage run (ollygraph.demo_workflows)
     assert one("SELECT count(*) FROM v_otel_spans_enriched "
-               "WHERE attributes->>'junjo.span_type' = 'workflow'") == 2
+               "WHERE attributes->>'junjo.span_type' = 'workflow'") == 3
+    assert one("SELECT count(*) FROM v_otel_spans_enriched s, jsonb_array_elements(s.events) e "
+               "WHERE e->>'name' = 'set_state' AND s.attributes->>'junjo.span_type' = 'node' "
+               "AND s.attributes->>'junjo.parent_id' = 'wf-triage-9000'") == 3
     # an error with an exception event, and an error log in the same trace
     assert one("SELECT count(*) FROM v_otel_spans_enriched WHERE status_name = 'ERROR' "
                "AND events->0->>'name' = 'exception'") == 1

@@ -77,11 +77,12 @@ async def conditions(db: Any, stmt: sqlparts.Statement, flt: Any, signal: str,
     """`build(stmt, flt, keys=, start=)` (the conditions of a span or log filter) after
     resolving the attribute keys and choosing where to start; at most two statements, only
     with attribute filters."""
-    if flt is None or not flt.attributes:
+    every = filters.every_attribute(flt)
+    if not every:
         return build(stmt, flt)
-    keys = await filters.key_ids(db, flt.attributes)
+    keys = await filters.key_ids(db, every)
     start = await start_filter(db, flt.attributes, signal, filters.time_bounds(flt.time_range),
-                               keys)
+                               keys) if flt.attributes else None
     return build(stmt, flt, keys=keys, start=start)
 
 

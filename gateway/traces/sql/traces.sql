@@ -90,6 +90,12 @@ s.resource_id IN (SELECT resource_id FROM otel_resources_dim WHERE service_name 
                                                                     -- when service
 s.status_code_id = :status                                          -- when status
 s.parent_span_id IS NULL                                            -- when root_only
+EXISTS (SELECT 1 FROM otel_span_events AS e
+        WHERE e.span_pk = s.span_pk AND e.start_time_unix_nano = s.start_time_unix_nano
+          AND e.name = :event_name)                                 -- when event_name
+EXISTS (SELECT 1 FROM otel_span_links AS l
+        WHERE l.span_pk = s.span_pk AND l.start_time_unix_nano = s.start_time_unix_nano
+          AND l.linked_trace_id = :linked_trace_id)                 -- when linked_trace_id
 s.end_time_unix_nano - s.start_time_unix_nano >= :min_duration      -- when min_duration
 s.end_time_unix_nano - s.start_time_unix_nano <= :max_duration      -- when max_duration
 (s.start_time_unix_nano, s.span_pk) < (:after_time, :after_id)      -- when after_desc
@@ -177,3 +183,63 @@ FROM ranked GROUP BY i
 
 -- name: span_key_ids
 SELECT span_pk, start_time_unix_nano, key_id FROM @table@
+
+-- name: span_has_parent
+-- Structural conditions (gateway/traces/structure.py): the span `s` has a relative that
+-- satisfies @where@ (conditions on that relative, also named `s`). The outer span's ids
+-- are taken first (o), before the relative's name hides it.
+EXISTS (SELECT 1 FROM (SELECT s.trace_id, s.parent_span_id) AS o(trace_id, span_id)
+        JOIN otel_spans_fact AS s ON s.trace_id = o.trace_id AND s.span_id = o.span_id
+        WHERE @where@)
+
+-- name: span_has_child
+EXISTS (SELECT 1 FROM (SELECT s.trace_id, s.span_id) AS o(trace_id, span_id)
+        JOIN otel_spans_fact AS s ON s.trace_id = o.trace_id AND s.parent_span_id = o.span_id
+        WHERE @where@)
+
+-- name: span_has_ancestor
+-- walks up from the span's parent, a point lookup per level (UNION stops at a cycle)
+EXISTS (WITH RECURSIVE up(trace_id, span_id) AS (
+            SELECT s.trace_id, s.parent_span_id WHERE s.parent_span_id IS NOT NULL
+            UNION
+            SELECT p.trace_id, p.parent_span_id FROM up
+            JOIN otel_spans_fact AS p ON p.trace_id = up.trace_id AND p.span_id = up.span_id
+            WHERE p.parent_span_id IS NOT NULL)
+        SELECT 1 FROM up
+        JOIN otel_spans_fact AS s ON s.trace_id = up.trace_id AND s.span_id = up.span_id
+        WHERE @where@)
+
+-- name: span_has_descendant
+-- walks up from the spans of the trace that satisfy the filter, a point lookup per
+-- level, until it meets the span (UNION stops at a cycle)
+EXISTS (WITH RECURSIVE o(trace_id, span_id) AS (SELECT s.trace_id, s.span_id),
+        up(trace_id, span_id) AS (
+            SELECT s.trace_id, s.parent_span_id FROM o
+            JOIN otel_spans_fact AS s ON s.trace_id = o.trace_id
+            WHERE s.parent_span_id IS NOT NULL AND @where@
+            UNION
+            SELECT p.trace_id, p.parent_span_id FROM up
+            JOIN o ON up.span_id <> o.span_id
+            JOIN otel_spans_fact AS p ON p.trace_id = up.trace_id AND p.span_id = up.span_id
+            WHERE p.parent_span_id IS NOT NULL)
+        SELECT 1 FROM up JOIN o ON up.span_id = o.span_id)
+
+-- name: trace_has_spans_apart
+-- TraceFilter.spans: a span of the trace t not among the ones taken by the filters
+-- before (@taken@: their span keys) that satisfies @where@ (which nests the next filter's)
+EXISTS (SELECT 1 FROM (SELECT @taken@) AS o(taken)
+        JOIN otel_spans_fact AS s ON s.trace_id = t.trace_id
+         AND s.start_time_unix_nano BETWEEN t.start_time_unix_nano AND t.end_time_unix_nano
+        WHERE s.span_pk <> ALL(o.taken) AND @where@)
+
+-- name: no_spans_taken
+ARRAY[]::bigint[]
+
+-- name: spans_taken
+o.taken || s.span_pk
+
+-- name: trace_without_span
+NOT EXISTS (SELECT 1 FROM otel_spans_fact AS s
+            WHERE s.trace_id = t.trace_id
+              AND s.start_time_unix_nano BETWEEN t.start_time_unix_nano AND t.end_time_unix_nano
+              AND @where@)

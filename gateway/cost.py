@@ -84,6 +84,7 @@ SIZES: dict[tuple[str, str], Size] = {
     ("Span", "logs"): SPAN_LOGS,
     ("Span", "events"): SPAN_EVENTS,
     ("Span", "links"): SPAN_LINKS,
+    ("Span", "linkedFrom"): SPAN_LINKS,
     ("Metric", "points"): Size(100, PAGE_MAX),
     ("Metric", "series"): Size(100, 100, estimate=True),      # series are not paged
     ("MetricSeries", "points"): Size(60, 11_000, estimate=True),  # steps: see _steps

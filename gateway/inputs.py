@@ -24,7 +24,7 @@ class AttributeFilter:
     values: list[scalars.JSON] | None = None
     scope: enums.AttributeScope | None = strawberry.field(
         default=None, description="Whose attributes: SPAN (default for spans and traces), "
-                                  "LOG (default for logs), RESOURCE, SCOPE or EVENT.")
+                                  "LOG (default for logs), RESOURCE, SCOPE, EVENT or LINK.")
 
 
 @strawberry.input(description="Conditions on a text; all that are given must hold.")

@@ -152,6 +152,17 @@ JOIN otel_span_links AS l
   ON l.span_pk = k.span_pk AND l.start_time_unix_nano = k.start_time_unix_nano
  AND l.start_time_unix_nano BETWEEN :lo AND :hi
 
+-- name: links_to_spans
+-- the source of owned_attributes (gateway/sql/attributes.sql) for the links to the given
+-- spans (by the index on the links' targets), with the ids of the spans that hold them
+SELECT k.i AS k, row_number() OVER () AS r, l.span_pk, l.link_index, l.start_time_unix_nano,
+       l.linked_trace_id, l.linked_span_id, l.trace_state, l.flags, l.dropped_attributes_count,
+       s.trace_id AS from_trace_id, s.span_id AS from_span_id
+FROM unnest(:trace_ids::bytea[], :span_ids::bytea[]) WITH ORDINALITY AS k(trace_id, span_id, i)
+JOIN otel_span_links AS l ON l.linked_trace_id = k.trace_id AND l.linked_span_id = k.span_id
+JOIN otel_spans_fact AS s
+  ON s.span_pk = l.span_pk AND s.start_time_unix_nano = l.start_time_unix_nano
+
 -- name: semantic_types_of_traces
 -- Per span the highest-priority prefix among its keys (as semantic.detect), per trace the
 -- set; typed_keys: span_key_ids of every typed table of the spans' attributes.

@@ -194,3 +194,31 @@ def test_nesting_and_filter_count_are_bounded(stack, traces) -> None:
     assert stack.errors(SPANS, f=many) == [
         f"filter.anyOf: a filter holds at most {structure.MAX_FILTERS} nested filters"]
     assert spans(stack, {"anyOf": many["anyOf"][:structure.MAX_FILTERS]}) == set()
+
+
+def test_links_both_ways(stack, traces) -> None:
+    query = """query ($t: ID!, $s: ID!) { span(traceId: $t, spanId: $s) {
+        links { spanId attributes fromSpan { spanId } span { name } }
+        linkedFrom { traceId spanId attributes fromSpan { spanId name trace { traceId } }
+                     span { name } } } }"""
+    chat = stack.gql(query, t=TRACE_IDS["chat"], s=IDS[("chat", 1)])["span"]
+    assert chat["links"] == [{"spanId": IDS[("agent", 0)], "attributes": {"link.kind": "follows"},
+                              "fromSpan": {"spanId": IDS[("chat", 1)]},
+                              "span": {"name": "agent.run"}}]
+    assert chat["linkedFrom"] == []
+    agent = stack.gql(query, t=TRACE_IDS["agent"], s=IDS[("agent", 0)])["span"]
+    assert agent["links"] == []
+    assert agent["linkedFrom"] == [{
+        "traceId": TRACE_IDS["agent"], "spanId": IDS[("agent", 0)],
+        "attributes": {"link.kind": "follows"},
+        "fromSpan": {"spanId": IDS[("chat", 1)], "name": "llm.call",
+                     "trace": {"traceId": TRACE_IDS["chat"]}},
+        "span": {"name": "agent.run"}}]
+
+
+def test_link_attribute_scope(stack, traces) -> None:
+    link = {"key": "link.kind", "value": "follows", "scope": "LINK"}
+    assert spans(stack, {"attributes": [link]}) == {("chat", 1)}
+    assert spans(stack, {"attributes": [{**link, "value": "other"}]}) == set()
+    assert traces_of(stack, {"attributes": [link]}) == {"chat"}
+    assert spans(stack, {"hasChild": {"attributes": [link]}}) == {("chat", 0)}

@@ -19,20 +19,25 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from gateway import errors, filters, inputs, sqlparts
+from gateway import errors, filters, inputs, sqlparts, starting
 
 SQL = sqlparts.Queries(Path(__file__).with_name("sql"))       # the span and trace fragments
 BOOL_SQL = filters.SQL                                       # none_of, any_of, never
 MAX_DEPTH = 4       # levels of filters below the top one
 MAX_FILTERS = 16    # filters nested in one filter, at every level
-RELATIVES = {"has_parent": "span_has_parent", "has_child": "span_has_child",
-             "has_ancestor": "span_has_ancestor", "has_descendant": "span_has_descendant"}
+# field -> (the fragment probing per span, the one looking the span up among the relatives
+# of a started set)
+RELATIVES = {"has_parent": ("span_has_parent", "span_parent_among"),
+             "has_child": ("span_has_child", "span_child_among"),
+             "has_ancestor": ("span_has_ancestor", "span_ancestor_among"),
+             "has_descendant": ("span_has_descendant", "span_descendant_among")}
 BOOLEAN = ("not_", "any_of", "all_of")
 SPAN_LISTS = ("spans", "not_spans")
 GRAPHQL = {"has_parent": "hasParent", "has_child": "hasChild", "has_ancestor": "hasAncestor",
            "has_descendant": "hasDescendant", "not_": "not", "any_of": "anyOf",
            "all_of": "allOf", "spans": "spans", "not_spans": "notSpans"}
 Build = Callable[[Any], list[str]]
+Starts = dict[int, starting.Start]      # id() of a nested SpanFilter -> where it starts
 
 
 def nested(flt: Any) -> Iterator[tuple[str, Any]]:
@@ -69,12 +74,45 @@ def is_structural(flt: Any) -> bool:
     return flt is not None and next(nested(flt), None) is not None
 
 
-def relatives(stmt: sqlparts.Statement, flt: inputs.SpanFilter, build: Build) -> list[str]:
+def relative_filters(flt: Any) -> Iterator[inputs.SpanFilter]:
+    """The filters of hasParent/hasChild/hasAncestor/hasDescendant anywhere in `flt`."""
+    stack = [flt]
+    while stack:
+        item = stack.pop()
+        for name, sub in nested(item):
+            if name in RELATIVES:
+                yield sub
+            stack.append(sub)
+
+
+def relatives(stmt: sqlparts.Statement, flt: inputs.SpanFilter,
+              build: Callable[[inputs.SpanFilter, starting.Start | None], list[str]],
+              starts: Starts) -> list[str]:
     """Conditions on the span `s` for `flt`'s hasParent/hasChild/hasAncestor/hasDescendant;
-    `build` gives a nested SpanFilter's conditions on `s`."""
-    return [stmt.render(getattr(SQL, fragment), {"where": sqlparts.conjunction(build(sub))})
-            for name, fragment in RELATIVES.items()
-            if (sub := getattr(flt, name)) is not None]
+    `build(filter, start)` gives a nested SpanFilter's conditions on `s`, `starts` the
+    nested filters that start from the spans of an attribute filter (`relative_starts`):
+    their relatives form a set read once, the others are probed per span."""
+    out = []
+    for name, (probe, among) in RELATIVES.items():
+        sub = getattr(flt, name)
+        if sub is not None:
+            start = starts.get(id(sub))
+            fragment = getattr(SQL, probe if start is None else among)
+            out.append(stmt.render(fragment, {"where": sqlparts.conjunction(build(sub, start))}))
+    return out
+
+
+async def relative_starts(db: Any, flt: Any, keys: filters.KeyIds) -> Starts:
+    """For each relative's filter in `flt` whose attribute filters can start a search with
+    few enough spans (gateway.starting), where it starts; a statement per such filter."""
+    out: Starts = {}
+    for sub in relative_filters(flt):
+        if sub.attributes:
+            start = await starting.start_filter(db, sub.attributes, "span",
+                                                filters.time_bounds(sub.time_range), keys)
+            if start is not None:
+                out[id(sub)] = start
+    return out
 
 
 def boolean(stmt: sqlparts.Statement, flt: Any, build: Build) -> list[str]:

@@ -254,3 +254,38 @@ NOT EXISTS (SELECT 1 FROM otel_spans_fact AS s
             WHERE s.trace_id = t.trace_id
               AND s.start_time_unix_nano BETWEEN t.start_time_unix_nano AND t.end_time_unix_nano
               AND @where@)
+
+-- name: span_parent_among
+-- Structural conditions started from the spans of the nested filter's attribute filter
+-- (at most gateway.starting.START_LIMIT): the relatives of those spans that satisfy
+-- @where@ form one set, read once, and the span `s` is looked up in it
+(s.trace_id, s.parent_span_id) IN (SELECT s.trace_id, s.span_id FROM otel_spans_fact AS s
+                                   WHERE @where@)
+
+-- name: span_child_among
+(s.trace_id, s.span_id) IN (SELECT s.trace_id, s.parent_span_id FROM otel_spans_fact AS s
+                            WHERE s.parent_span_id IS NOT NULL AND @where@)
+
+-- name: span_ancestor_among
+-- the descendants of the spans that satisfy @where@, walked down level by level
+(s.trace_id, s.span_id) IN (
+    WITH RECURSIVE down(trace_id, span_id) AS (
+        SELECT c.trace_id, c.span_id FROM otel_spans_fact AS s
+        JOIN otel_spans_fact AS c ON c.trace_id = s.trace_id AND c.parent_span_id = s.span_id
+        WHERE @where@
+        UNION
+        SELECT c.trace_id, c.span_id FROM down
+        JOIN otel_spans_fact AS c ON c.trace_id = down.trace_id AND c.parent_span_id = down.span_id)
+    SELECT trace_id, span_id FROM down)
+
+-- name: span_descendant_among
+-- the ancestors of the spans that satisfy @where@, walked up a point lookup per level
+(s.trace_id, s.span_id) IN (
+    WITH RECURSIVE up(trace_id, span_id) AS (
+        SELECT s.trace_id, s.parent_span_id FROM otel_spans_fact AS s
+        WHERE s.parent_span_id IS NOT NULL AND @where@
+        UNION
+        SELECT p.trace_id, p.parent_span_id FROM up
+        JOIN otel_spans_fact AS p ON p.trace_id = up.trace_id AND p.span_id = up.span_id
+        WHERE p.parent_span_id IS NOT NULL)
+    SELECT trace_id, span_id FROM up)

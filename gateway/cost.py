@@ -78,6 +78,7 @@ SIZES: dict[tuple[str, str], Size] = {
     ("Query", "metrics"): Size(100, PAGE_MAX),
     ("Query", "attributeKeys"): Size(100, PAGE_MAX),
     ("Query", "services"): Size(1000, 1000, estimate=True),
+    ("Query", "exceptions"): Size(20, PAGE_MAX),
     ("Trace", "spans"): TRACE_SPANS,
     ("Trace", "logs"): TRACE_LOGS,
     ("Span", "children"): SPAN_CHILDREN,

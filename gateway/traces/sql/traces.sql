@@ -289,3 +289,38 @@ NOT EXISTS (SELECT 1 FROM otel_spans_fact AS s
         JOIN otel_spans_fact AS p ON p.trace_id = up.trace_id AND p.span_id = up.span_id
         WHERE p.parent_span_id IS NOT NULL)
     SELECT trace_id, span_id FROM up)
+
+-- name: exception_groups
+-- Query.exceptions: the exception events (semantic conventions: an event named
+-- "exception") of the spans that satisfy @where@, grouped by @group@ (their type, or the
+-- span's service), with the newest one's trace and span as a sample. exception.type is
+-- read whether it was stored promoted (@string_table@) or in the JSONB catch-all.
+WITH ex AS (
+    SELECT s.trace_id, s.span_id, s.resource_id, e.time_unix_nano,
+           coalesce(
+               (SELECT a.value FROM @string_table@ AS a
+                WHERE a.span_pk = e.span_pk AND a.event_index = e.event_index
+                  AND a.start_time_unix_nano = e.start_time_unix_nano
+                  AND a.key_id = (SELECT key_id FROM attribute_keys
+                                  WHERE key = 'exception.type')),
+               (SELECT o.attributes -> 'exception.type' ->> 'stringValue' FROM @other_table@ AS o
+                WHERE o.span_pk = e.span_pk AND o.event_index = e.event_index
+                  AND o.start_time_unix_nano = e.start_time_unix_nano)) AS type
+    FROM otel_spans_fact AS s
+    JOIN otel_span_events AS e
+      ON e.span_pk = s.span_pk AND e.start_time_unix_nano = s.start_time_unix_nano
+    WHERE e.name = 'exception' AND @where@
+)
+SELECT @group@ AS key, count(*) AS n,
+       (array_agg(ex.trace_id ORDER BY ex.time_unix_nano DESC))[1] AS trace_id,
+       (array_agg(ex.span_id ORDER BY ex.time_unix_nano DESC))[1] AS span_id,
+       max(ex.time_unix_nano) AS last_seen
+FROM ex
+GROUP BY 1
+ORDER BY n DESC, key NULLS LAST
+LIMIT :limit
+
+-- name: exception_group
+ex.type                                                             -- when type
+(SELECT r.service_name FROM otel_resources_dim AS r WHERE r.resource_id = ex.resource_id)
+                                                                    -- when service

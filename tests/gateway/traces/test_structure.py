@@ -222,3 +222,15 @@ def test_link_attribute_scope(stack, traces) -> None:
     assert spans(stack, {"attributes": [{**link, "value": "other"}]}) == set()
     assert traces_of(stack, {"attributes": [link]}) == {"chat"}
     assert spans(stack, {"hasChild": {"attributes": [link]}}) == {("chat", 0)}
+
+
+def test_exceptions_grouped(stack, traces) -> None:
+    query = """query ($f: SpanFilter, $g: ExceptionGroupBy) {
+        exceptions(filter: $f, timeRange: {last: "1h"}, groupBy: $g) {
+            key count sampleTraceId sampleSpanId } }"""
+    want = [{"key": "TimeoutError", "count": 1, "sampleTraceId": TRACE_IDS["fast"],
+             "sampleSpanId": IDS[("fast", 1)]}]
+    assert stack.gql(query)["exceptions"] == want
+    assert stack.gql(query, g="SERVICE")["exceptions"] == [{**want[0], "key": "structure"}]
+    assert stack.gql(query, f={"hasParent": {"name": "checkout"}})["exceptions"] == want
+    assert stack.gql(query, f={"hasParent": {"name": "chat"}})["exceptions"] == []

@@ -111,6 +111,6 @@ def _trace_conditions(stmt: sqlparts.Statement, flt: inputs.TraceFilter,
     if span_level is not None:
         out.append(span_level)
     out += structure.trace_spans(
-        stmt, flt, lambda sub: _span_conditions(stmt, sub, None, keys, None, starts))
+        stmt, flt, lambda sub: _span_conditions(stmt, sub, None, keys, None, starts), starts)
     return out + structure.boolean(
         stmt, flt, lambda sub: _trace_conditions(stmt, sub, keys, None, starts))

@@ -131,10 +131,15 @@ def boolean(stmt: sqlparts.Statement, flt: Any, build: Build) -> list[str]:
     return out
 
 
-def trace_spans(stmt: sqlparts.Statement, flt: inputs.TraceFilter, build: Build) -> list[str]:
+def trace_spans(stmt: sqlparts.Statement, flt: inputs.TraceFilter, build: Build,
+                starts: Starts) -> list[str]:
     """Conditions on the trace `t` for `flt.spans` (each matched by a different span of
-    it: nested probes that exclude the spans taken before) and `flt.not_spans`."""
-    out = []
+    it: nested probes that exclude the spans taken before; first, for each of their
+    relatives that starts from few spans, that the trace holds one of them) and
+    `flt.not_spans`."""
+    out = [stmt.render(SQL.trace_holds_started, pks=start.pks, parts=start.parts)
+           for item in flt.spans or () for name in RELATIVES
+           if (start := starts.get(id(getattr(item, name)))) is not None]
     if flt.spans:
         where: str | None = None
         for level in reversed(range(len(flt.spans))):

@@ -324,3 +324,13 @@ LIMIT :limit
 ex.type                                                             -- when type
 (SELECT r.service_name FROM otel_resources_dim AS r WHERE r.resource_id = ex.resource_id)
                                                                     -- when service
+
+-- name: trace_holds_started
+-- TraceFilter.spans, a condition implied by a listed filter's relative that starts from
+-- few spans (gateway.traces.structure): the relative lies in the same trace, so the trace
+-- holds one of those spans. It lets the search read only their traces.
+t.trace_id = ANY(ARRAY(
+    SELECT s.trace_id
+    FROM unnest(:pks::bigint[], :parts::bigint[]) AS d(span_pk, start_time_unix_nano)
+    JOIN otel_spans_fact AS s
+      ON s.span_pk = d.span_pk AND s.start_time_unix_nano = d.start_time_unix_nano))

@@ -108,6 +108,9 @@ def test_llm_calls_not_under_an_agent(stack, traces) -> None:
     assert spans(stack, llm) == {("agent", 2), ("chat", 1)}
     assert spans(stack, {**llm, "not": {"hasAncestor": agent}}) == {("chat", 1)}
     assert spans(stack, {**llm, "hasAncestor": agent}) == {("agent", 2)}
+    # traces with such a span: the agent filter starts from its few spans
+    assert traces_of(stack, {"spans": [{**llm, "hasAncestor": agent}]}) == {"agent"}
+    assert traces_of(stack, {"spans": [{**llm, "not": {"hasAncestor": agent}}]}) == {"chat"}
 
 
 def test_parents_and_children(stack, traces) -> None:

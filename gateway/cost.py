@@ -78,6 +78,7 @@ SIZES: dict[tuple[str, str], Size] = {
     ("Query", "metrics"): Size(100, PAGE_MAX),
     ("Query", "attributeKeys"): Size(100, PAGE_MAX),
     ("Query", "services"): Size(1000, 1000, estimate=True),
+    ("Query", "exceptions"): Size(20, PAGE_MAX),
     ("Trace", "spans"): TRACE_SPANS,
     ("Trace", "logs"): TRACE_LOGS,
     ("Span", "children"): SPAN_CHILDREN,
@@ -88,6 +89,7 @@ SIZES: dict[tuple[str, str], Size] = {
     ("Query", "workflows"): Size(20, PAGE_MAX),
     # a run's set_state events: up to the events of its trace's spans, counted as one span's
     ("Workflow", "statePatches"): SPAN_EVENTS,
+    ("Span", "linkedFrom"): SPAN_LINKS,
     ("Metric", "points"): Size(100, PAGE_MAX),
     ("Metric", "series"): Size(100, 100, estimate=True),      # series are not paged
     ("MetricSeries", "points"): Size(60, 11_000, estimate=True),  # steps: see _steps

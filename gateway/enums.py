@@ -65,6 +65,7 @@ class AttributeScope(enum.Enum):
     RESOURCE = "RESOURCE"
     SCOPE = "SCOPE"
     EVENT = "EVENT"
+    LINK = "LINK"
     LOG = "LOG"
     METRIC = "METRIC"
 

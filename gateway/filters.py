@@ -8,6 +8,7 @@ scopes filter which rows (`TARGETS`) follows from the store's declaration
 
 from __future__ import annotations
 
+import dataclasses
 import decimal
 import math
 import time
@@ -78,6 +79,22 @@ def duration_ns(ms: float | None, what: str) -> int | None:
     if not 0 <= ms * 1_000_000 <= MAX_NS:
         raise errors.UserError(f"{what} must be between 0 and {MAX_NS // 1_000_000}")
     return int(ms * 1_000_000)
+
+
+def every_attribute(flt: Any) -> list[inputs.AttributeFilter]:
+    """The attribute filters of a filter input and of the filters nested in it (a
+    SpanFilter's hasParent, anyOf, ...; see gateway.traces.structure)."""
+    if flt is None:
+        return []
+    out, stack = [], [flt]
+    while stack:
+        item = stack.pop()
+        out += getattr(item, "attributes", None) or []
+        for field in dataclasses.fields(item):
+            value = getattr(item, field.name)
+            stack += [sub for sub in (value if isinstance(value, list) else [value])
+                      if dataclasses.is_dataclass(sub) and hasattr(sub, "attributes")]
+    return out
 
 
 async def key_ids(db: Any, attributes: Iterable[inputs.AttributeFilter] | None) -> KeyIds:

@@ -24,7 +24,7 @@ class AttributeFilter:
     values: list[scalars.JSON] | None = None
     scope: enums.AttributeScope | None = strawberry.field(
         default=None, description="Whose attributes: SPAN (default for spans and traces), "
-                                  "LOG (default for logs), RESOURCE, SCOPE or EVENT.")
+                                  "LOG (default for logs), RESOURCE, SCOPE, EVENT or LINK.")
 
 
 @strawberry.input(description="Conditions on a text; all that are given must hold.")
@@ -49,6 +49,24 @@ class SpanFilter:
     semantic_type: enums.SemanticType | None = None
     attributes: list[AttributeFilter] | None = None
     name_match: TextMatch | None = None
+    event_name: str | None = strawberry.field(
+        default=None, description="The span has an event of this name.")
+    linked_trace_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The span links to a span of this trace.")
+    has_parent: SpanFilter | None = strawberry.field(
+        default=None, description="The span's parent satisfies this filter.")
+    has_child: SpanFilter | None = strawberry.field(
+        default=None, description="Some child of the span satisfies this filter.")
+    has_ancestor: SpanFilter | None = strawberry.field(
+        default=None, description="Some span above it in its trace satisfies this filter.")
+    has_descendant: SpanFilter | None = strawberry.field(
+        default=None, description="Some span below it in its trace satisfies this filter.")
+    not_: SpanFilter | None = strawberry.field(
+        default=None, name="not", description="The span does not satisfy this filter.")
+    any_of: list[SpanFilter] | None = strawberry.field(
+        default=None, description="The span satisfies at least one of these filters.")
+    all_of: list[SpanFilter] | None = strawberry.field(
+        default=None, description="The span satisfies every one of these filters.")
 
 
 @strawberry.input(description="Trace conditions. The span-level ones (spanName, kind, "
@@ -72,6 +90,17 @@ class TraceFilter:
     span_name_match: TextMatch | None = strawberry.field(
         default=None, description="On the name of the span that satisfies the span-level "
                                   "conditions.")
+    spans: list[SpanFilter] | None = strawberry.field(
+        default=None, description="Each filter matches a span of the trace, each a "
+                                  "different span.")
+    not_spans: list[SpanFilter] | None = strawberry.field(
+        default=None, description="No span of the trace matches any of these filters.")
+    not_: TraceFilter | None = strawberry.field(
+        default=None, name="not", description="The trace does not satisfy this filter.")
+    any_of: list[TraceFilter] | None = strawberry.field(
+        default=None, description="The trace satisfies at least one of these filters.")
+    all_of: list[TraceFilter] | None = strawberry.field(
+        default=None, description="The trace satisfies every one of these filters.")
 
 
 @strawberry.input(description="Log conditions; all must hold.")

@@ -20,6 +20,7 @@ from gateway.logs import queries as log_queries
 from gateway.metrics import queries as metric_queries
 from gateway.stats import catalog as stats_catalog
 from gateway.stats import queries as stats_queries
+from gateway.traces import exceptions as trace_exceptions
 from gateway.traces import queries as trace_queries
 from gateway.traces import workflows
 
@@ -28,8 +29,9 @@ MAX_TOKENS = 3000
 MAX_ALIASES = 30
 CACHED_DOCUMENTS = 256  # distinct query texts whose parsed and validated document is kept
 
-QUERY_TYPES = (trace_queries.Query, log_queries.Query, metric_queries.Query, catalog.Query,
-               stats_queries.Query, stats_catalog.Query, workflows.Query)
+QUERY_TYPES = (trace_queries.Query, trace_exceptions.Query, log_queries.Query,
+               metric_queries.Query, catalog.Query, stats_queries.Query, stats_catalog.Query,
+               workflows.Query)
 
 
 class SqlStatements(SchemaExtension):

@@ -13,7 +13,7 @@ when matches are common a page is full soon.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, NamedTuple
 
 from gateway import filters, inputs, sqlparts
@@ -73,16 +73,21 @@ async def _fewest(db: Any, attributes: Sequence[inputs.AttributeFilter], positio
 
 
 async def conditions(db: Any, stmt: sqlparts.Statement, flt: Any, signal: str,
-                     build: Callable[..., list[str]]) -> list[str]:
+                     build: Callable[..., list[str]],
+                     more: Callable[..., Awaitable[dict[str, Any]]] | None = None,
+                     ) -> list[str]:
     """`build(stmt, flt, keys=, start=)` (the conditions of a span or log filter) after
-    resolving the attribute keys and choosing where to start; at most two statements, only
-    with attribute filters."""
-    if flt is None or not flt.attributes:
+    resolving the attribute keys (of the nested filters too) and choosing where to start;
+    at most two statements, only with attribute filters. `more(db, flt, keys)` resolves
+    further arguments of `build` (where nested filters start: gateway.traces.structure)."""
+    every = filters.every_attribute(flt)
+    if not every:
         return build(stmt, flt)
-    keys = await filters.key_ids(db, flt.attributes)
+    keys = await filters.key_ids(db, every)
     start = await start_filter(db, flt.attributes, signal, filters.time_bounds(flt.time_range),
-                               keys)
-    return build(stmt, flt, keys=keys, start=start)
+                               keys) if flt.attributes else None
+    extra = await more(db, flt, keys) if more is not None else {}
+    return build(stmt, flt, keys=keys, start=start, **extra)
 
 
 def attribute_conditions(stmt: sqlparts.Statement,

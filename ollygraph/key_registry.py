@@ -85,7 +85,7 @@ def _items(dimension: store.Owner) -> str:
 
 def _registry() -> dict[str, RegistryOwner]:
     out = {}
-    for scope in ("SPAN", "EVENT", "LOG", "METRIC", "RESOURCE", "SCOPE"):
+    for scope in ("SPAN", "EVENT", "LINK", "LOG", "METRIC", "RESOURCE", "SCOPE"):
         owners = tuple(o for o in store.OWNERS if o.scope == scope)
         typed = tuple(o.attribute_table(t.name) for o in owners for t in store.VALUE_TYPES)
         out[scope] = RegistryOwner(owners[0].name if len(owners) == 1 else scope.lower(),

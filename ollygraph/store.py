@@ -185,7 +185,7 @@ OWNERS: tuple[Owner, ...] = (
     Owner("span_event", (SPAN_KEY[0], Column("event_index", INTEGER), SPAN_KEY[1]),
           EVENTS.name, "EVENT", "start_time_unix_nano"),
     Owner("span_link", (SPAN_KEY[0], Column("link_index", INTEGER), SPAN_KEY[1]),
-          LINKS.name, None, "start_time_unix_nano"),  # no LINK scope yet
+          LINKS.name, "LINK", "start_time_unix_nano"),
     Owner("log", LOG_KEY, LOGS.name, "LOG", "ts_unix_nano"),
     *(Owner(kind.owner, POINT_KEY, kind.table, "METRIC", "time_unix_nano")
       for kind in POINT_KINDS),

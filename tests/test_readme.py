@@ -132,6 +132,26 @@ def check_recent_errors(running: Running, data: dict[str, Any]) -> None:
         for method in FAILED.values())
 
 
+def check_failed_with_db(running: Running, data: dict[str, Any]) -> None:
+    """The failed requests (each called the database, and its order reached the worker)."""
+    assert sorted((n["name"], n["linkedFrom"]) for n in data["spans"]["nodes"]) == sorted(
+        (f"{method} /api/orders/{{id}}",
+         [{"attributes": {"link.kind": "producer"},
+           "fromSpan": {"name": "orders process", "service": "order-worker"}}])
+        for method in FAILED.values())
+
+
+def check_two_chats(database_url: str, running: Running, data: dict[str, Any]) -> None:
+    expected = sql(database_url, running.schema, """
+        SELECT trace_id FROM v_otel_spans_enriched GROUP BY trace_id
+        HAVING count(*) FILTER (WHERE attributes ->> 'gen_ai.operation.name' = 'chat') >= 2
+           AND count(*) FILTER (WHERE status_name = 'ERROR') = 0""")
+    assert expected  # the demo's agent workflows make two chat calls each
+    assert sorted(n["traceId"] for n in data["traces"]["nodes"]) == sorted(
+        t for (t,) in expected)
+    assert {n["rootName"] for n in data["traces"]["nodes"]} == {"support.workflow"}
+
+
 def check_trace(running: Running, data: dict[str, Any]) -> None:
     trace = data["trace"]
     assert (trace["rootName"], trace["services"]) == ("POST /api/orders/{id}", ["web-shop"])
@@ -319,6 +339,10 @@ def test_every_example_answers_as_expected_on_the_demo_data(running, database_ur
     checks = {
         "TraceWithSpansAndLogs": lambda: check_trace(
             running, running.query(found["TraceWithSpansAndLogs"], traceId=trace_id)),
+        "FailedRequestsWithDbCalls": lambda: check_failed_with_db(
+            running, running.query(found["FailedRequestsWithDbCalls"])),
+        "AgentRunsWithTwoChats": lambda: check_two_chats(
+            database_url, running, running.query(found["AgentRunsWithTwoChats"])),
         "RecentErrors": lambda: check_recent_errors(running,
                                                     running.query(found["RecentErrors"])),
         "LlmCalls": lambda: check_llm_calls(running, running.query(found["LlmCalls"]),

@@ -11,6 +11,7 @@ from graphql import DocumentNode
 
 from gateway import cost, errors, filters, inputs, sqlparts
 from gateway.live import cursor, hub, kinds, subscriber, types
+from gateway.traces import structure
 
 AFTER = (
     "Resume after this cursor (a batch's `cursor`): what committed since, "
@@ -38,6 +39,12 @@ async def batches(
         None,
         raw.variable_values,
     )
+    if structure.is_structural(flt):
+        # a batch holds the new spans only: their relatives may commit in a later one
+        raise errors.UserError(
+            "live subscriptions do not take nested filters (hasParent, hasChild, "
+            "hasAncestor, hasDescendant, not, anyOf, allOf, spans, notSpans): a span's "
+            "relatives may commit after it; query spans or traces for them")
     keys = await filters.key_ids(info.context.db, getattr(flt, "attributes", None))
     kind.conditions(sqlparts.Statement(), flt, keys, None)  # raises what the queries raise
     position = cursor.decode(kind.name, after) if after is not None else None

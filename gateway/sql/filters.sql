@@ -115,3 +115,17 @@ SELECT @inner@ FROM @table@ AS a
 WHERE EXISTS (SELECT 1 FROM jsonb_object_keys(a.attributes) AS j, unnest(:prefixes::text[]) AS p
               WHERE starts_with(j, p))
   AND @match@ AND @bounds@
+
+-- name: none_of
+-- Boolean composition of filters (gateway/traces/structure.py): a condition that is
+-- NULL counts as not holding
+NOT coalesce((@condition@), false)
+
+-- name: any_of
+(@conditions@)
+
+-- name: always
+true
+
+-- name: never
+false

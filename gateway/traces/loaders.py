@@ -49,7 +49,8 @@ def _items(database: db.Db, owner: store.Owner, source: str,
 class Loaders:
     """traces: trace_id -> Trace | None; spans: (trace_id, span_id) -> Span | None;
     children: (trace_id, span_id) -> [Span]; attributes / events / links:
-    (span_pk, start_ns) -> dict / [row] / [row]; semantic_types: trace_id -> [SemanticType];
+    (span_pk, start_ns) -> dict / [row] / [row]; linked_from: (trace_id, span_id) -> the
+    links to that span, oldest holder first; semantic_types: trace_id -> [SemanticType];
     spans_of_traces(filter, first): trace_id -> [Span]."""
 
     def __init__(self, database: db.Db) -> None:
@@ -67,6 +68,12 @@ class Loaders:
                              types.SpanEvent.from_row)
         self.links = _items(database, store.OWNER["span_link"], SQL.links_of_spans,
                             types.SpanLink.from_row)
+        self.linked_from = loaders.KeyedLoader(
+            database, attrsql.owned_sql(
+                store.OWNER["span_link"], SQL.links_to_spans,
+                "src.k, src.start_time_unix_nano, src.span_pk, src.link_index",
+                ["trace_ids", "span_ids"], bounded=False),
+            loaders.with_keys([_K(0), _K(1)]), many=True, shape=types.SpanLink.from_row)
         prefixes, priorities = semantic.priority_table()
         self.semantic_types = _fixed(
             database, SQL.semantic_types_of_traces, ["ids", "prefixes", "priorities"],

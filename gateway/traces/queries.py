@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from gateway import enums, ids, inputs, pagination, search, sqlparts, starting
+from gateway import enums, ids, inputs, pagination, search, sqlparts
 from gateway import filters as filtering
 from gateway.traces import attribute_order, filters, ordering, types
 
@@ -46,8 +46,7 @@ class Query:
         if order_by_attribute is not None:
             attribute_order.check(order_by_attribute, order_by)
         stmt = sqlparts.Statement()
-        conditions = await starting.conditions(info.context.db, stmt, filter, "span",
-                                                filters.span_conditions)
+        conditions = await filters.span_search_conditions(info.context.db, stmt, filter)
         if order_by_attribute is not None:
             bounds = filtering.time_bounds(filter.time_range if filter else None)
             return await attribute_order.page(info, order_by_attribute, stmt, conditions,

@@ -61,13 +61,19 @@ class SpanLink:
     dropped_attributes_count: scalars.UInt32
     attrs: strawberry.Private[dict[str, Any]]
     key: strawberry.Private[tuple[bytes, bytes]]
+    # the span that holds the link: its ids when loaded with them (Span.linkedFrom), else
+    # its key (span_pk, start) to look the ids up by
+    holder: strawberry.Private[tuple[bytes, bytes] | None] = None
 
     @classmethod
     def from_row(cls, row: Any) -> SpanLink:
+        holder = ((row["from_trace_id"], row["from_span_id"])
+                  if row.get("from_trace_id") is not None else None)
         return cls(trace_id=row["linked_trace_id"].hex(), span_id=row["linked_span_id"].hex(),
                    trace_state=row["trace_state"], flags=row["flags"],
                    dropped_attributes_count=row["dropped_attributes_count"],
-                   attrs=attributes.merge(row), key=(row["linked_trace_id"], row["linked_span_id"]))
+                   attrs=attributes.merge(row), key=(row["linked_trace_id"], row["linked_span_id"]),
+                   holder=holder)
 
     @strawberry.field(description="All attributes, or only `keys`.")
     def attributes(self, keys: list[str] | None = None,
@@ -77,6 +83,10 @@ class SpanLink:
     @strawberry.field(description="The linked span, in this or another trace, when stored.")
     async def span(self, info: strawberry.Info) -> Span | None:
         return await info.context.traces.spans.load(self.key)
+
+    @strawberry.field(description="The span that holds the link (the one that links).")
+    async def from_span(self, info: strawberry.Info) -> Span | None:
+        return await info.context.traces.spans.load(self.holder) if self.holder else None
 
 
 ATTRIBUTE_FIELDS = frozenset({"attributes", "attribute", "semanticType", "semanticTypes", "http",
@@ -217,7 +227,18 @@ class Span(items.Item, rows.Timed):
     def links(self, info: strawberry.Info,
               first: int | None = cost.SPAN_LINKS.default) -> list[SpanLink]:
         limit = _size(cost.SPAN_LINKS, first)
-        return self._part(info, "link_list", lambda links: links[:limit])
+        holder = (self.row["trace_id"], self.row["span_id"])
+        return self._part(info, "link_list", lambda links: [
+            _held(link, holder) for link in links[:limit]])
+
+    @strawberry.field(description=f"The links from other spans to this one, in this or "
+                                  f"other traces (at most `first`, {cost.SPAN_LINKS.maximum} "
+                                  f"at most).")
+    async def linked_from(self, info: strawberry.Info,
+                          first: int | None = cost.SPAN_LINKS.default) -> list[SpanLink]:
+        links = await info.context.traces.linked_from.load((self.row["trace_id"],
+                                                            self.row["span_id"]))
+        return links[:_size(cost.SPAN_LINKS, first)]
 
     @strawberry.field
     async def parent(self, info: strawberry.Info) -> Span | None:
@@ -317,3 +338,9 @@ class Trace(rows.Timed):
                    first: int | None = cost.TRACE_LOGS.default) -> list[LogRef]:
         loader = info.context.logs.logs_of_traces(filter, _size(cost.TRACE_LOGS, first))
         return await items.prefetch(info, await loader.load(self.row["trace_id"]))
+
+
+def _held(link: SpanLink, holder: tuple[bytes, bytes]) -> SpanLink:
+    """`link` knowing the span that holds it (SpanLink.fromSpan)."""
+    link.holder = holder
+    return link

@@ -256,6 +256,23 @@ def test_bad_filter_and_cursor_fail_at_start_as_queries_do(stack):
     ]
 
 
+def test_nested_filters_are_refused_at_start(stack):
+    async def main() -> list[dict[str, Any]]:
+        live = await Live.open(stack)
+        found = [await live.message(await live.subscribe(SPANS, filter={
+                     "hasParent": {"kind": "SERVER"}})),
+                 await live.message(await live.subscribe(TRACES, filter={
+                     "notSpans": [{"status": "ERROR"}]}))]
+        await live.close()
+        return found
+
+    message = ("live subscriptions do not take nested filters (hasParent, hasChild, "
+               "hasAncestor, hasDescendant, not, anyOf, allOf, spans, notSpans): a span's "
+               "relatives may commit after it; query spans or traces for them")
+    for refused in run(main()):
+        assert [e["message"] for e in refused["payload"]["errors"]] == [message]
+
+
 def test_a_consumer_too_far_behind_is_closed_with_a_message(stack):
     service = f"slow-{uuid.uuid4().hex[:6]}"
 

@@ -84,6 +84,25 @@ query ($id: ID!) {
     edges { cursor node { name attributes service } }
   }
 }""",
+    "span_search_structural": """
+{
+  spans(filter: {kind: SERVER, eventName: "exception",
+                 hasDescendant: {semanticType: DB, minDurationMs: 500, attributes: [
+                     {key: "db.system.name", value: "postgresql"}]},
+                 hasParent: {service: "shop"}, hasChild: {kind: CLIENT},
+                 not: {hasAncestor: {name: "agent"}},
+                 anyOf: [{linkedTraceId: "0af7651916cd43dd8448eb211c80319c"}, {rootOnly: true}]}) {
+    nodes { name }
+  }
+}""",
+    "trace_search_structural": """
+{
+  traces(filter: {spans: [{kind: CLIENT}, {kind: CLIENT, hasParent: {kind: SERVER}}],
+                  notSpans: [{status: ERROR}],
+                  anyOf: [{rootName: "GET /items"}, {not: {service: "shop"}}]}) {
+    nodes { traceId }
+  }
+}""",
     "span_order_by_attribute": """
 {
   spans(filter: {timeRange: {last: "1d"}, service: "shop"}, first: 2,

@@ -12,8 +12,9 @@ from ollygraph import store
 
 # what the declaration implies, written out once here
 EXPECTED = {
-    "span": ["SPAN", "RESOURCE", "SCOPE", "EVENT"],
+    "span": ["SPAN", "RESOURCE", "SCOPE", "EVENT", "LINK"],
     "span_event": ["EVENT"],
+    "span_link": ["LINK"],
     "log": ["RESOURCE", "SCOPE", "LOG"],
     **{f"metric_{kind.name}": ["RESOURCE", "SCOPE", "METRIC"] for kind in store.POINT_KINDS},
 }

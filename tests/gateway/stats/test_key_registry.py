@@ -163,6 +163,7 @@ def expected(base: int, logs: list = LOGS, points: list = POINTS) -> dict[str, d
     return {
         "SPAN": expect(spans),
         "EVENT": expect(events),
+        "LINK": expect([]),  # the spans have no links
         "LOG": expect([(attrs, 1, at[m]) for _, m, attrs in logs]),
         "METRIC": expect([({"route": r}, 1, at[m]) for m, r, _ in points]),
         "RESOURCE": expect(

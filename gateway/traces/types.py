@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 import strawberry
 
 from gateway import attributes, cost, enums, errors, ids, inputs, items, rows, scalars, semantic
-from gateway.traces import views
+from gateway.traces import analysis_types, views
 from ollygraph import store
 
 if TYPE_CHECKING:
@@ -83,7 +83,7 @@ ATTRIBUTE_FIELDS = frozenset({"attributes", "attribute", "semanticType", "http",
 
 
 @strawberry.type
-class Span(items.Item, rows.Timed):
+class Span(items.Item, rows.Timed, analysis_types.SpanAnalysis):
     PARTS: ClassVar[tuple[items.Part, ...]] = (
         items.Part("attrs", ATTRIBUTE_FIELDS, lambda context: context.traces.attributes),
         items.Part("event_list", frozenset({"events"}), lambda context: context.traces.events),
@@ -208,7 +208,7 @@ class Span(items.Item, rows.Timed):
 
 
 @strawberry.type
-class Trace(rows.Timed):
+class Trace(rows.Timed, analysis_types.TraceAnalysis):
     @strawberry.field
     def trace_id(self) -> strawberry.ID:
         return strawberry.ID(self.row["trace_id"].hex())

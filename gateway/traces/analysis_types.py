@@ -191,6 +191,22 @@ def _analysed(row: Any, info: strawberry.Info, then: Any) -> Any:
     return load()
 
 
+ANALYSED = frozenset({"selfTimeMs", "onCriticalPath", "subtreeErrorCount", "subtreeStatus"})
+USAGE = frozenset({"subtreeGenAiUsage"})
+
+
+async def prepare(info: strawberry.Info, spans: Any, wanted: Any) -> None:
+    """The analyses (and gen_ai usage) of the spans' traces when `wanted` has fields of
+    them: a list of spans then resolves them without an awaitable per span."""
+    if wanted & (ANALYSED | USAGE):
+        loaders = info.context.traces
+        trace_ids = list(dict.fromkeys(span.row["trace_id"] for span in spans))
+        await loaders.analyses_of(trace_ids)
+        if wanted & USAGE:
+            for trace_id in trace_ids:
+                await loaders.subtree_usage(trace_id)
+
+
 @strawberry.type
 class SpanAnalysis(rows.Row):
     """The analysis fields of a span: computed over its trace's spans (loaded once per
@@ -228,10 +244,21 @@ class SpanAnalysis(rows.Row):
 
     @strawberry.field(description="gen_ai tokens and cost summed over its subtree (itself "
                       "included).")
-    async def subtree_gen_ai_usage(self, info: strawberry.Info) -> GenAiUsage | None:
-        sums = await info.context.traces.subtree_usage(self.row["trace_id"])
-        found = sums.get(self.row["span_id"])
-        return GenAiUsage.of(found) if found is not None else None
+    def subtree_gen_ai_usage(self, info: strawberry.Info) -> GenAiUsage | None:
+        loaders, trace_id, span_id = info.context.traces, self.row["trace_id"], self.row["span_id"]
+
+        def shape(sums: dict[bytes, analysis.Usage]) -> GenAiUsage | None:
+            found = sums.get(span_id)
+            return GenAiUsage.of(found) if found is not None else None
+
+        sums = loaders.subtree_usages.get(trace_id)
+        if sums is not None:
+            return shape(sums)
+
+        async def load() -> GenAiUsage | None:
+            return shape(await loaders.subtree_usage(trace_id))
+
+        return load()
 
 
 @strawberry.type

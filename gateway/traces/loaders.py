@@ -77,7 +77,7 @@ class Loaders:
         self._spans_of_traces: dict[str, loaders.KeyedLoader] = {}
         self.analyses: dict[bytes, analysis.Analysis] = {}
         self._usages: dict[bytes, dict[bytes, analysis.Usage]] = {}
-        self._subtree_usages: dict[bytes, dict[bytes, analysis.Usage]] = {}
+        self.subtree_usages: dict[bytes, dict[bytes, analysis.Usage]] = {}
 
     async def analysis(self, trace_id: bytes) -> analysis.Analysis:
         """The analysis of the trace's spans, made once per request (kept in `analyses`).
@@ -90,8 +90,9 @@ class Loaders:
             spans = await self.spans_of_traces(None, fetch).load(trace_id)
             if len(spans) >= fetch:
                 spans = await self.spans_of_traces(None, MAX_SPANS_PER_TRACE).load(trace_id)
-            found = self.analyses.setdefault(
-                trace_id, analysis.Analysis(spans, lambda span: span.row))
+            found = self.analyses.get(trace_id)  # made by a concurrent caller meanwhile
+            if found is None:
+                found = self.analyses[trace_id] = analysis.Analysis(spans, lambda s: s.row)
         return found
 
     async def analyses_of(self, trace_ids: list[bytes]) -> list[analysis.Analysis]:
@@ -115,10 +116,10 @@ class Loaders:
 
     async def subtree_usage(self, trace_id: bytes) -> dict[bytes, analysis.Usage]:
         """span id -> the gen_ai usage of the span's subtree (computed once per request)."""
-        found = self._subtree_usages.get(trace_id)
+        found = self.subtree_usages.get(trace_id)
         if found is None:
             tree, own = await self.analysis(trace_id), await self.usage(trace_id)
-            found = self._subtree_usages.setdefault(trace_id, tree.subtree_usage(own))
+            found = self.subtree_usages.setdefault(trace_id, tree.subtree_usage(own))
         return found
 
     def spans_of_traces(self, flt: inputs.SpanFilter | None,

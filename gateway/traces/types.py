@@ -94,6 +94,10 @@ class Span(items.Item, rows.Timed, analysis_types.SpanAnalysis):
 
     owner_key = items.owner_key(store.OWNER["span"])
 
+    @classmethod
+    async def prepare(cls, info: strawberry.Info, spans: Any, wanted: Any) -> None:
+        await analysis_types.prepare(info, spans, wanted)
+
     @strawberry.field
     def trace_id(self) -> strawberry.ID:
         return strawberry.ID(self.row["trace_id"].hex())

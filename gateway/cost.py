@@ -107,6 +107,14 @@ SIZES: dict[tuple[str, str], Size] = {
     ("StatsGroup", "top"): Size(100, 100, estimate=True),
     ("StatsPoint", "top"): Size(100, 100, estimate=True),
     ("Resource", "entityRefs"): Size(8, 8, estimate=True),
+    # trace analysis (gateway.traces.analysis): up to two segments per span of the trace,
+    # a few services, the union of two traces' path trees and a path's depth
+    ("Trace", "criticalPath"): Size(2 * TRACE_SPANS.default, 2 * TRACE_SPANS.maximum,
+                                    estimate=True),
+    ("Trace", "serviceBreakdown"): Size(20, 20, estimate=True),
+    ("TraceComparison", "nodes"): Size(2 * TRACE_SPANS.default, 2 * TRACE_SPANS.maximum,
+                                       estimate=True),
+    ("TraceDiffNode", "path"): Size(16, 16, estimate=True),
     # live batches: what arrived since the last one, at most OLLYGRAPH_LIVE_MAX_BEHIND
     **{(f"{kind}Batch", "nodes"): Size(1000, 10_000, estimate=True)
        for kind in ("Span", "Trace", "Log")},

@@ -39,6 +39,12 @@ class Item(rows.Row):
     owner_key: ClassVar[Callable[[Any], tuple[int, int]]]
     attrs: strawberry.Private[dict[str, Any] | None] = None
 
+    @classmethod
+    async def prepare(cls, info: strawberry.Info, items: Sequence[Any],
+                      wanted: frozenset[str] | set[str]) -> None:
+        """Load what the `wanted` fields of a list of items need beyond their parts (a
+        span's trace analysis), so that they then resolve without awaiting."""
+
     @property
     def owner(self) -> tuple[int, int]:
         """The key its parts are loaded by."""
@@ -107,7 +113,8 @@ def _empty(slot: str) -> Any:
 
 async def prefetch(info: strawberry.Info, items: Sequence[T], *path: str) -> Sequence[T]:
     """Load the parts of `items` selected under the current field (and `path` below it):
-    one batched load per part, none per item. Returns `items`."""
+    one batched load per part, none per item, then what `Item.prepare` loads. Returns
+    `items`."""
     if not items:
         return items
     wanted = selection.names(info, *path)
@@ -116,4 +123,5 @@ async def prefetch(info: strawberry.Info, items: Sequence[T], *path: str) -> Seq
     for part, future in pending:
         for item, value in zip(items, await future, strict=True):
             setattr(item, part.slot, value if value is not None else _empty(part.slot))
+    await type(items[0]).prepare(info, items, wanted)
     return items

@@ -320,6 +320,51 @@ def check_stats(running: Running, database_url: str) -> dict[str, Any]:
             "SlowestTraces": slowest_traces, "BiggestPrompts": biggest_prompts}
 
 
+def check_agent_run(running: Running, database_url: str, trace_id: str) -> None:
+    """AgentRun on one support-agent workflow (its spans are sequential: the critical path
+    and the self times each add up to the trace's duration), against SQL sums of usage."""
+    data = running.query(examples()["AgentRun"], traceId=trace_id)["trace"]
+    (inputs, outputs, totals, cost), = sql(database_url, running.schema, f"""
+        SELECT sum((attributes->>'gen_ai.usage.input_tokens')::int),
+               sum((attributes->>'gen_ai.usage.output_tokens')::int),
+               sum((attributes->>'gen_ai.usage.total_tokens')::int),
+               sum((attributes->>'gen_ai.usage.cost')::float8)
+        FROM v_otel_spans_enriched WHERE trace_id = '{trace_id}'""")
+    usage = data["genAiUsage"]
+    assert (usage["spanCount"], int(usage["inputTokens"]), int(usage["outputTokens"]),
+            int(usage["totalTokens"])) == (2, inputs, outputs, totals)
+    assert usage["cost"] == pytest.approx(cost, rel=1e-12)
+    (breakdown,) = data["serviceBreakdown"]
+    assert (breakdown["service"], breakdown["spanCount"], breakdown["errorCount"]) == (
+        "support-agent", 6, 0)
+    duration = data["durationMs"]
+    assert breakdown["criticalPathMs"] == pytest.approx(duration, rel=1e-9)
+    assert sum(s["durationMs"] for s in data["criticalPath"]) == pytest.approx(duration)
+    assert sum(s["selfTimeMs"] for s in data["spans"]) == pytest.approx(duration)
+    assert data["criticalPath"][0]["span"]["name"] == "support.workflow"
+    spans = {s["name"]: s for s in data["spans"]}
+    assert spans["chat gpt-4o"]["onCriticalPath"] and spans["chat gpt-4o-mini"]["onCriticalPath"]
+    assert int(spans["support.workflow"]["subtreeGenAiUsage"]["totalTokens"]) == totals
+    assert spans["execute_tool search_docs"]["subtreeGenAiUsage"]["cost"] is None
+    assert {s["subtreeStatus"] for s in data["spans"]} == {"OK"}
+
+
+def check_compare_runs(running: Running, a: str, b: str) -> None:
+    """CompareRuns on two workflow runs: the same six paths, durations as fetched."""
+    got = running.query(examples()["CompareRuns"], a=a, b=b)["compareTraces"]
+    assert [(n["depth"], n["name"], n["change"], n["countA"], n["countB"])
+            for n in got["nodes"]] == [
+        (0, "support.workflow", "MATCHED", 1, 1), (1, "node classify", "MATCHED", 1, 1),
+        (2, "chat gpt-4o-mini", "MATCHED", 1, 1), (1, "node answer", "MATCHED", 1, 1),
+        (2, "chat gpt-4o", "MATCHED", 1, 1), (2, "execute_tool search_docs", "MATCHED", 1, 1)]
+    assert (got["addedCount"], got["removedCount"]) == (0, 0)
+    durations = {t["traceId"]: t["durationMs"] for t in running.query(
+        '{ traces(filter: {rootName: "support.workflow"}, first: 100) '
+        '{ nodes { traceId durationMs } } }')["traces"]["nodes"]}
+    assert got["durationDeltaMs"] == pytest.approx(durations[b] - durations[a])
+    assert got["nodes"][0]["durationDeltaMs"] == pytest.approx(durations[b] - durations[a])
+
+
 def test_every_example_answers_as_expected_on_the_demo_data(running, database_url):
     found = examples()
     expected_llm = sql(database_url, running.schema, """
@@ -336,7 +381,12 @@ def test_every_example_answers_as_expected_on_the_demo_data(running, database_ur
     (trace_id,) = [log["traceId"] for log in running.query(
         '{ logs(filter: {minSeverity: 17}) { nodes { traceId body } } }')["logs"]["nodes"]
         if log["body"] == "order 1017 failed"]
+    runs = [r[0] for r in sql(database_url, running.schema, """
+        SELECT trace_id FROM v_otel_traces WHERE root_span_name = 'support.workflow'
+        ORDER BY start_time LIMIT 2""")]
     checks = {
+        "AgentRun": lambda: check_agent_run(running, database_url, runs[0]),
+        "CompareRuns": lambda: check_compare_runs(running, *runs),
         "TraceWithSpansAndLogs": lambda: check_trace(
             running, running.query(found["TraceWithSpansAndLogs"], traceId=trace_id)),
         "FailedRequestsWithDbCalls": lambda: check_failed_with_db(

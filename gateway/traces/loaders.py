@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway import attrsql, db, inputs, loaders, semantic, sqlparts
-from gateway.traces import filters, types
+from gateway import attrsql, cost, db, inputs, loaders, semantic, sqlparts
+from gateway.traces import analysis, analysis_types, filters, types
 from ollygraph import store
 
 SQL = filters.SQL
@@ -51,7 +51,9 @@ class Loaders:
     children: (trace_id, span_id) -> [Span]; attributes / events / links:
     (span_pk, start_ns) -> dict / [row] / [row]; linked_from: (trace_id, span_id) -> the
     links to that span, oldest holder first; semantic_types: trace_id -> [SemanticType];
-    spans_of_traces(filter, first): trace_id -> [Span]."""
+    spans_of_traces(filter, first): trace_id -> [Span]; analysis(trace_id) -> the
+    Analysis of its spans; usage / subtree_usage(trace_id) -> span id ->
+    its own / its subtree's gen_ai Usage."""
 
     def __init__(self, database: db.Db) -> None:
         self.db = database
@@ -80,6 +82,52 @@ class Loaders:
             [_K(), prefixes, priorities], slots=_SPAN_KEY_TABLES,
             shape=lambda row: [semantic.from_priority(p) for p in row["priorities"]])
         self._spans_of_traces: dict[str, loaders.KeyedLoader] = {}
+        self.analyses: dict[bytes, analysis.Analysis] = {}
+        self._usages: dict[bytes, dict[bytes, analysis.Usage]] = {}
+        self.subtree_usages: dict[bytes, dict[bytes, analysis.Usage]] = {}
+
+    async def analysis(self, trace_id: bytes) -> analysis.Analysis:
+        """The analysis of the trace's spans, made once per request (kept in `analyses`).
+        Its spans come from the loader of `Trace.spans` with its default `first`, so a
+        query that selects the trace's spans too runs no statement more; a trace with more
+        spans than that is loaded again whole (up to MAX_SPANS_PER_TRACE)."""
+        found = self.analyses.get(trace_id)
+        if found is None:
+            fetch = cost.TRACE_SPANS.default
+            spans = await self.spans_of_traces(None, fetch).load(trace_id)
+            if len(spans) >= fetch:
+                spans = await self.spans_of_traces(None, MAX_SPANS_PER_TRACE).load(trace_id)
+            found = self.analyses.get(trace_id)  # made by a concurrent caller meanwhile
+            if found is None:
+                found = self.analyses[trace_id] = analysis.Analysis(spans, lambda s: s.row)
+        return found
+
+    async def analyses_of(self, trace_ids: list[bytes]) -> list[analysis.Analysis]:
+        """`analysis` of each trace, their spans loaded in one batch."""
+        await self.spans_of_traces(None, cost.TRACE_SPANS.default).load_many(trace_ids)
+        return [await self.analysis(trace_id) for trace_id in trace_ids]
+
+    async def usage(self, trace_id: bytes) -> dict[bytes, analysis.Usage]:
+        """span id -> the span's own gen_ai usage (spans without any left out), from the
+        attributes of the trace's spans (one batched load; none for spans whose attributes
+        the request loaded already)."""
+        found = self._usages.get(trace_id)
+        if found is None:
+            spans = list((await self.analysis(trace_id)).items.values())
+            attrs = await self.attributes.load_many([span.owner for span in spans])
+            own = {span.row["span_id"]: analysis_types.usage(a or {})
+                   for span, a in zip(spans, attrs, strict=True)}
+            found = self._usages.setdefault(
+                trace_id, {k: u for k, u in own.items() if u is not analysis.NO_USAGE})
+        return found
+
+    async def subtree_usage(self, trace_id: bytes) -> dict[bytes, analysis.Usage]:
+        """span id -> the gen_ai usage of the span's subtree (computed once per request)."""
+        found = self.subtree_usages.get(trace_id)
+        if found is None:
+            tree, own = await self.analysis(trace_id), await self.usage(trace_id)
+            found = self.subtree_usages.setdefault(trace_id, tree.subtree_usage(own))
+        return found
 
     def spans_of_traces(self, flt: inputs.SpanFilter | None,
                         first: int | None) -> loaders.KeyedLoader:

@@ -6,7 +6,7 @@ import strawberry
 
 from gateway import enums, ids, inputs, pagination, search, sqlparts
 from gateway import filters as filtering
-from gateway.traces import attribute_order, filters, ordering, types
+from gateway.traces import analysis, analysis_types, attribute_order, filters, ordering, types
 
 SQL = filters.SQL
 
@@ -60,3 +60,17 @@ class Query:
                    span_id: strawberry.ID) -> types.Span | None:
         key = (ids.trace_id(trace_id), ids.span_id(span_id))
         return await info.context.traces.spans.load(key)
+
+    @strawberry.field(description="The span trees of traces `a` and `b` matched by "
+                      "service+span-name path, with duration deltas and the paths added "
+                      "(only in b) and removed (only in a); null when either is not stored.")
+    async def compare_traces(self, info: strawberry.Info, a: strawberry.ID,
+                             b: strawberry.ID) -> analysis_types.TraceComparison | None:
+        keys = [ids.trace_id(a), ids.trace_id(b)]
+        loaders = info.context.traces
+        trace_a, trace_b = await loaders.traces.load_many(keys)
+        if trace_a is None or trace_b is None:
+            return None
+        tree_a, tree_b = await loaders.analyses_of(keys)
+        return analysis_types.TraceComparison(a=trace_a, b=trace_b,
+                                              diff=analysis.compare(tree_a, tree_b))

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 import strawberry
 
 from gateway import attributes, cost, enums, errors, ids, inputs, items, rows, scalars, semantic
-from gateway.traces import views
+from gateway.traces import analysis_types, views
 from ollygraph import store
 
 if TYPE_CHECKING:
@@ -95,7 +95,7 @@ EVENT_FIELDS = frozenset({"events", "exception", "exceptions"})
 
 
 @strawberry.type
-class Span(items.Item, rows.Timed):
+class Span(items.Item, rows.Timed, analysis_types.SpanAnalysis):
     PARTS: ClassVar[tuple[items.Part, ...]] = (
         items.Part("attrs", ATTRIBUTE_FIELDS, lambda context: context.traces.attributes),
         items.Part("event_list", EVENT_FIELDS, lambda context: context.traces.events),
@@ -105,6 +105,10 @@ class Span(items.Item, rows.Timed):
     link_list: strawberry.Private[list[SpanLink] | None] = None
 
     owner_key = items.owner_key(store.OWNER["span"])
+
+    @classmethod
+    async def prepare(cls, info: strawberry.Info, spans: Any, wanted: Any) -> None:
+        await analysis_types.prepare(info, spans, wanted)
 
     @strawberry.field
     def trace_id(self) -> strawberry.ID:
@@ -277,7 +281,7 @@ class Span(items.Item, rows.Timed):
 
 
 @strawberry.type
-class Trace(rows.Timed):
+class Trace(rows.Timed, analysis_types.TraceAnalysis):
     @strawberry.field
     def trace_id(self) -> strawberry.ID:
         return strawberry.ID(self.row["trace_id"].hex())

@@ -110,30 +110,39 @@ async def edges(db: Any, flt: inputs.SpanFilter, bounds: tuple[int, int]
             if r0 < r1 and len(state[0]["pending"]) <= red.MAX_PENDING:
                 rolled, pending = (r0, r1), state[0]["pending"]
     stmt = sqlparts.Statement()
-    if fits(flt):
+    conditions = None if fits(flt) else await starting.conditions(
+        db, stmt, flt, "span", trace_filters.span_conditions)
+    sql = statement(stmt, flt, (lo, end), rolled, pending, conditions)
+    return await db.fetch(sql, *stmt.params), rolled[0] < rolled[1]
+
+
+def statement(stmt: sqlparts.Statement, flt: inputs.SpanFilter, span: tuple[int, int],
+              rolled: tuple[int, int], pending: list[int], conditions: list[str] | None
+              ) -> str:
+    """The edge_read statement for the range `span` ([lo, end)): rollups of the minutes in
+    `rolled` but `pending`, edges elsewhere; `conditions` on the callee spans when the
+    filter does not fit the rollups (then `rolled` is empty)."""
+    if conditions is None:
         def raw_where() -> str:
             return ("true" if flt.service is None
                     else stmt.render(SQL.edge_where_callee, v=flt.service))
         rollup_where = ("true" if flt.service is None
                         else stmt.render(SQL.edge_rollup_where_callee, v=flt.service))
     else:
-        conditions = await starting.conditions(db, stmt, flt, "span",
-                                               trace_filters.span_conditions)
         where = stmt.render(SQL.edge_where_span, {"where": sqlparts.conjunction(conditions)})
 
         def raw_where() -> str:
             return where
         rollup_where = "false"
-    (r0, r1) = rolled
+    (lo, end), (r0, r1) = span, rolled
     ranges = [(lo, r0)] if lo < r0 else []
     ranges += [(p, p + MINUTE) for p in pending]
     ranges += [(r1, end)] if r1 < end else []
     raw = [stmt.render(SQL.edge_raw, {"rows": service_graph.EDGE_ROWS.replace(
         "@edges@", stmt.render(SQL.edge_edges, {"where": raw_where()}, lo=start, hi=stop))})
         for start, stop in ranges]
-    sql = stmt.render(SQL.edge_read, {"where": rollup_where, "raw": "\n".join(raw)},
-                      m0=r0, m1=r1, pending=pending, limit=MAX_EDGES + 1)
-    return await db.fetch(sql, *stmt.params), r0 < r1
+    return stmt.render(SQL.edge_read, {"where": rollup_where, "raw": "\n".join(raw)},
+                       m0=r0, m1=r1, pending=pending, limit=MAX_EDGES + 1)
 
 
 def edge(row: Any, seconds: float | None) -> ServiceEdge:

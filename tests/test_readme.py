@@ -118,18 +118,21 @@ def sql(database_url: str, schema: str, text: str) -> list[tuple[Any, ...]]:
 
 
 # The demo sends 20 rounds: orders 1000-1019; the orders i % 7 == 3 fail (1003, 1010, 1017);
-# orders divisible by 3 are POSTs; every other round runs the support agent's workflow.
+# orders divisible by 3 are POSTs; every other round runs the support agent's workflow; each
+# round a checkout (storefront -> payments -> order-worker), declined when i % 7 == 6.
 FAILED = {1003: "GET", 1010: "GET", 1017: "POST"}
+ROUNDS, DECLINED = 20, 2
 
 
 def check_recent_errors(running: Running, data: dict[str, Any]) -> None:
     traces = data["traces"]
-    assert traces["totalCount"] == len(FAILED)
+    assert traces["totalCount"] == len(FAILED) + DECLINED
     assert traces["pageInfo"]["hasNextPage"] is False
     assert sorted((t["rootService"], t["rootName"], t["spanCount"], t["errorCount"],
                    sorted(t["semanticTypes"])) for t in traces["nodes"]) == sorted(
-        ("web-shop", f"{method} /api/orders/{{id}}", 2, 1, ["DB", "HTTP"])
-        for method in FAILED.values())
+        [("web-shop", f"{method} /api/orders/{{id}}", 2, 1, ["DB", "HTTP"])
+         for method in FAILED.values()]
+        + [("storefront", "GET /checkout", 4, 2, ["DB", "HTTP"])] * DECLINED)
 
 
 def check_trace(running: Running, data: dict[str, Any]) -> None:
@@ -191,7 +194,7 @@ def check_latency(running: Running, data: dict[str, Any], recorded: list[tuple])
 
 def check_filter_options(running: Running, data: dict[str, Any]) -> None:
     assert sorted(s["name"] for s in data["services"]) == [
-        "order-worker", "support-agent", "web-shop"]
+        "order-worker", "payments", "storefront", "support-agent", "web-shop"]
     keys = {k["key"]: k["promoted"] for k in data["attributeKeys"]}
     assert set(keys) == {
         "gen_ai.system", "gen_ai.operation.name", "gen_ai.request.model",

@@ -287,8 +287,26 @@ def check_stats(running: Running, database_url: str) -> dict[str, Any]:
             assert all(counts[t["value"]] == t["count"] for t in top)
             assert sorted(t["count"] for t in top) == sorted(counts.values())[-len(top):]
 
+    def service_graph(data: dict[str, Any]) -> None:
+        got = data["serviceGraph"]
+        assert {(e["caller"], e["callee"], e["kind"]): (e["callCount"], e["errorCount"])
+                for e in got["edges"]} == {
+            ("storefront", "payments", "CLIENT_SERVER"): (ROUNDS, DECLINED),
+            ("payments", "order-worker", "PRODUCER_CONSUMER"): (ROUNDS - DECLINED, 0),
+            ("web-shop", "order-worker", "LINK"): (ROUNDS, 0)}
+        for edge in got["edges"]:
+            assert 0 < edge["durationP50Ms"] <= edge["durationP95Ms"] <= edge["durationP99Ms"]
+        expected = rows("""
+            SELECT service_name, count(*), count(*) FILTER (WHERE status_name = 'ERROR')
+            FROM v_otel_spans_enriched GROUP BY 1""")
+        assert {n["service"]: (n["spanCount"], n["errorCount"]) for n in got["nodes"]} == {
+            service: (n, errors) for service, n, errors in expected}
+        for node in got["nodes"]:
+            assert node["rate"] == pytest.approx(node["spanCount"] / 3600)
+
     return {"P95ByRoute": p95_by_route, "TokensByModel": tokens_by_model,
-            "SlowestTraces": slowest_traces, "BiggestPrompts": biggest_prompts}
+            "SlowestTraces": slowest_traces, "BiggestPrompts": biggest_prompts,
+            "ServiceGraph": service_graph}
 
 
 def test_every_example_answers_as_expected_on_the_demo_data(running, database_url):

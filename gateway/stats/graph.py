@@ -147,7 +147,7 @@ def statement(stmt: sqlparts.Statement, flt: inputs.SpanFilter, span: tuple[int,
 
 def edge(row: Any, seconds: float | None) -> ServiceEdge:
     acc = red.Acc().add(row)
-    caller, callee, kind = row["gk"]
+    caller, callee, kind = row["caller_service"], row["callee_service"], row["edge_kind_id"]
     p50, p95, p99 = (acc.quantile(q) / 1e6 for q in QUANTILES)
     return ServiceEdge(caller=caller, callee=callee,
                        kind=ServiceEdgeKind[service_graph.KINDS[kind]], call_count=acc.n,

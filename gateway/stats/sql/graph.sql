@@ -1,7 +1,8 @@
 -- serviceGraph's edges (gateway/stats/graph.py): the edge rollups of the whole, rolled, not
 -- pending minutes of the range (ollygraph/sql/service_graph.sql keeps them), and the same
 -- rows computed from the edges (edge_rows) for the rest; per caller, callee and kind the
--- sums and the merged duration histogram, most calls first.
+-- sums and the merged duration histogram, most calls first. One pass over the rows and
+-- their buckets: a row's own sums count with its first bucket.
 
 -- name: edge_read
 WITH src AS (
@@ -11,24 +12,22 @@ WITH src AS (
     WHERE r.minute_unix_nano >= :m0 AND r.minute_unix_nano < :m1
       AND r.minute_unix_nano <> ALL(:pending::bigint[]) AND @where@
     @raw@
-), g AS (
-    SELECT jsonb_build_array(src.caller_service, src.callee_service, src.edge_kind_id) AS gk,
-           src.*
-    FROM src
-), a AS (
-    SELECT g.gk, sum(g.n) AS n, sum(g.errors) AS errors, sum(g.duration_sum) AS total,
-           min(g.duration_min) AS low, max(g.duration_max) AS high
-    FROM g GROUP BY g.gk
-), h AS (
-    SELECT x.gk, array_agg(x.b ORDER BY x.b) AS bs, array_agg(x.c ORDER BY x.b) AS cs
-    FROM (SELECT g.gk, u.b, sum(u.c) AS c
-          FROM g, unnest(g.buckets, g.counts) AS u(b, c)
-          GROUP BY 1, 2) AS x
-    GROUP BY x.gk
+), b AS (
+    SELECT src.caller_service, src.callee_service, src.edge_kind_id, u.b, sum(u.c) AS c,
+           sum(src.n) FILTER (WHERE u.i = 1) AS n,
+           sum(src.errors) FILTER (WHERE u.i = 1) AS errors,
+           sum(src.duration_sum) FILTER (WHERE u.i = 1) AS total,
+           min(src.duration_min) FILTER (WHERE u.i = 1) AS low,
+           max(src.duration_max) FILTER (WHERE u.i = 1) AS high
+    FROM src, unnest(src.buckets, src.counts) WITH ORDINALITY AS u(b, c, i)
+    GROUP BY 1, 2, 3, 4
 )
-SELECT a.gk, a.n, a.errors, a.total, a.low, a.high, h.bs, h.cs
-FROM a JOIN h ON h.gk = a.gk
-ORDER BY a.n DESC, a.gk
+SELECT b.caller_service, b.callee_service, b.edge_kind_id, sum(b.n) AS n,
+       sum(b.errors) AS errors, sum(b.total) AS total, min(b.low) AS low, max(b.high) AS high,
+       array_agg(b.b ORDER BY b.b) AS bs, array_agg(b.c ORDER BY b.b) AS cs
+FROM b
+GROUP BY 1, 2, 3
+ORDER BY 4 DESC, 1, 2, 3
 LIMIT :limit
 
 -- name: edge_raw

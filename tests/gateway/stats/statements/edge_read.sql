@@ -52,22 +52,20 @@ WITH src AS (
      WHERE e.start_time_unix_nano >= $9 AND e.start_time_unix_nano < $10 AND e.callee_service = $8) AS e
           GROUP BY 1, 2, 3, 4, 5) AS x
     GROUP BY 1, 2, 3, 4) AS e
-), g AS (
-    SELECT jsonb_build_array(src.caller_service, src.callee_service, src.edge_kind_id) AS gk,
-           src.*
-    FROM src
-), a AS (
-    SELECT g.gk, sum(g.n) AS n, sum(g.errors) AS errors, sum(g.duration_sum) AS total,
-           min(g.duration_min) AS low, max(g.duration_max) AS high
-    FROM g GROUP BY g.gk
-), h AS (
-    SELECT x.gk, array_agg(x.b ORDER BY x.b) AS bs, array_agg(x.c ORDER BY x.b) AS cs
-    FROM (SELECT g.gk, u.b, sum(u.c) AS c
-          FROM g, unnest(g.buckets, g.counts) AS u(b, c)
-          GROUP BY 1, 2) AS x
-    GROUP BY x.gk
+), b AS (
+    SELECT src.caller_service, src.callee_service, src.edge_kind_id, u.b, sum(u.c) AS c,
+           sum(src.n) FILTER (WHERE u.i = 1) AS n,
+           sum(src.errors) FILTER (WHERE u.i = 1) AS errors,
+           sum(src.duration_sum) FILTER (WHERE u.i = 1) AS total,
+           min(src.duration_min) FILTER (WHERE u.i = 1) AS low,
+           max(src.duration_max) FILTER (WHERE u.i = 1) AS high
+    FROM src, unnest(src.buckets, src.counts) WITH ORDINALITY AS u(b, c, i)
+    GROUP BY 1, 2, 3, 4
 )
-SELECT a.gk, a.n, a.errors, a.total, a.low, a.high, h.bs, h.cs
-FROM a JOIN h ON h.gk = a.gk
-ORDER BY a.n DESC, a.gk
+SELECT b.caller_service, b.callee_service, b.edge_kind_id, sum(b.n) AS n,
+       sum(b.errors) AS errors, sum(b.total) AS total, min(b.low) AS low, max(b.high) AS high,
+       array_agg(b.b ORDER BY b.b) AS bs, array_agg(b.c ORDER BY b.b) AS cs
+FROM b
+GROUP BY 1, 2, 3
+ORDER BY 4 DESC, 1, 2, 3
 LIMIT $14

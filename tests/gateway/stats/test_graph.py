@@ -203,3 +203,35 @@ def test_arguments_are_checked(stack, base) -> None:
     errors = stack.errors(GRAPH, r={"last": "1h"}, f={"timeRange": {"last": "1h"}})
     assert errors == ["serviceGraph: give the time range once, as `timeRange`"]
     assert stack.errors(GRAPH, r={}) == ["serviceGraph: timeRange needs `from`, `to` or `last`"]
+
+
+def test_the_job_writes_the_edge_of_a_wait_two_writers_left_behind(stack, base) -> None:
+    """Writers of a child and its parent running at the same time do not see each other:
+    the child's wait stays although its parent is stored, and the job's sweep writes the
+    edge (once) and marks its minute."""
+    at = base + 200_000 * MS
+
+    async def run(sql: str, *args) -> list:
+        conn = await asyncpg.connect(stack.database_url,
+                                     server_settings={"search_path": stack.schema})
+        try:
+            return await conn.fetch(sql, *args)
+        finally:
+            await conn.close()
+
+    (parent,) = asyncio.run(run(
+        "SELECT s.trace_id, s.span_id FROM otel_spans_fact AS s "
+        "JOIN otel_resources_dim AS r USING (resource_id) WHERE r.service_name = 'db-proxy'"))
+    asyncio.run(run(
+        "INSERT INTO otel_service_edge_waits (start_time_unix_nano, span_pk, trace_id, span_id, "
+        "is_link, callee_service, callee_kind_id, is_error, duration_ns) "
+        "VALUES ($1, 0, $2, $3, false, 'auditor', 2, true, 7000000)", at, *parent))
+    roll(stack, base + 5 * known.MINUTE)
+    answer = graph(stack, base, service="auditor")
+    assert answer["source"] == "rollups"
+    check(answer, {("db-proxy", "auditor", "PARENT_CHILD"): ([7], 1)},
+          {"auditor": ([], 0), "db-proxy": ([], 0)})
+    assert asyncio.run(run("SELECT count(*) FROM otel_service_edge_waits "
+                           "WHERE callee_service = 'auditor'"))[0][0] == 0
+    roll(stack, base + 5 * known.MINUTE)
+    assert graph(stack, base, service="auditor")["edges"] == answer["edges"]

@@ -79,6 +79,8 @@ SIZES: dict[tuple[str, str], Size] = {
     ("Query", "attributeKeys"): Size(100, PAGE_MAX),
     ("Query", "services"): Size(1000, 1000, estimate=True),
     ("Query", "exceptions"): Size(20, PAGE_MAX),
+    ("ServiceGraph", "nodes"): Size(1000, 1000, estimate=True),   # graph.MAX_NODES
+    ("ServiceGraph", "edges"): Size(1000, 1000, estimate=True),   # graph.MAX_EDGES
     ("Trace", "spans"): TRACE_SPANS,
     ("Trace", "logs"): TRACE_LOGS,
     ("Span", "children"): SPAN_CHILDREN,

@@ -19,6 +19,7 @@ from gateway.live import subscriptions as live_subscriptions
 from gateway.logs import queries as log_queries
 from gateway.metrics import queries as metric_queries
 from gateway.stats import catalog as stats_catalog
+from gateway.stats import graph as stats_graph
 from gateway.stats import queries as stats_queries
 from gateway.traces import exceptions as trace_exceptions
 from gateway.traces import queries as trace_queries
@@ -31,7 +32,7 @@ CACHED_DOCUMENTS = 256  # distinct query texts whose parsed and validated docume
 
 QUERY_TYPES = (trace_queries.Query, trace_exceptions.Query, log_queries.Query,
                metric_queries.Query, catalog.Query, stats_queries.Query, stats_catalog.Query,
-               workflows.Query)
+               stats_graph.Query, workflows.Query)
 
 
 class SqlStatements(SchemaExtension):

@@ -15,7 +15,7 @@ from opentelemetry.proto.collector.trace.v1 import trace_service_pb2
 from opentelemetry.proto.trace.v1 import trace_pb2
 
 from ingest import attributes, flatten, queries, wire, writer
-from ollygraph import codecs, span_rollups, store
+from ollygraph import codecs, service_graph, span_rollups, store
 
 QUERIES = queries.QUERIES
 
@@ -46,7 +46,8 @@ def check_ids(trace_id: bytes, span_id: bytes, what: str) -> None:
 
 
 class Traces:
-    """The traces `flatten.Flow`; its `after` hook maintains the trace summary."""
+    """The traces `flatten.Flow`; its `after` hook maintains the trace summary and the
+    service graph's edges (ollygraph.service_graph)."""
 
     shape, tables, facts = SHAPE, TABLES, FACTS
     prepare = before = None
@@ -126,8 +127,10 @@ class Traces:
         if rows[SPANS]:
             await conn.execute(QUERIES.upsert_trace_summary,
                                *summary_args(rows[SPANS], self.service_names))
+            edges = await service_graph.resolve(conn, rows[SPANS], rows[LINKS],
+                                                self.service_names)
             floor = span_rollups.floor_minute
-            await span_rollups.mark_late(conn, {floor(r[1]) for r in rows[SPANS]})
+            await span_rollups.mark_late(conn, edges | {floor(r[1]) for r in rows[SPANS]})
 
 
 def _events_and_links(span_events: Sequence[trace_pb2.Span.Event],

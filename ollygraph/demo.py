@@ -1,11 +1,16 @@
 """`ollygraph demo`: realistic telemetry through the real OpenTelemetry SDK.
 
-Three services send over OTLP/gRPC to a running ingest:
+Five services send over OTLP/gRPC to a running ingest:
 - `web-shop`: HTTP server spans with a database client child, correlated logs, one
   failing request with an exception event and an error log;
 - `support-agent`: an AI-agent workflow (`gen_ai.*` chat and tool spans with token
   usage and cost, workflow/node spans) with correlated logs;
-- `order-worker`: a messaging consumer whose span links to the producing span.
+- `order-worker`: a messaging consumer whose span links to the producing span, and the
+  consumer of the payments queue;
+- `storefront` calling `payments` (a frontend calling a backend: CLIENT -> SERVER), which
+  writes to its database and publishes to a queue that `order-worker` consumes
+  (PRODUCER -> CONSUMER); some payments are declined (errors on both sides of the call).
+The traces of the last three give the service graph (serviceGraph) its edges.
 Metrics: a request counter, an in-flight up-down counter, an explicit-bucket latency
 histogram (bounds in seconds, the unit it records), an exponential token-usage histogram
 and an observable queue-depth gauge.
@@ -45,7 +50,7 @@ from opentelemetry.trace import SpanKind, Status, StatusCode
 from ollygraph import demo_workflows
 from ollygraph.settings import Settings
 
-SERVICES = ("web-shop", "support-agent", "order-worker")
+SERVICES = ("web-shop", "support-agent", "order-worker", "storefront", "payments")
 # HTTP latency in seconds: the semantic conventions' advice for http.server.request.duration,
 # with two finer bounds for the demo's millisecond requests (the SDK's default bounds,
 # 0, 5, 10, 25, ..., are meant for milliseconds and would put them all in one bucket)
@@ -148,8 +153,8 @@ class Demo:
     def __init__(self, endpoint: str, seed: int = 7) -> None:
         self.random = random.Random(seed)
         self.deliveries = Deliveries()
-        self.shop, self.agent, self.worker = (Service(name, endpoint, self.deliveries)
-                                              for name in SERVICES)
+        self.shop, self.agent, self.worker, self.storefront, self.payments = (
+            Service(name, endpoint, self.deliveries) for name in SERVICES)
         meter = self.shop.meter
         self.requests = meter.create_counter(
             "http.server.requests", unit="{request}", description="HTTP requests served"
@@ -303,16 +308,58 @@ class Demo:
         ):
             self.worker.log.info("processed order %s", order_id)
 
+    def checkout(self, cart: int, declined: bool) -> None:
+        """storefront -> payments (-> its database, -> the payments queue -> order-worker),
+        the context passed along as an HTTP header and a message header would carry it."""
+        with (span(self.storefront, "GET /checkout", SpanKind.SERVER,
+                   **{"http.method": "GET", "http.route": "/checkout",
+                      "cart.id": cart}),
+              span(self.storefront, "POST /api/payments", SpanKind.CLIENT,
+                   **{"http.method": "POST", "server.address": "payments.internal",
+                      "url.full": "http://payments.internal/api/payments"}) as client):
+            self.pay(cart, declined, trace.set_span_in_context(client))
+            if declined:
+                client.set_attribute("http.response.status_code", 402)
+                client.set_status(Status(StatusCode.ERROR, "payment declined"))
+            else:
+                client.set_attribute("http.response.status_code", 201)
+
+    def pay(self, cart: int, declined: bool, context: object) -> None:
+        with self.payments.tracer.start_as_current_span(
+                "POST /api/payments", context=context, kind=SpanKind.SERVER,
+                attributes={"http.method": "POST", "http.route": "/api/payments",
+                            "cart.id": cart}) as server:
+            with span(self.payments, "INSERT payments", SpanKind.CLIENT,
+                      **{"db.system": "postgresql", "db.name": "payments",
+                         "db.operation": "INSERT", "server.address": "db.internal"}):
+                time.sleep(self.random.uniform(0.001, 0.003))
+            if declined:
+                server.set_attribute("http.response.status_code", 402)
+                server.set_status(Status(StatusCode.ERROR, f"card declined for cart {cart}"))
+                self.payments.log.warning("card declined for cart %s", cart)
+                return
+            server.set_attribute("http.response.status_code", 201)
+            with span(self.payments, "payments publish", SpanKind.PRODUCER,
+                      **{"messaging.system": "kafka", "messaging.destination": "payments",
+                         "messaging.operation": "publish"}) as producer:
+                published = trace.set_span_in_context(producer)
+        with self.worker.tracer.start_as_current_span(
+                "payments process", context=published, kind=SpanKind.CONSUMER,
+                attributes={"messaging.system": "kafka", "messaging.destination": "payments",
+                            "messaging.operation": "process", "cart.id": cart}):
+            time.sleep(self.random.uniform(0.001, 0.002))
+
     def run(self, iterations: int) -> None:
         for i in range(iterations):
             produced = self.http_request(1000 + i, fail=(i % 7 == 3))
             self.consume(produced, 1000 + i)
             if i % 2 == 0:
                 self.agent_workflow(500 + i)
+            self.checkout(2000 + i, declined=(i % 7 == 6))
         demo_workflows.send(self.agent, self.random, runs=max(1, iterations // 10))
 
     def shutdown(self) -> None:
-        for service in (self.shop, self.agent, self.worker):
+        for service in (self.shop, self.agent, self.worker, self.storefront, self.payments):
             service.shutdown()
 
 

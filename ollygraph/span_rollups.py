@@ -10,7 +10,9 @@ exported when they end, so a long span arrives after its start minute was rolled
 `mark_late(conn, minutes)` is the span writers' part, inside their transaction.
 
 The same minutes keep the attribute key registry (ollygraph.key_registry), which
-attributeKeys reads.
+attributeKeys reads, and the service graph's edge rollups (ollygraph.service_graph), which
+serviceGraph reads: the edges a writer writes mark their minutes the same way, and each
+run first sweeps the waits for edges that writers running at the same time left behind.
 
 A quantile read from the histograms (gateway/stats/red.py) is the geometric middle of the
 bucket holding the rank, clamped to the group's min and max: within a factor
@@ -23,7 +25,7 @@ import logging
 import math
 from typing import Any
 
-from ollygraph import key_registry
+from ollygraph import key_registry, service_graph
 from ollygraph.sql import QUERIES
 
 log = logging.getLogger(__name__)
@@ -73,9 +75,12 @@ async def roll(conn: Any, target: int) -> int:
     """Bring the rollups up to the minute `target`; returns the minutes rolled and
     recomputed. The caller holds the rollup job's lock."""
     async with conn.transaction():
+        await mark_late(conn, await service_graph.sweep(conn))
+    async with conn.transaction():
         await conn.execute(QUERIES.lock_alone)  # waits for the writers that read `accepted`
         if await conn.fetchrow(QUERIES.span_rollup_state) is None:
             await conn.execute(QUERIES.forget_span_rollups)
+            await conn.execute(QUERIES.forget_edge_rollups)
             first = await conn.fetchval(QUERIES.first_span)
             await conn.execute(QUERIES.start_span_rollups,
                                min(target, floor_minute(first)) if first else target)
@@ -86,6 +91,8 @@ async def roll(conn: Any, target: int) -> int:
         async with conn.transaction():
             await conn.execute(QUERIES.drop_red_between, rolled, upto)
             await conn.execute(ROLL_BETWEEN, rolled, upto)
+            await conn.execute(QUERIES.drop_edge_rollups_between, rolled, upto)
+            await conn.execute(service_graph.ROLL_BETWEEN, rolled, upto)
             await key_registry.roll_minutes(conn, rolled, upto)
             await conn.execute(QUERIES.set_spans_rolled, upto)
         done += (upto - rolled) // MINUTE_NS
@@ -98,6 +105,8 @@ async def roll(conn: Any, target: int) -> int:
         async with conn.transaction():
             await conn.execute(QUERIES.drop_red_of_minutes, minutes)
             await conn.execute(ROLL_MINUTES, minutes)
+            await conn.execute(QUERIES.drop_edge_rollups_of_minutes, minutes)
+            await conn.execute(service_graph.ROLL_MINUTES, minutes)
             for minute in minutes:
                 await key_registry.roll_minutes(conn, minute, minute + MINUTE_NS)
             await conn.execute(QUERIES.clear_span_marks, minutes, [m["mark"] for m in marks])

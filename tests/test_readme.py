@@ -118,18 +118,21 @@ def sql(database_url: str, schema: str, text: str) -> list[tuple[Any, ...]]:
 
 
 # The demo sends 20 rounds: orders 1000-1019; the orders i % 7 == 3 fail (1003, 1010, 1017);
-# orders divisible by 3 are POSTs; every other round runs the support agent's workflow.
+# orders divisible by 3 are POSTs; every other round runs the support agent's workflow; each
+# round a checkout (storefront -> payments -> order-worker), declined when i % 7 == 6.
 FAILED = {1003: "GET", 1010: "GET", 1017: "POST"}
+ROUNDS, DECLINED = 20, 2
 
 
 def check_recent_errors(running: Running, data: dict[str, Any]) -> None:
     traces = data["traces"]
-    assert traces["totalCount"] == len(FAILED)
+    assert traces["totalCount"] == len(FAILED) + DECLINED
     assert traces["pageInfo"]["hasNextPage"] is False
     assert sorted((t["rootService"], t["rootName"], t["spanCount"], t["errorCount"],
                    sorted(t["semanticTypes"])) for t in traces["nodes"]) == sorted(
-        ("web-shop", f"{method} /api/orders/{{id}}", 2, 1, ["DB", "HTTP"])
-        for method in FAILED.values())
+        [("web-shop", f"{method} /api/orders/{{id}}", 2, 1, ["DB", "HTTP"])
+         for method in FAILED.values()]
+        + [("storefront", "GET /checkout", 4, 2, ["DB", "HTTP"])] * DECLINED)
 
 
 def check_failed_with_db(running: Running, data: dict[str, Any]) -> None:
@@ -211,7 +214,7 @@ def check_latency(running: Running, data: dict[str, Any], recorded: list[tuple])
 
 def check_filter_options(running: Running, data: dict[str, Any]) -> None:
     assert sorted(s["name"] for s in data["services"]) == [
-        "order-worker", "support-agent", "web-shop"]
+        "order-worker", "payments", "storefront", "support-agent", "web-shop"]
     keys = {k["key"]: k["promoted"] for k in data["attributeKeys"]}
     assert set(keys) == {
         "gen_ai.system", "gen_ai.operation.name", "gen_ai.request.model",
@@ -316,8 +319,26 @@ def check_stats(running: Running, database_url: str) -> dict[str, Any]:
             assert all(counts[t["value"]] == t["count"] for t in top)
             assert sorted(t["count"] for t in top) == sorted(counts.values())[-len(top):]
 
+    def service_graph(data: dict[str, Any]) -> None:
+        got = data["serviceGraph"]
+        assert {(e["caller"], e["callee"], e["kind"]): (e["callCount"], e["errorCount"])
+                for e in got["edges"]} == {
+            ("storefront", "payments", "CLIENT_SERVER"): (ROUNDS, DECLINED),
+            ("payments", "order-worker", "PRODUCER_CONSUMER"): (ROUNDS - DECLINED, 0),
+            ("web-shop", "order-worker", "LINK"): (ROUNDS, 0)}
+        for edge in got["edges"]:
+            assert 0 < edge["durationP50Ms"] <= edge["durationP95Ms"] <= edge["durationP99Ms"]
+        expected = rows("""
+            SELECT service_name, count(*), count(*) FILTER (WHERE status_name = 'ERROR')
+            FROM v_otel_spans_enriched GROUP BY 1""")
+        assert {n["service"]: (n["spanCount"], n["errorCount"]) for n in got["nodes"]} == {
+            service: (n, errors) for service, n, errors in expected}
+        for node in got["nodes"]:
+            assert node["rate"] == pytest.approx(node["spanCount"] / 3600)
+
     return {"P95ByRoute": p95_by_route, "TokensByModel": tokens_by_model,
-            "SlowestTraces": slowest_traces, "BiggestPrompts": biggest_prompts}
+            "SlowestTraces": slowest_traces, "BiggestPrompts": biggest_prompts,
+            "ServiceGraph": service_graph}
 
 
 def check_agent_run(running: Running, database_url: str, trace_id: str) -> None:

@@ -108,4 +108,4 @@ def test_the_readme_client_example_runs(demo_stack: Stack):
     assert (usage["attr.gen_ai.usage.cost"] > 0).all()
     assert names["spans"]["traceId"].nunique() == 1
     assert sorted(s["name"] for s in names["services"]["services"]) == [
-        "order-worker", "support-agent", "web-shop"]
+        "order-worker", "payments", "storefront", "support-agent", "web-shop"]

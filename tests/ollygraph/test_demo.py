@@ -14,12 +14,13 @@ def test_demo_sends_traces_logs_and_metrics(database_url, migrated_schema, sql):
         return receiver.query(sql, migrated_schema, text, *params)[0][0]
 
     assert one("SELECT array_agg(DISTINCT service_name ORDER BY service_name) "
-               "FROM v_otel_spans_enriched") == ["order-worker", "support-agent", "web-shop"]
-    # HTTP server -> DB client
+               "FROM v_otel_spans_enriched") == [
+        "order-worker", "payments", "storefront", "support-agent", "web-shop"]
+    # HTTP server -> DB client (web-shop and payments)
     assert one("SELECT count(*) FROM v_otel_spans_enriched c JOIN v_otel_spans_enriched p "
                "ON p.span_id = c.parent_span_id AND p.trace_id = c.trace_id "
                "WHERE p.kind_name = 'SERVER' AND c.kind_name = 'CLIENT' "
-               "AND c.attributes->>'db.system' = 'postgresql'") == 4
+               "AND c.attributes->>'db.system' = 'postgresql'") == 8
     # the AI-agent workflow with token usage and cost
     assert one("SELECT count(*) FROM v_otel_spans_enriched WHERE attributes ? 'gen_ai.system' "
                "AND (attributes->>'gen_ai.usage.input_tokens')::int > 0 "
@@ -41,6 +42,15 @@ def test_demo_sends_traces_logs_and_metrics(database_url, migrated_schema, sql):
     # a consumer span linked to its producer
     assert one("SELECT count(*) FROM v_otel_spans_enriched WHERE kind_name = 'CONSUMER' "
                "AND jsonb_array_length(links) = 1") == 4
+    # the service graph's edges: a frontend calling a backend, a queue, a link
+    assert receiver.query(sql, migrated_schema, """
+        SELECT e.caller_service, e.callee_service, k.name, count(*),
+               count(*) FILTER (WHERE is_error)
+        FROM otel_service_edges e JOIN service_edge_kinds k USING (edge_kind_id)
+        GROUP BY 1, 2, 3 ORDER BY 1, 2, 3""") == [
+        ("payments", "order-worker", "PRODUCER_CONSUMER", 4, 0),
+        ("storefront", "payments", "CLIENT_SERVER", 4, 0),
+        ("web-shop", "order-worker", "LINK", 4, 0)]
     # counters, up-down counter, histogram, exponential histogram, gauge
     assert one("SELECT array_agg(DISTINCT name ORDER BY name) FROM otel_metrics_dim") == [
         "gen_ai.client.token.usage", "http.server.active_requests", "http.server.request.duration",

@@ -7,8 +7,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from gateway import inputs, sqlparts
-from gateway.stats import facets, queries, query, red, types
+from gateway import enums, inputs, sqlparts
+from gateway.stats import facets, graph, queries, query, red, types
 from gateway.traces import filters as trace_filters
 from gateway.traces import ordering
 
@@ -50,6 +50,23 @@ def red_read() -> str:
                          (lo + 60_000_000_000, lo + 540_000_000_000), [lo + 120_000_000_000])
 
 
+def edge_read() -> str:
+    lo = 1_700_000_000_000_000_000
+    return graph.statement(sqlparts.Statement(), inputs.SpanFilter(service="checkout"),
+                           (lo + 1, lo + 600_000_000_000 - 5),
+                           (lo + 60_000_000_000, lo + 540_000_000_000), [lo + 120_000_000_000],
+                           None)
+
+
+def edge_read_filtered() -> str:
+    lo = 1_700_000_000_000_000_000
+    stmt = sqlparts.Statement()
+    flt = inputs.SpanFilter(time_range=RANGE, kind=enums.SpanKind.SERVER)
+    conditions = trace_filters.span_conditions(stmt, flt)
+    return graph.statement(stmt, flt, (lo, lo + 600_000_000_001), (lo + 600_000_000_001,) * 2,
+                           [], conditions)
+
+
 def span_facets() -> str:
     stmt = sqlparts.Statement()
     where = sqlparts.conjunction(trace_filters.span_conditions(
@@ -59,7 +76,8 @@ def span_facets() -> str:
 
 
 STATEMENTS = {"span_stats": span_stats, "span_stats_top_k": span_stats_top_k,
-              "red_read": red_read, "span_facets": span_facets}
+              "red_read": red_read, "span_facets": span_facets, "edge_read": edge_read,
+              "edge_read_filtered": edge_read_filtered}
 
 
 def test_statements_are_the_checked_in_ones() -> None:

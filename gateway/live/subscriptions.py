@@ -44,7 +44,7 @@ async def batches(
     counts = request.scope.setdefault("ollygraph.live", {"live": 0})
     sub = subscriber.Subscriber(kind, flt, keys, live.settings.live_max_behind)
     async for batch in live.subscribe(sub, position, counts):
-        types.renew_loaders(info.context)
+        types.forget_loaded(info.context)
         yield batch
 
 

@@ -127,7 +127,7 @@ async def subscriber(
     ready: asyncio.Event,
     received: list[tuple[int, float]],
     stop: asyncio.Event,
-    nodes: list[int],
+    nodes: list[float],
 ) -> None:
     async with connect(url, subprotocols=["graphql-transport-ws"], max_size=None) as ws:
         await ws.send(json.dumps({"type": "connection_init"}))
@@ -153,18 +153,20 @@ async def subscriber(
                 print("subscription ended:", m)
                 return
             nodes[0] += len(m["payload"]["data"]["spans"]["nodes"])
+            nodes[1] = now
             for node in m["payload"]["data"]["spans"]["nodes"]:
                 if node["name"].startswith("paced "):
                     received.append((int(node["name"].split()[1]), now))
 
 
-async def drained(counts: list[list[int]], limit: float = 60) -> float:
-    """Waits until deliveries stop for 2 s (at most `limit` s); returns the seconds waited."""
-    waited, count = time.perf_counter(), -1
+async def drained(counts: list[list[float]], limit: float = 60) -> float:
+    """Waits until deliveries stop for 2 s (at most `limit` s); returns the seconds from
+    the call to the last delivery."""
+    waited, count = time.perf_counter(), -1.0
     while count != sum(c[0] for c in counts) and time.perf_counter() - waited < limit:
         count = sum(c[0] for c in counts)
         await asyncio.sleep(2)
-    return time.perf_counter() - waited
+    return max(0.0, max(c[1] for c in counts) - waited)
 
 
 def cpu_seconds(pid: int) -> float:
@@ -196,7 +198,7 @@ async def run(
     received: list[list[tuple[int, float]]] = [[] for _ in chosen]
     stop = asyncio.Event()
     readies = [asyncio.Event() for _ in chosen]
-    counts = [[0] for _ in chosen]  # nodes each subscriber received, of every run
+    counts = [[0.0, 0.0] for _ in chosen]  # nodes each subscriber received, when the last
     tasks = [
         asyncio.create_task(subscriber(url, f, r, got, stop, n))
         for (f, _), r, got, n in zip(chosen, readies, received, counts, strict=True)
@@ -209,12 +211,12 @@ async def run(
     )
     # the paced run starts once the subscribers got all of that burst (else its first
     # exports wait behind the burst's deliveries)
-    print(f"the burst reached the subscribers {await drained(counts) - 2:.1f} s after it ended")
+    print(f"the last of that burst reached its subscriber {await drained(counts):.2f} s after it")
     cpu0 = cpu_seconds(gateway_pid)
     sent: dict[int, tuple[float, float]] = {}
     own0 = time.process_time()
     took = await send(target, args.exports, args.spans_per_export, args.rate, sent, "paced ")
-    drain = await drained(counts)
+    drain = await drained(counts) + 2
     stop.set()
     await asyncio.gather(*tasks)
     cpu, own = cpu_seconds(gateway_pid) - cpu0, time.process_time() - own0

@@ -78,14 +78,9 @@ def batch_sql(
     """The one statement reading the rows of the committed `runs` for every subscriber of
     `kind` (by position in `filters_and_keys`), with its parameters."""
     stmt = sqlparts.Statement()
-    bounds = (time_from, time_to)
-    matches = [
-        f"CASE WHEN {sqlparts.conjunction(kind.conditions(stmt, flt, keys, bounds))} THEN {n} END"
-        for n, (flt, keys) in enumerate(filters_and_keys)
-    ]
     sql = stmt.render(
         SQL[kind.query],
-        {**kind.slots(), "columns": kind.columns, "matches": ",\n".join(matches)},
+        _matches(stmt, kind, filters_and_keys, (time_from, time_to)),
         time_from=time_from,
         time_to=time_to,
         key_from=runs[0][0],
@@ -94,6 +89,30 @@ def batch_sql(
         hi=[r[1] for r in runs],
     )
     return sql, stmt.params
+
+
+def quiet_traces_sql(
+    filters_and_keys: list[tuple[Any, filters.KeyIds]], ids: list[bytes]
+) -> tuple[str, list[Any]]:
+    """The one statement reading the traces of `ids` again (after a quiet period) for
+    every `traces` subscriber (by position in `filters_and_keys`), with its parameters."""
+    stmt = sqlparts.Statement()
+    slots = _matches(stmt, TRACES, filters_and_keys, None)
+    return stmt.render(SQL.live_quiet_traces, slots, ids=ids), stmt.params
+
+
+def _matches(
+    stmt: sqlparts.Statement,
+    kind: Kind,
+    filters_and_keys: list[tuple[Any, filters.KeyIds]],
+    bounds: Any,
+) -> dict[str, str]:
+    """The slots of a batch read: `kind`'s, its columns and one CASE per filter."""
+    matches = [
+        f"CASE WHEN {sqlparts.conjunction(kind.conditions(stmt, flt, keys, bounds))} THEN {n} END"
+        for n, (flt, keys) in enumerate(filters_and_keys)
+    ]
+    return {**kind.slots(), "columns": kind.columns, "matches": ",\n".join(matches)}
 
 
 def committed_sql(

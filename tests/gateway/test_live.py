@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 import uuid
 from typing import Any
 
 import pytest
+from opentelemetry import trace
 from opentelemetry.trace import Status, StatusCode
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
@@ -16,6 +18,7 @@ from websockets.exceptions import ConnectionClosed
 pytestmark = pytest.mark.db
 
 MAX_BEHIND = 8
+QUIET = 3  # seconds without a new span after which a trace is sent again
 SPANS = """subscription ($filter: SpanFilter, $after: String) {
   spans(filter: $filter, after: $after) { cursor nodes { name service status { code } attributes } }
 }"""
@@ -29,7 +32,11 @@ TRACES = """subscription ($filter: TraceFilter) {
 
 @pytest.fixture(scope="module")
 def stack_env() -> dict[str, str]:
-    return {"OLLYGRAPH_LIVE_MAX_PER_CONNECTION": "3", "OLLYGRAPH_LIVE_MAX_BEHIND": str(MAX_BEHIND)}
+    return {
+        "OLLYGRAPH_LIVE_MAX_PER_CONNECTION": "3",
+        "OLLYGRAPH_LIVE_MAX_BEHIND": str(MAX_BEHIND),
+        "OLLYGRAPH_LIVE_TRACE_QUIET": f"{QUIET}s",
+    }
 
 
 class Live:
@@ -218,6 +225,44 @@ def test_traces_subscription(stack):
     assert nodes == [
         {"traceId": trace_id, "rootName": "GET /live", "spanCount": 1, "services": [service]}
     ]
+
+
+def test_a_quiet_trace_is_sent_again_as_it_stands(stack):
+    """A trace goes out when it gains spans, and once more, with all its spans, when none
+    committed for OLLYGRAPH_LIVE_TRACE_QUIET seconds; then nothing more."""
+    service = f"quiet-{uuid.uuid4().hex[:6]}"
+
+    def root() -> tuple[str, Any]:
+        with stack.sdk(service) as (tracer, _):
+            span = tracer.start_span("GET /quiet")
+            span.end()
+        return f"{span.get_span_context().trace_id:032x}", span
+
+    def child(parent: Any) -> None:
+        with stack.sdk(service) as (tracer, _):
+            tracer.start_span("SELECT", context=trace.set_span_in_context(parent)).end()
+
+    async def main() -> tuple[list[Any], float, list[Any]]:
+        live = await Live.open(stack)
+        sid = await live.subscribe(TRACES, filter={"service": service})
+        await live.started(sid)
+        trace_id, span = await asyncio.to_thread(root)
+        mine = lambda n: n["traceId"] == trace_id  # noqa: E731
+        first, _ = await live.until(sid, "traces", mine)
+        await asyncio.to_thread(child, span)
+        gained, _ = await live.until(sid, "traces", lambda n: mine(n) and n["spanCount"] == 2)
+        since = time.monotonic()
+        again, _ = await live.until(sid, "traces", mine)
+        waited = time.monotonic() - since
+        with pytest.raises(TimeoutError):  # sent again once, not every period
+            await asyncio.wait_for(live.message(sid), QUIET * 2)
+        await live.close()
+        return first + gained, waited, again
+
+    sent, waited, again = run(main())
+    assert [n["spanCount"] for n in sent] == [1, 2]
+    assert again == [sent[-1]]
+    assert QUIET - 1 <= waited <= QUIET * 3
 
 
 def test_caps_refuse_clearly(stack):

@@ -10,6 +10,8 @@ from typing import Any, NamedTuple
 from gateway import filters, sqlparts
 from gateway.logs import filters as log_filters
 from gateway.logs import queries as log_queries
+from gateway.metrics import filters as metric_filters
+from gateway.metrics import points as metric_points
 from gateway.traces import filters as trace_filters
 from gateway.traces import queries as trace_queries
 from ollygraph import store
@@ -65,7 +67,40 @@ LOGS = Kind(
     log_queries.LOGS.shape,
     lambda stmt, flt, keys, bounds: log_filters.log_conditions(stmt, flt, keys),
 )
-KINDS = (SPANS, TRACES, LOGS)
+
+
+class PointFilter(NamedTuple):
+    """A metricPoints subscription's filter: its metric's descriptors (by name, as they
+    were at the start) and the point filters of `Metric.series`."""
+
+    kind: str  # the point kind: number, histogram, exp_histogram, summary
+    ids: tuple[int, ...]
+    attributes: list[Any] | None
+    service: str | None
+
+
+def _point_conditions(stmt: sqlparts.Statement, flt: PointFilter, bounds: Any) -> list[str]:
+    return [
+        *stmt.conditions(metric_filters.SQL.point_filter, ids=list(flt.ids)),
+        *metric_filters.point_conditions(stmt, flt.kind, bounds, flt.attributes, flt.service),
+    ]
+
+
+def _points(point_kind: store.PointKind) -> Kind:
+    listing = metric_points.LISTINGS[point_kind.name]
+    return Kind(
+        f"metricPoints.{point_kind.name}",
+        TABLES[point_kind.table],
+        "p",
+        "live_rows",
+        listing.columns,
+        listing.shape,
+        lambda stmt, flt, keys, bounds: _point_conditions(stmt, flt, bounds),
+    )
+
+
+POINTS = {k.name: _points(k) for k in store.POINT_KINDS}
+KINDS = (SPANS, TRACES, LOGS, *POINTS.values())
 
 
 def batch_sql(

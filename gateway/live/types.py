@@ -9,6 +9,7 @@ import strawberry
 
 from gateway import items, loaders
 from gateway.logs import types as log_types
+from gateway.metrics import points as metric_points
 from gateway.traces import types as trace_types
 
 T = TypeVar("T")
@@ -52,4 +53,11 @@ class TraceBatch(Batch[trace_types.Trace]):
 
 @strawberry.type(description="Log records that matched the filter, as they were committed.")
 class LogBatch(Batch[log_types.Log]):
+    pass
+
+
+@strawberry.type(
+    description="Data points of one metric that matched the filter, as they were committed."
+)
+class MetricPointBatch(Batch[metric_points.MetricDataPoint]):
     pass

@@ -4,13 +4,19 @@ a GraphQL subscription over a real websocket (graphql-transport-ws)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from opentelemetry import trace
+from opentelemetry.exporter.otlp.proto.grpc.metric_exporter import OTLPMetricExporter
+from opentelemetry.sdk import metrics as sdk_metrics
+from opentelemetry.sdk.metrics import export as metrics_export
+from opentelemetry.sdk.resources import Resource
 from opentelemetry.trace import Status, StatusCode
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
@@ -263,6 +269,65 @@ def test_a_quiet_trace_is_sent_again_as_it_stands(stack):
     assert [n["spanCount"] for n in sent] == [1, 2]
     assert again == [sent[-1]]
     assert QUIET - 1 <= waited <= QUIET * 3
+
+
+POINTS = """subscription ($name: String!, $filter: [AttributeFilter!], $service: String) {
+  metricPoints(name: $name, filter: $filter, service: $service) {
+    cursor nodes { value attributes }
+  }
+}"""
+
+
+def test_metric_points_subscription(stack):
+    """The points of one metric that match the point filters, as they commit: other
+    attribute sets, services and metrics are left out."""
+    service, name = f"points-{uuid.uuid4().hex[:6]}", f"live.requests.{uuid.uuid4().hex[:6]}"
+
+    @contextlib.contextmanager
+    def meter(svc: str) -> Iterator[tuple[Any, Any]]:
+        reader = metrics_export.PeriodicExportingMetricReader(
+            OTLPMetricExporter(endpoint=stack.otlp, insecure=True),
+            export_interval_millis=3_600_000,
+        )
+        provider = sdk_metrics.MeterProvider(
+            metric_readers=[reader], resource=Resource.create({"service.name": svc})
+        )
+        try:
+            yield provider.get_meter("live-tests"), reader
+        finally:
+            provider.shutdown()
+
+    def export(svc: str, adds: list[tuple[str, int]]) -> None:
+        with meter(svc) as (m, _):
+            counter, other = m.create_counter(name), m.create_counter(name + ".other")
+            for route, n in adds:
+                counter.add(n, {"route": route})
+                other.add(n, {"route": route})
+            # exported once, when the provider shuts down
+
+    async def main() -> tuple[list[Any], dict[str, Any]]:
+        await asyncio.to_thread(export, service, [("/a", 1)])  # the metric exists
+        live = await Live.open(stack)
+        sid = await live.subscribe(
+            POINTS, name=name, service=service, filter=[{"key": "route", "value": "/a"}]
+        )
+        await live.started(sid)
+        await asyncio.to_thread(export, "elsewhere", [("/a", 100)])
+        await asyncio.to_thread(export, service, [("/b", 7), ("/a", 2)])
+        await asyncio.to_thread(export, service, [("/a", 5)])
+        nodes, _ = await live.until(sid, "metricPoints", lambda n: n["value"] == 5)
+        unknown = await live.message(await live.subscribe(POINTS, name="no.such.metric"))
+        await live.close()
+        return nodes, unknown
+
+    nodes, unknown = run(main())
+    assert nodes == [
+        {"value": 2, "attributes": {"route": "/a"}},
+        {"value": 5, "attributes": {"route": "/a"}},
+    ]
+    assert [e["message"] for e in unknown["payload"]["errors"]] == [
+        "no metric named 'no.such.metric' has been stored yet"
+    ]
 
 
 def test_caps_refuse_clearly(stack):

@@ -119,7 +119,7 @@ SIZES: dict[tuple[str, str], Size] = {
     ("TraceDiffNode", "path"): Size(16, 16, estimate=True),
     # live batches: what arrived since the last one, at most OLLYGRAPH_LIVE_MAX_BEHIND
     **{(f"{kind}Batch", "nodes"): Size(1000, 10_000, estimate=True)
-       for kind in ("Span", "Trace", "Log")},
+       for kind in ("Span", "Trace", "Log", "MetricPoint")},
     **{(f"{kind}Connection", "facets"): Size(10, 10, estimate=True)
        for kind in ("Trace", "Span", "Log", "Metric", "MetricDataPoint", "Workflow")},
 }

@@ -109,3 +109,14 @@ def day_bounds(parts: Sequence[int]) -> tuple[int, int]:
 def columns(keys: Sequence[tuple[Any, ...]], width: int) -> list[list[Any]]:
     """[(a, b), (c, d)] -> [[a, c], [b, d]]: composite keys as parallel arrays."""
     return [[key[i] for key in keys] for i in range(width)]
+
+
+def forget(group: object) -> None:
+    """Empty the caches of the loaders a loader group holds (as attributes, or in a dict
+    of them), keeping the loaders: a long-lived context (a live subscription's) drops
+    what it loaded without paying for new loaders (and their SQL) each time."""
+    for value in vars(group).values():
+        held = value.values() if isinstance(value, dict) else (value,)
+        for loader in held:
+            if isinstance(loader, DataLoader):
+                loader.clear_all()

@@ -282,6 +282,9 @@ FIELDS: tuple[Field, ...] = (
     Field("live_lookback", ("OLLYGRAPH_LIVE_LOOKBACK",), _seconds, 900,
           "how far back in event time a resumed live subscription (or a poll) looks for "
           "commits it missed (15m, 1h)"),
+    Field("live_trace_quiet", ("OLLYGRAPH_LIVE_TRACE_QUIET",), _seconds_or_off, 30,
+          "a trace a `traces` subscription was sent is sent again, as it then stands, once "
+          "no span of it has committed for this long (30s, 2m; off: never)"),
     Field("log_level", ("OLLYGRAPH_LOG_LEVEL",), lambda s: s.upper(), "INFO", "log level"),
     Field(
         "log_format",
@@ -325,6 +328,7 @@ class Settings:
     live_poll_interval: float = 2.0
     live_settle: int = 120
     live_lookback: int = 900
+    live_trace_quiet: int = 30
     log_level: str = "INFO"
     log_format: str = "text"
 
@@ -339,7 +343,7 @@ class Settings:
             if value is None:
                 continue
             if field.name in ("retention", "statement_timeout", "rollup_interval",
-                              "live_settle", "live_lookback"):
+                              "live_settle", "live_lookback", "live_trace_quiet"):
                 value = f"{value}s" if value else "off"
             elif field.name == "live_listen":
                 value = "on" if value else "off"

@@ -51,6 +51,7 @@ class Feed:
         self.task: asyncio.Task | None = None
         self.starting = asyncio.Lock()
         self.sampled = 0.0  # when settle last sampled the sequence
+        self.gained: dict[bytes, float] = {}  # trace sent -> when it last gained spans
 
     @property
     def active(self) -> bool:
@@ -71,9 +72,13 @@ class Feed:
         self.arrived.set()
 
     async def _run(self) -> None:
+        quiet = self.hub.settings.live_trace_quiet
+        wait = self.hub.settings.live_poll_interval
+        if quiet and any(k is kinds.TRACES for k in self.kinds):
+            wait = min(wait, quiet / 4)  # a quiet trace goes out at most a quarter late
         while True:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.arrived.wait(), self.hub.settings.live_poll_interval)
+                await asyncio.wait_for(self.arrived.wait(), wait)
             self.arrived.clear()
             try:
                 if self.queue:
@@ -83,6 +88,7 @@ class Feed:
                 if not self.hub.listening or self.hub.missed.pop(self.table, False):
                     await self.poll()
                 await self.settle()
+                await self.quiet()
             except Exception as exc:  # a failed read: the next poll finds what it missed
                 if self.hub.closing:
                     return
@@ -139,6 +145,59 @@ class Feed:
                 for sub in subs:
                     sub.seen.settle(settled)
 
+    async def quiet(self) -> None:
+        """Send again, as they now stand, the traces sent to `traces` subscribers that
+        gained no span for `live_trace_quiet` seconds (a trace then looks complete)."""
+        quiet = self.hub.settings.live_trace_quiet
+        if not quiet or not self.gained:
+            return
+        ended = time.monotonic() - quiet
+        due = [trace_id for trace_id, gained in self.gained.items() if gained <= ended]
+        for trace_id in due:
+            del self.gained[trace_id]
+        if not due or not self.subscribers.get(kinds.TRACES.name):
+            return
+        async with self.lock:
+            shared = self._alike(self.subscribers[kinds.TRACES.name])
+            if shared:
+                sql, params = kinds.quiet_traces_sql(
+                    [(s[0].filter, s[0].keys) for s in shared], due
+                )
+                await self._fan(kinds.TRACES, shared, await self._fetch(sql, params))
+
+    async def _fetch(self, sql: str, params: list[Any]) -> list[asyncpg.Record]:
+        async with self.hub.pool.acquire() as conn:
+            rows = await conn.fetch(sql, *params)
+        self.hub.statements += 1
+        return rows
+
+    @staticmethod
+    def _alike(subs: list[Subscriber]) -> list[list[Subscriber]]:
+        """`subs` grouped by filter: each group is one condition of a batch read."""
+        alike: dict[str, list[Subscriber]] = {}
+        for sub in subs:
+            alike.setdefault(sub.signature, []).append(sub)
+        return list(alike.values())
+
+    async def _fan(
+        self, kind: kinds.Kind, shared: list[list[Subscriber]], rows: list[asyncpg.Record]
+    ) -> None:
+        """Each row to the subscribers whose filter it satisfies and which had not seen
+        its keys (a row without keys, a quiet trace, to all of them)."""
+        for row in rows:
+            node = None
+            for n in row["live_subscribers"]:
+                for sub in shared[n]:
+                    keys = row["live_keys"]
+                    if keys and all(sub.seen.contains(k) for k in keys):
+                        continue
+                    node = node if node is not None else kind.shape(row)
+                    sub.push(node)
+        for subs in shared:
+            for sub in subs:
+                if sub.pending:
+                    sub.wake.set()
+
     async def _committed(self, seen: cursor.Seen) -> list[asyncpg.Record]:
         since = time.time_ns() - self.hub.settings.live_lookback * 1_000_000_000
         sql, params = kinds.committed_sql(
@@ -158,30 +217,18 @@ class Feed:
         filter; each row goes to the subscribers whose filter it satisfies and which had
         not seen its keys."""
         for kind in self.kinds:
-            alike: dict[str, list[Subscriber]] = {}
-            for sub in groups.get(kind.name, ()):
-                alike.setdefault(sub.signature, []).append(sub)
-            if not alike:
+            shared = self._alike(groups.get(kind.name, []))
+            if not shared:
                 continue
-            shared = list(alike.values())
             sql, params = kinds.batch_sql(
                 kind, [(s[0].filter, s[0].keys) for s in shared], runs, time_from, time_to
             )
-            async with self.hub.pool.acquire() as conn:
-                rows = await conn.fetch(sql, *params)
-            self.hub.statements += 1
-            for row in rows:
-                node = None
-                for n in row["live_subscribers"]:
-                    for sub in shared[n]:
-                        if all(sub.seen.contains(k) for k in row["live_keys"]):
-                            continue
-                        node = node if node is not None else kind.shape(row)
-                        sub.push(node)
-        for subs in groups.values():
-            for sub in subs:
-                if sub.pending:
-                    sub.wake.set()
+            rows = await self._fetch(sql, params)
+            if kind is kinds.TRACES and self.hub.settings.live_trace_quiet:
+                now = time.monotonic()
+                for row in rows:
+                    self.gained[row["trace_id"]] = now
+            await self._fan(kind, shared, rows)
 
     async def join(self, sub: Subscriber, after: cursor.Seen | None) -> None:
         """Start delivering to `sub`: from now, or after `after` with what it missed."""

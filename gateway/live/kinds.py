@@ -10,6 +10,8 @@ from typing import Any, NamedTuple
 from gateway import filters, sqlparts
 from gateway.logs import filters as log_filters
 from gateway.logs import queries as log_queries
+from gateway.metrics import filters as metric_filters
+from gateway.metrics import points as metric_points
 from gateway.traces import filters as trace_filters
 from gateway.traces import queries as trace_queries
 from ollygraph import store
@@ -65,7 +67,40 @@ LOGS = Kind(
     log_queries.LOGS.shape,
     lambda stmt, flt, keys, bounds: log_filters.log_conditions(stmt, flt, keys),
 )
-KINDS = (SPANS, TRACES, LOGS)
+
+
+class PointFilter(NamedTuple):
+    """A metricPoints subscription's filter: its metric's descriptors (by name, as they
+    were at the start) and the point filters of `Metric.series`."""
+
+    kind: str  # the point kind: number, histogram, exp_histogram, summary
+    ids: tuple[int, ...]
+    attributes: list[Any] | None
+    service: str | None
+
+
+def _point_conditions(stmt: sqlparts.Statement, flt: PointFilter, bounds: Any) -> list[str]:
+    return [
+        *stmt.conditions(metric_filters.SQL.point_filter, ids=list(flt.ids)),
+        *metric_filters.point_conditions(stmt, flt.kind, bounds, flt.attributes, flt.service),
+    ]
+
+
+def _points(point_kind: store.PointKind) -> Kind:
+    listing = metric_points.LISTINGS[point_kind.name]
+    return Kind(
+        f"metricPoints.{point_kind.name}",
+        TABLES[point_kind.table],
+        "p",
+        "live_rows",
+        listing.columns,
+        listing.shape,
+        lambda stmt, flt, keys, bounds: _point_conditions(stmt, flt, bounds),
+    )
+
+
+POINTS = {k.name: _points(k) for k in store.POINT_KINDS}
+KINDS = (SPANS, TRACES, LOGS, *POINTS.values())
 
 
 def batch_sql(
@@ -78,14 +113,9 @@ def batch_sql(
     """The one statement reading the rows of the committed `runs` for every subscriber of
     `kind` (by position in `filters_and_keys`), with its parameters."""
     stmt = sqlparts.Statement()
-    bounds = (time_from, time_to)
-    matches = [
-        f"CASE WHEN {sqlparts.conjunction(kind.conditions(stmt, flt, keys, bounds))} THEN {n} END"
-        for n, (flt, keys) in enumerate(filters_and_keys)
-    ]
     sql = stmt.render(
         SQL[kind.query],
-        {**kind.slots(), "columns": kind.columns, "matches": ",\n".join(matches)},
+        _matches(stmt, kind, filters_and_keys, (time_from, time_to)),
         time_from=time_from,
         time_to=time_to,
         key_from=runs[0][0],
@@ -94,6 +124,30 @@ def batch_sql(
         hi=[r[1] for r in runs],
     )
     return sql, stmt.params
+
+
+def quiet_traces_sql(
+    filters_and_keys: list[tuple[Any, filters.KeyIds]], ids: list[bytes]
+) -> tuple[str, list[Any]]:
+    """The one statement reading the traces of `ids` again (after a quiet period) for
+    every `traces` subscriber (by position in `filters_and_keys`), with its parameters."""
+    stmt = sqlparts.Statement()
+    slots = _matches(stmt, TRACES, filters_and_keys, None)
+    return stmt.render(SQL.live_quiet_traces, slots, ids=ids), stmt.params
+
+
+def _matches(
+    stmt: sqlparts.Statement,
+    kind: Kind,
+    filters_and_keys: list[tuple[Any, filters.KeyIds]],
+    bounds: Any,
+) -> dict[str, str]:
+    """The slots of a batch read: `kind`'s, its columns and one CASE per filter."""
+    matches = [
+        f"CASE WHEN {sqlparts.conjunction(kind.conditions(stmt, flt, keys, bounds))} THEN {n} END"
+        for n, (flt, keys) in enumerate(filters_and_keys)
+    ]
+    return {**kind.slots(), "columns": kind.columns, "matches": ",\n".join(matches)}
 
 
 def committed_sql(

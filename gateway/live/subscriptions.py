@@ -11,6 +11,8 @@ from graphql import DocumentNode
 
 from gateway import cost, errors, filters, inputs, sqlparts
 from gateway.live import cursor, hub, kinds, subscriber, types
+from gateway.metrics import metric
+from gateway.metrics import queries as metric_queries
 from gateway.traces import structure
 
 AFTER = (
@@ -51,7 +53,7 @@ async def batches(
     counts = request.scope.setdefault("ollygraph.live", {"live": 0})
     sub = subscriber.Subscriber(kind, flt, keys, live.settings.live_max_behind)
     async for batch in live.subscribe(sub, position, counts):
-        types.renew_loaders(info.context)
+        types.forget_loaded(info.context)
         yield batch
 
 
@@ -99,3 +101,31 @@ class Subscription:
     ) -> AsyncGenerator[types.LogBatch, None]:
         async for nodes, position in batches(info, kinds.LOGS, filter, after):
             yield types.LogBatch(node_list=nodes, cursor=position)
+
+    @strawberry.subscription(
+        description=(
+            "Data points of the metric `name` (its descriptors when the subscription starts) "
+            "matching the point filters of `Metric.series` (`filter`: attribute conditions, "
+            "`service`), in batches, within about a second of their commit."
+        )
+    )
+    async def metric_points(
+        self,
+        info: strawberry.Info,
+        name: str,
+        filter: list[inputs.AttributeFilter] | None = None,
+        service: str | None = None,
+        after: Cursor = None,
+    ) -> AsyncGenerator[types.MetricPointBatch, None]:
+        sql = sqlparts.numbered(
+            metric_queries.SQL.metric_by_name,
+            ["name"],
+            {"columns": metric_queries.SQL.metric_columns},
+        )
+        rows = await info.context.db.fetch(sql, name)
+        if not rows:
+            raise errors.UserError(f"no metric named {name!r} has been stored yet")
+        found = metric.Metric.from_row(rows[0])
+        flt = kinds.PointFilter(found.kind, tuple(found.row["ids"]), filter, service)
+        async for nodes, position in batches(info, kinds.POINTS[flt.kind], flt, after):
+            yield types.MetricPointBatch(node_list=nodes, cursor=position)

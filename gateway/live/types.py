@@ -7,24 +7,21 @@ from typing import Any, Generic, TypeVar
 
 import strawberry
 
-from gateway import items, resources
-from gateway.logs import loaders as log_loaders
+from gateway import items, loaders
 from gateway.logs import types as log_types
-from gateway.metrics import loaders as metric_loaders
-from gateway.traces import loaders as trace_loaders
+from gateway.metrics import points as metric_points
 from gateway.traces import types as trace_types
 
 T = TypeVar("T")
 
 
-def renew_loaders(context: Any) -> None:
-    """New loaders (so new caches) for the next batch: a subscription lives for hours, and
-    its context (the connection's) must not keep every node it ever loaded."""
-    database = context.db
-    context.traces = trace_loaders.Loaders(database)
-    context.logs = log_loaders.Loaders(database)
-    context.metrics = metric_loaders.Loaders(database)
-    context.resources = resources.Loaders(database)
+def forget_loaded(context: Any) -> None:
+    """Empty the loaders' caches before the next batch: a subscription lives for hours,
+    and its context (the connection's) must not keep every node it ever loaded. The
+    loaders stay (making new ones for every batch and subscriber cost more than
+    executing the batch)."""
+    for group in (context.traces, context.logs, context.metrics, context.resources):
+        loaders.forget(group)
 
 
 @strawberry.type
@@ -56,4 +53,11 @@ class TraceBatch(Batch[trace_types.Trace]):
 
 @strawberry.type(description="Log records that matched the filter, as they were committed.")
 class LogBatch(Batch[log_types.Log]):
+    pass
+
+
+@strawberry.type(
+    description="Data points of one metric that matched the filter, as they were committed."
+)
+class MetricPointBatch(Batch[metric_points.MetricDataPoint]):
     pass

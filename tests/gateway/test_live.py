@@ -4,11 +4,19 @@ a GraphQL subscription over a real websocket (graphql-transport-ws)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import time
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from opentelemetry import trace
+from opentelemetry.exporter.otlp.proto.grpc.metric_exporter import OTLPMetricExporter
+from opentelemetry.sdk import metrics as sdk_metrics
+from opentelemetry.sdk.metrics import export as metrics_export
+from opentelemetry.sdk.resources import Resource
 from opentelemetry.trace import Status, StatusCode
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
@@ -16,6 +24,7 @@ from websockets.exceptions import ConnectionClosed
 pytestmark = pytest.mark.db
 
 MAX_BEHIND = 8
+QUIET = 3  # seconds without a new span after which a trace is sent again
 SPANS = """subscription ($filter: SpanFilter, $after: String) {
   spans(filter: $filter, after: $after) { cursor nodes { name service status { code } attributes } }
 }"""
@@ -29,7 +38,11 @@ TRACES = """subscription ($filter: TraceFilter) {
 
 @pytest.fixture(scope="module")
 def stack_env() -> dict[str, str]:
-    return {"OLLYGRAPH_LIVE_MAX_PER_CONNECTION": "3", "OLLYGRAPH_LIVE_MAX_BEHIND": str(MAX_BEHIND)}
+    return {
+        "OLLYGRAPH_LIVE_MAX_PER_CONNECTION": "3",
+        "OLLYGRAPH_LIVE_MAX_BEHIND": str(MAX_BEHIND),
+        "OLLYGRAPH_LIVE_TRACE_QUIET": f"{QUIET}s",
+    }
 
 
 class Live:
@@ -217,6 +230,103 @@ def test_traces_subscription(stack):
     nodes, trace_id = run(main())
     assert nodes == [
         {"traceId": trace_id, "rootName": "GET /live", "spanCount": 1, "services": [service]}
+    ]
+
+
+def test_a_quiet_trace_is_sent_again_as_it_stands(stack):
+    """A trace goes out when it gains spans, and once more, with all its spans, when none
+    committed for OLLYGRAPH_LIVE_TRACE_QUIET seconds; then nothing more."""
+    service = f"quiet-{uuid.uuid4().hex[:6]}"
+
+    def root() -> tuple[str, Any]:
+        with stack.sdk(service) as (tracer, _):
+            span = tracer.start_span("GET /quiet")
+            span.end()
+        return f"{span.get_span_context().trace_id:032x}", span
+
+    def child(parent: Any) -> None:
+        with stack.sdk(service) as (tracer, _):
+            tracer.start_span("SELECT", context=trace.set_span_in_context(parent)).end()
+
+    async def main() -> tuple[list[Any], float, list[Any]]:
+        live = await Live.open(stack)
+        sid = await live.subscribe(TRACES, filter={"service": service})
+        await live.started(sid)
+        trace_id, span = await asyncio.to_thread(root)
+        mine = lambda n: n["traceId"] == trace_id  # noqa: E731
+        first, _ = await live.until(sid, "traces", mine)
+        await asyncio.to_thread(child, span)
+        gained, _ = await live.until(sid, "traces", lambda n: mine(n) and n["spanCount"] == 2)
+        since = time.monotonic()
+        again, _ = await live.until(sid, "traces", mine)
+        waited = time.monotonic() - since
+        with pytest.raises(TimeoutError):  # sent again once, not every period
+            await asyncio.wait_for(live.message(sid), QUIET * 2)
+        await live.close()
+        return first + gained, waited, again
+
+    sent, waited, again = run(main())
+    assert [n["spanCount"] for n in sent] == [1, 2]
+    assert again == [sent[-1]]
+    assert QUIET - 1 <= waited <= QUIET * 3
+
+
+POINTS = """subscription ($name: String!, $filter: [AttributeFilter!], $service: String) {
+  metricPoints(name: $name, filter: $filter, service: $service) {
+    cursor nodes { value attributes }
+  }
+}"""
+
+
+def test_metric_points_subscription(stack):
+    """The points of one metric that match the point filters, as they commit: other
+    attribute sets, services and metrics are left out."""
+    service, name = f"points-{uuid.uuid4().hex[:6]}", f"live.requests.{uuid.uuid4().hex[:6]}"
+
+    @contextlib.contextmanager
+    def meter(svc: str) -> Iterator[tuple[Any, Any]]:
+        reader = metrics_export.PeriodicExportingMetricReader(
+            OTLPMetricExporter(endpoint=stack.otlp, insecure=True),
+            export_interval_millis=3_600_000,
+        )
+        provider = sdk_metrics.MeterProvider(
+            metric_readers=[reader], resource=Resource.create({"service.name": svc})
+        )
+        try:
+            yield provider.get_meter("live-tests"), reader
+        finally:
+            provider.shutdown()
+
+    def export(svc: str, adds: list[tuple[str, int]]) -> None:
+        with meter(svc) as (m, _):
+            counter, other = m.create_counter(name), m.create_counter(name + ".other")
+            for route, n in adds:
+                counter.add(n, {"route": route})
+                other.add(n, {"route": route})
+            # exported once, when the provider shuts down
+
+    async def main() -> tuple[list[Any], dict[str, Any]]:
+        await asyncio.to_thread(export, service, [("/a", 1)])  # the metric exists
+        live = await Live.open(stack)
+        sid = await live.subscribe(
+            POINTS, name=name, service=service, filter=[{"key": "route", "value": "/a"}]
+        )
+        await live.started(sid)
+        await asyncio.to_thread(export, "elsewhere", [("/a", 100)])
+        await asyncio.to_thread(export, service, [("/b", 7), ("/a", 2)])
+        await asyncio.to_thread(export, service, [("/a", 5)])
+        nodes, _ = await live.until(sid, "metricPoints", lambda n: n["value"] == 5)
+        unknown = await live.message(await live.subscribe(POINTS, name="no.such.metric"))
+        await live.close()
+        return nodes, unknown
+
+    nodes, unknown = run(main())
+    assert nodes == [
+        {"value": 2, "attributes": {"route": "/a"}},
+        {"value": 5, "attributes": {"route": "/a"}},
+    ]
+    assert [e["message"] for e in unknown["payload"]["errors"]] == [
+        "no metric named 'no.such.metric' has been stored yet"
     ]
 
 

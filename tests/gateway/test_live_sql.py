@@ -1,8 +1,9 @@
 """The statements of live subscriptions, checked in: tests/gateway/snapshots/live_*.sql.
 
-One batch read per subscription type for three subscribers (no filter, a service and
-status, an attribute), and the catch-up listing of committed keys, rendered as the hub
-renders them (bind parameters `$n`). `OLLYGRAPH_UPDATE_SNAPSHOTS=1` rewrites them.
+One batch read per subscription type (each point kind's for metricPoints) for three
+subscribers (no filter, a service and status, an attribute), the read of quiet traces and
+the catch-up listing of committed keys, rendered as the hub renders them (bind parameters
+`$n`). `OLLYGRAPH_UPDATE_SNAPSHOTS=1` rewrites them.
 """
 
 from __future__ import annotations
@@ -25,6 +26,12 @@ FILTERS = {
                inputs.TraceFilter(attributes=ATTRIBUTE)],
     "logs": [None, inputs.LogFilter(service="shop", min_severity=17),
              inputs.LogFilter(attributes=ATTRIBUTE)],
+    **{
+        kind.name: [kinds.PointFilter(point, (3, 4), None, None),
+                    kinds.PointFilter(point, (3,), None, "shop"),
+                    kinds.PointFilter(point, (3,), ATTRIBUTE, None)]
+        for point, kind in kinds.POINTS.items()
+    },
 }
 
 
@@ -33,7 +40,10 @@ def rendered() -> dict[str, str]:
     for kind in kinds.KINDS:
         sql, _ = kinds.batch_sql(kind, [(f, {"http.route": 7}) for f in FILTERS[kind.name]],
                                  [(10, 20), (30, 40)], 0, 100)
-        out[f"live_{kind.name}"] = sql
+        out[f"live_{kind.name.replace('.', '_')}"] = sql
+    sql, _ = kinds.quiet_traces_sql([(f, {"http.route": 7}) for f in FILTERS["traces"]],
+                                    [b"\x01" * 16])
+    out["live_quiet_traces"] = sql
     sql, _ = kinds.committed_sql(kinds.SPANS, 0, 5, [(10, 20)], 100)
     out["live_committed"] = sql
     return out

@@ -38,6 +38,19 @@ SELECT * FROM (
 WHERE cardinality(m.live_subscribers) > 0
 ORDER BY m.live_keys
 
+-- name: live_quiet_traces
+-- The traces of `ids` (that gained no span for a while), as the trace summary has them,
+-- each with the positions of the subscribers whose TraceFilter the trace satisfies; no
+-- keys: a trace sent again after a quiet period is no new commit.
+SELECT * FROM (
+    SELECT @columns@, ARRAY[]::bigint[] AS live_keys,
+           array_remove(ARRAY[@matches@]::int[], NULL) AS live_subscribers
+    FROM otel_trace_summary AS t
+    WHERE t.trace_id = ANY(:ids::bytea[])
+) AS m
+WHERE cardinality(m.live_subscribers) > 0
+ORDER BY m.start_time_unix_nano, m.trace_id
+
 -- name: live_committed
 -- The keys committed above a cursor's watermark `after` and outside its ranges, of the
 -- rows whose partition column is at least `since`, as runs of consecutive keys with their

@@ -1,4 +1,5 @@
-"""The gateway's ASGI app: /graphql (GraphiQL from shipped files on GET in a browser,
+"""The gateway's ASGI app: / (the browser UI, gateway/ui/dist; docs/ui.md), /ui (its
+assets), /graphql (GraphiQL from shipped files on GET in a browser,
 prefilled from `?q=` or `?query=`), /static (GraphiQL's assets), /favicon.ico,
 /api/traces/{traceId} (a trace as OTLP, gateway.otlp), /healthz (liveness: the process
 answers; it never waits for the database), /readyz
@@ -34,6 +35,7 @@ from ollygraph import logs, migrate, telemetry
 from ollygraph.settings import Settings
 
 STATIC = Path(__file__).with_name("static")
+UI = Path(__file__).with_name("ui") / "dist"
 READY_TIMEOUT_S = 2.0
 # allocations (net of frees) of container objects between young collections: more than
 # the objects that one large response keeps alive while it is built (see lifespan)
@@ -157,6 +159,9 @@ def create_app(database_url: str, db_schema: str, *, pool_size: int = 10,
                                 status_code=503)
         return JSONResponse({"status": "ok"})
 
+    async def ui(request: Request) -> FileResponse:
+        return FileResponse(UI / "index.html", media_type="text/html")
+
     async def favicon(request: Request) -> FileResponse:
         return FileResponse(STATIC / "favicon.ico", media_type="image/x-icon")
 
@@ -164,6 +169,7 @@ def create_app(database_url: str, db_schema: str, *, pool_size: int = 10,
                                  max_body_bytes)
     return Starlette(
         routes=[
+            Route("/", ui),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
@@ -172,6 +178,7 @@ def create_app(database_url: str, db_schema: str, *, pool_size: int = 10,
             otlp.route(state),
             Route("/metrics", telemetry.metrics_endpoint),
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
+            Mount("/ui", StaticFiles(directory=UI), name="ui"),
         ],
         middleware=[Middleware(logs.AccessLog),
                     Middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)],

@@ -38,6 +38,18 @@ export function buildTree(spans, logs) {
   return { roots, byId, total: Math.max(end, 0.001) };
 }
 
+/** A bar's duration label goes after the bar, before it when the bar ends near the
+ * right edge, or inside it (light on dark) when the bar spans nearly the whole track. */
+function labelClass(left, width) {
+  return left + width <= 85 || left > 15 ? "wf-dur" : "wf-dur inside";
+}
+
+function labelStyle(left, width) {
+  if (left + width <= 85) return `left:${left + width}%`;
+  if (left > 15) return `right:${100 - left}%;margin-right:4px`;
+  return `left:${left}%;margin-left:6px`;
+}
+
 /** The rows shown: depth-first, skipping the descendants of collapsed spans. */
 function visibleRows(roots, collapsed) {
   const rows = [], stack = [...roots].reverse();
@@ -57,7 +69,7 @@ export function Waterfall({ tree, selected, onSelect, highlight }) {
   const rows = useMemo(() => visibleRows(tree.roots, collapsed), [tree, collapsed]);
   useEffect(() => {
     if (box.current) setHeight(box.current.clientHeight || 600);
-  }, []);
+  }, [rows.length]);
   const toggle = (spanId) => {
     const next = new Set(collapsed);
     if (next.has(spanId)) next.delete(spanId); else next.add(spanId);
@@ -83,7 +95,7 @@ export function Waterfall({ tree, selected, onSelect, highlight }) {
   };
   return html`<section class="waterfall" aria-label="Waterfall">
     <div class="wf-head" aria-hidden="true"><span>Span</span><span>0</span><span>${fmt.duration(tree.total)}</span></div>
-    <div class="wf-scroll" ref=${box} onScroll=${(e) => setScroll(e.currentTarget.scrollTop)} role="tree"
+    <div class="wf-scroll" ref=${box} style=${`height:${rows.length * ROW + 2}px`} onScroll=${(e) => setScroll(e.currentTarget.scrollTop)} role="tree"
       aria-label=${`Spans (${rows.length} shown)`}>
       <div style=${`height:${rows.length * ROW}px;position:relative`}>
         ${rows.slice(first, last).map((node, i) => {
@@ -107,7 +119,7 @@ export function Waterfall({ tree, selected, onSelect, highlight }) {
             </div>
             <div class="wf-track">
               <div class="wf-bar" style=${`left:${left}%;width:${width}%`}></div>
-              <span class="wf-dur" style=${`left:${Math.min(left + width, 88)}%`}>${fmt.duration(span.durationMs)}</span>
+              <span class=${labelClass(left, width)} style=${labelStyle(left, width)}>${fmt.duration(span.durationMs)}</span>
             </div>
           </div>`;
         })}

@@ -268,3 +268,12 @@ def test_readme_screenshot_of_the_demo_trace_view(page, stack, sent, shots):
     path = Path(shots / "readme-trace.png")
     page.screenshot(path=str(path))
     assert path.stat().st_size > 10_000
+
+
+def test_cors_is_off_by_default(stack):
+    answer = stack.http.options("/graphql", headers={
+        "Origin": "http://ui.example", "Access-Control-Request-Method": "POST"})
+    assert "access-control-allow-origin" not in answer.headers
+    posted = stack.http.post("/graphql", json={"query": "{ services { name } }"},
+                             headers={"Origin": "http://ui.example"})
+    assert "access-control-allow-origin" not in posted.headers

@@ -35,8 +35,10 @@ def _install_chromium() -> str | None:
     return "apt-get could not install chromium (no package index or network?)"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    """Chromium for one module: Playwright's sync API runs an event loop in this thread
+    while it is open, which the async tests of other modules must not find running."""
     why = _install_chromium()
     if why:
         pytest.skip(f"browser tests need Chromium: {why}")

@@ -150,6 +150,11 @@ def test_keyboard_moves_through_the_waterfall(page, stack, sent):
     page.keyboard.press("ArrowDown")
     page.wait_for_selector(".span-detail h2:has-text('chat gpt-4o')")
     assert page.evaluate("document.activeElement.textContent").strip().endswith("chat gpt-4o")
+    page.locator(".wf-row .span-name").first.focus()
+    page.keyboard.press("ArrowLeft")  # collapses the root
+    page.wait_for_function("document.querySelectorAll('.wf-row').length === 1")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("document.querySelectorAll('.wf-row').length === 4")
 
 
 def test_search_lists_sorts_and_links_traces(page, stack, sent, shots):
@@ -257,14 +262,15 @@ def test_no_accessibility_violations(page, stack, sent, view):
 
 
 def test_readme_screenshot_of_the_demo_trace_view(page, stack, sent, shots):
-    """The trace view on the demo's data, as the README shows it (docs/img/trace.png is
-    a copy of this screenshot)."""
-    trace_id = stack.gql("""{ traces(filter: {timeRange: {last: "1h"}, rootService: "web-shop",
-        status: ERROR}, first: 1) { nodes { traceId } } }""")["traces"]["nodes"][0]["traceId"]
-    page.set_viewport_size({"width": 1280, "height": 760})
+    """The demo's AI-agent workflow in the trace view, an LLM call selected, as the README
+    shows it (docs/img/trace.png is a copy of this screenshot)."""
+    trace_id = stack.gql("""{ traces(filter: {timeRange: {last: "1h"},
+        rootService: "support-agent"}, first: 1) { nodes { traceId } } }""")[
+        "traces"]["nodes"][0]["traceId"]
+    page.set_viewport_size({"width": 1280, "height": 720})
     open_trace(page, stack, trace_id)
-    page.locator(".wf-row .span-name").nth(1).click()
-    page.wait_for_selector(".span-detail")
+    page.locator(".wf-row .span-name", has_text="chat").first.click()
+    page.wait_for_selector(".span-detail h3:has-text('Generative AI')")
     path = Path(shots / "readme-trace.png")
     page.screenshot(path=str(path))
     assert path.stat().st_size > 10_000

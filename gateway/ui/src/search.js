@@ -141,6 +141,8 @@ function SearchForm({ params }) {
   </form>`;
 }
 
+const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
 function SortHeader({ params, field, label }) {
   const current = params.sort || "time";
   const active = current.startsWith(field);
@@ -168,7 +170,7 @@ function Results({ params }) {
   if (!result.data) return html`<p class="muted" aria-busy="true">Searching…</p>`;
   const { nodes, totalCount, facets } = result.data.traces;
   return html`<section class="results" aria-label="Results" aria-busy=${result.loading ? "true" : "false"}>
-    <h2>${totalCount} traces${totalCount > nodes.length ? ` (newest ${nodes.length} shown)` : ""}</h2>
+    <h2>${plural(totalCount, "trace")}${totalCount > nodes.length ? ` (newest ${nodes.length} shown)` : ""}</h2>
     ${nodes.length ? html`<${Scatter} traces=${nodes} />` : null}
     <div class="results-body">
       <table class="traces">
@@ -181,7 +183,7 @@ function Results({ params }) {
           <td>${fmt.time(t.startTime)}</td>
           <td><a href=${href("trace", t.traceId)}>${t.rootService || "?"}: ${t.rootName || t.traceId}</a></td>
           <td>${t.services.join(", ")}</td>
-          <td>${t.spanCount}${t.errorCount ? html` <span class="badge error">${t.errorCount} errors</span>` : null}</td>
+          <td>${t.spanCount}${t.errorCount ? html` <span class="badge error">${plural(t.errorCount, "error")}</span>` : null}</td>
           <td class="num">${fmt.duration(t.durationMs)}</td>
         </tr>`)}</tbody>
       </table>

@@ -162,7 +162,7 @@ def test_search_lists_sorts_and_links_traces(page, stack, sent, shots):
     page.wait_for_selector("table.traces tbody tr")
     assert "GET /orders/{id}" in page.locator("table.traces").inner_text()
     assert page.locator(".scatter circle").count() == page.locator("table.traces tbody tr").count()
-    assert "1 errors" in page.locator("table.traces").inner_text()
+    assert "1 error" in page.locator("table.traces").inner_text()
     page.screenshot(path=str(shots / "search.png"), full_page=True)
 
     # the form writes the URL; the URL drives the results

@@ -11,7 +11,7 @@ STAMP  := $(VENV)/.installed
 UV     ?= $(if $(NO_UV),,$(shell command -v uv 2>/dev/null))
 BOOT   := $(VENV)/.uv
 
-.PHONY: up test lint install install-runtime schema snapshot snapshot-sql bench clean
+.PHONY: up test lint install install-runtime schema snapshot snapshot-sql ui bench clean
 
 $(BIN)/python:
 	@if [ -n "$(UV)" ]; then \
@@ -78,6 +78,11 @@ snapshot: $(STAMP)
 ## rewrite the committed SQL each GraphQL query runs (tests/gateway/snapshots/*.sql)
 snapshot-sql: $(STAMP)
 	OLLYGRAPH_UPDATE_SNAPSHOTS=1 $(BIN)/python -m pytest tests/gateway/test_sql_snapshots.py -q
+
+## rebuild the browser UI (gateway/ui/dist, committed) from gateway/ui/src: the exact
+## versions of package-lock.json from the npm registry, then esbuild (Node.js 18+)
+ui:
+	cd gateway/ui && npm ci --no-audit --no-fund && npm run build
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ollygraph

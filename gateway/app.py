@@ -1,4 +1,5 @@
-"""The gateway's ASGI app: /graphql (GraphiQL from shipped files on GET in a browser,
+"""The gateway's ASGI app: / (the browser UI, gateway/ui/dist; docs/ui.md), /ui (its
+assets), /graphql (GraphiQL from shipped files on GET in a browser,
 prefilled from `?q=` or `?query=`), /static (GraphiQL's assets), /favicon.ico,
 /api/traces/{traceId} (a trace as OTLP, gateway.otlp), /healthz (liveness: the process
 answers; it never waits for the database), /readyz
@@ -19,6 +20,7 @@ import orjson
 import strawberry
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse
@@ -34,6 +36,7 @@ from ollygraph import logs, migrate, telemetry
 from ollygraph.settings import Settings
 
 STATIC = Path(__file__).with_name("static")
+UI = Path(__file__).with_name("ui") / "dist"
 READY_TIMEOUT_S = 2.0
 # allocations (net of frees) of container objects between young collections: more than
 # the objects that one large response keeps alive while it is built (see lifespan)
@@ -103,10 +106,12 @@ def create_app(database_url: str, db_schema: str, *, pool_size: int = 10,
                max_query_cost: int = cost.DEFAULT_LIMIT,
                max_body_bytes: int = limits.DEFAULT_MAX_BODY_BYTES,
                client_concurrency: int = 4, queue_timeout: float = 5.0,
-               executor: str = "direct", live: Settings | None = None) -> Starlette:
+               executor: str = "direct", live: Settings | None = None,
+               cors_origins: tuple[str, ...] = ()) -> Starlette:
     """The app; its pool opens at startup and closes at shutdown. `executor`: a name of
     schema.EXECUTORS (OLLYGRAPH_GATEWAY_EXECUTOR); `live`: the settings of live
-    subscriptions (OLLYGRAPH_LIVE_*; the defaults when None)."""
+    subscriptions (OLLYGRAPH_LIVE_*; the defaults when None); `cors_origins`: origins
+    whose pages may call the gateway (OLLYGRAPH_CORS_ORIGINS; none when empty)."""
     state: dict[str, Any] = {"clients": clients.Clients(client_concurrency, queue_timeout)}
     # selfmetrics.Observe logs each GraphQL error once, at the level of its kind; Strawberry
     # would log every one (a typo included) at ERROR again
@@ -157,13 +162,24 @@ def create_app(database_url: str, db_schema: str, *, pool_size: int = 10,
                                 status_code=503)
         return JSONResponse({"status": "ok"})
 
+    async def ui(request: Request) -> FileResponse:
+        return FileResponse(UI / "index.html", media_type="text/html")
+
     async def favicon(request: Request) -> FileResponse:
         return FileResponse(STATIC / "favicon.ico", media_type="image/x-icon")
 
     graphql = limits.BoundedBody(GraphQLApp(state, schema.served(executor, max_query_cost)),
                                  max_body_bytes)
+    middleware = [Middleware(logs.AccessLog),
+                  Middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)]
+    if cors_origins:  # preflights (OPTIONS) are answered by the middleware itself
+        middleware.append(Middleware(
+            CORSMiddleware, allow_origins=list(cors_origins), allow_methods=["GET", "POST"],
+            allow_headers=["content-type", "accept", "authorization"],
+            expose_headers=["Retry-After"], max_age=3600))
     return Starlette(
         routes=[
+            Route("/", ui),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
@@ -172,9 +188,9 @@ def create_app(database_url: str, db_schema: str, *, pool_size: int = 10,
             otlp.route(state),
             Route("/metrics", telemetry.metrics_endpoint),
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
+            Mount("/ui", StaticFiles(directory=UI), name="ui"),
         ],
-        middleware=[Middleware(logs.AccessLog),
-                    Middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)],
+        middleware=middleware,
         lifespan=lifespan,
     )
 
@@ -189,7 +205,8 @@ def run(settings: Settings) -> None:
                      max_body_bytes=settings.max_body_bytes,
                      client_concurrency=settings.client_concurrency,
                      queue_timeout=settings.queue_timeout,
-                     executor=settings.gateway_executor, live=settings)
+                     executor=settings.gateway_executor, live=settings,
+                     cors_origins=settings.cors_origins)
     # log_config=None: uvicorn's records go through logs.configure's handler (one format)
     uvicorn.run(app, host=settings.host, port=settings.gateway_port, log_config=None,
                 log_level=settings.log_level.lower(), access_log=False)

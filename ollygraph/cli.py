@@ -37,7 +37,7 @@ COMMAND_SETTINGS: dict[str, tuple[str, ...]] = {
                "max_in_flight_bytes", "rollup_interval", "cors_origins", *LOGGING),
     "gateway": (*DATABASE, "host", "gateway_port", "statement_timeout", "max_query_cost",
                 "max_body_bytes", "client_concurrency", "queue_timeout", "gateway_executor",
-                *LIVE, *LOGGING),
+                "cors_origins", *LIVE, *LOGGING),
     "migrate": (*DATABASE, *LOGGING),
     "retention": (*DATABASE, "partition_days_ahead", *LOGGING),
     "psql": DATABASE,

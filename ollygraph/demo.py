@@ -393,4 +393,5 @@ def run(settings: Settings, endpoint: str | None = None, iterations: int = 20) -
             f"{demo.deliveries.failed} exports to {endpoint} failed (see the messages above); "
             "is the ingest at that address running and its database up?")
     print(f"ollygraph demo: sent {iterations} rounds of traces, logs and metrics to {endpoint}")
-    print(f"ollygraph demo: explore them at http://localhost:{settings.gateway_port}/graphql")
+    print(f"ollygraph demo: explore them at http://localhost:{settings.gateway_port}/ "
+          f"(GraphiQL: /graphql)")

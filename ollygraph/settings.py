@@ -260,7 +260,8 @@ FIELDS: tuple[Field, ...] = (
         ("OLLYGRAPH_CORS_ORIGINS",),
         _origins,
         (),
-        "comma-separated origins allowed to send OTLP/HTTP from a browser (empty: CORS off)",
+        "comma-separated origins whose pages may send OTLP/HTTP and call the gateway "
+        "(/graphql) from a browser (empty: CORS off)",
     ),
     Field("live_max_subscriptions", ("OLLYGRAPH_LIVE_MAX_SUBSCRIPTIONS",), _positive_int, 1000,
           "live subscriptions (GraphQL subscriptions) one gateway process serves at once; "

@@ -27,7 +27,7 @@ MAINTENANCE_INTERVAL_S = 3600
 START_TIMEOUT_S = 120
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
-SERVICES = (  # (module that must exist, subcommand, its ports, what it prints)
+SERVICES = (  # (module that must exist, subcommand, its ports, the lines it prints)
     (
         "ingest.server",
         "ingest",
@@ -35,6 +35,7 @@ SERVICES = (  # (module that must exist, subcommand, its ports, what it prints)
         "OTLP ingest  grpc://localhost:{grpc_port}  http://localhost:{http_port}",
     ),
     ("gateway.app", "gateway", ("gateway_port",),
+     "UI           http://localhost:{gateway_port}/\n"
      "GraphQL      http://localhost:{gateway_port}/graphql"),
 )
 PORTS = {command: ports for _, command, ports, _ in SERVICES}
@@ -187,7 +188,8 @@ def _run(cfg: settings.Settings) -> int:
             if not supervisor.wait_until_listening(cfg):
                 return 0 if supervisor.stopping else 1
             for *_, banner in services:
-                say(banner.format(**vars(cfg)))
+                for line in banner.format(**vars(cfg)).splitlines():
+                    say(line)
             say("running; Ctrl-C stops everything")
             return supervisor.run(
                 lambda: maintenance.run(url, cfg.schema, cfg.partition_days_ahead,

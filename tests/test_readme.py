@@ -39,10 +39,16 @@ def examples() -> dict[str, str]:
     return found
 
 
-def test_readme_opens_with_the_two_setup_commands():
-    first_block = README.split("```sh", 1)[1].split("```", 1)[0]
-    assert [line.split("#")[0].strip() for line in first_block.strip().splitlines()] == [
-        "make up", "make test"]
+def test_readme_opens_with_the_ui_screenshot_and_the_three_step_quick_start():
+    intro, rest = README.split("```sh", 1)
+    image = re.search(r"!\[[^\]]+\]\(([^)]+)\)", intro)
+    assert image and (Path(__file__).parents[1] / image.group(1)).stat().st_size > 10_000
+    lines = rest.split("```", 1)[0].strip().splitlines()
+    assert [line.split("#")[0].strip() for line in lines] == [
+        "make up", ".venv/bin/ollygraph demo", ""]
+    assert [line.split("#", 1)[1].split(".")[0].strip() for line in lines] == ["1", "2", "3"]
+    assert "http://localhost:8000/ " in lines[2]
+    assert "`make test` runs the test suite" in README
 
 
 def test_every_setting_is_in_the_configuration_reference():

@@ -28,6 +28,7 @@ import time
 
 import uvicorn
 
+from ingest import gate as ingest_gate
 from ingest import grpc as grpc_receiver
 from ingest import health, pipeline, selfmetrics
 from ingest import http as http_receiver
@@ -65,10 +66,11 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
     budget = selfmetrics.Budget(settings.max_in_flight_bytes)
     watch: asyncio.Task[None] | None = None
     try:
-        grpc_server, grpc_health = grpc_receiver.build_server(pipe, settings, budget)
+        gate = ingest_gate.build(settings, pipe.pool)
+        grpc_server, grpc_health = grpc_receiver.build_server(pipe, settings, budget, gate)
         http_socket = _http_socket(settings)
         http_server = _HttpServer(uvicorn.Config(
-            http_receiver.build_app(pipe, settings, readiness, budget), lifespan="off",
+            http_receiver.build_app(pipe, settings, readiness, budget, gate), lifespan="off",
             access_log=False, log_config=None, timeout_graceful_shutdown=int(GRACE_S)))
         await grpc_server.start()
         await grpc_receiver.mark_serving(grpc_health, True)

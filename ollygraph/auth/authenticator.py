@@ -60,3 +60,12 @@ class Authenticator:
         if self.oidc is not None:
             return await self.oidc.verify(token)
         return None
+
+
+def build(settings: Any, pool: Any, oidc: Any = None) -> Authenticator | None:
+    """The authenticator the settings ask for (None with auth off): the keys file, the
+    store's keys through `pool`, and `oidc` (the gateway's token verifier) when given."""
+    if not settings.auth:
+        return None
+    key_file = keys.KeyFile(settings.api_keys_file) if settings.api_keys_file else None
+    return Authenticator(pool, key_file, oidc, ttl=settings.auth_cache_ttl)

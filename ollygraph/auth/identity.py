@@ -38,6 +38,10 @@ class Forbidden(Exception):
     """Valid credentials whose role may not do this."""
 
 
+class CheckUnavailable(Exception):
+    """The credentials could not be checked now (the database is unreachable); retry."""
+
+
 def bearer(header: str | None) -> str:
     """The token of an `authorization: Bearer TOKEN` header; Unauthenticated otherwise."""
     if not header:

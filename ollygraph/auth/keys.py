@@ -18,6 +18,8 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+import asyncpg
+
 from ollygraph import sql
 from ollygraph.auth import identity
 
@@ -99,7 +101,10 @@ async def lookup(pool: Any, key: str) -> identity.Identity | None:
     kid = key_id(key)
     if kid is None:
         return None
-    row = await pool.fetchrow(QUERIES["find_key"], kid)
+    try:
+        row = await pool.fetchrow(QUERIES["find_key"], kid)
+    except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+        raise identity.CheckUnavailable("API keys cannot be checked now") from exc
     if row is None or not hmac.compare_digest(bytes(row["key_sha256"]), digest(key)):
         return None
     return identity.Identity(row["tenant"], row["role"], kid)

@@ -26,11 +26,13 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocketDisconnect
 from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http.exceptions import WebSocketDisconnected
 
-from gateway import clients, context, cost, db, errors, limits, otlp, schema, selfmetrics
+from gateway import auth, clients, context, cost, db, errors, limits, otlp, schema, selfmetrics
 from gateway.live import hub as live_hub
 from ollygraph import logs, migrate, telemetry
+from ollygraph.auth import authenticator, identity, oidc
 from ollygraph.settings import Settings
 
 STATIC = Path(__file__).with_name("static")
@@ -82,8 +84,25 @@ class GraphQLApp(GraphQL):
             request.method == "GET" and "text/html" in request.headers.get("accept", ""))
 
     async def get_context(self, request: Any, response: Any) -> context.Context:
-        return context.Context.create(self.state["pool"], request, response,
-                                      self.state["clients"])
+        slots, client = auth.slot(self.state, request)
+        made = context.Context.create(self.state["pool"], request, response, slots, client)
+        made.identity = auth.of(request)
+        return made
+
+    async def on_ws_connect(self, ctx: context.Context) -> Any:
+        """With auth on, a websocket without a verified header authenticates in its
+        connection_init payload; refused: closed with 4403."""
+        checker = self.state.get("auth")
+        if checker is None or ctx.identity is not None:
+            return await super().on_ws_connect(ctx)
+        try:
+            who = await auth.connection_identity(checker, ctx.connection_params)
+        except (identity.Unauthenticated, identity.Forbidden,
+                identity.CheckUnavailable) as exc:
+            raise ConnectionRejectionError({"message": str(exc)}) from None
+        ctx.identity = who
+        ctx.db.slots, ctx.db.client = auth.slot(self.state, ctx.request, who)
+        return await super().on_ws_connect(ctx)
 
     def create_response(self, response_data: Any, sub_response: Any) -> Any:
         """As Strawberry's; a query that could not run at all for a transient reason
@@ -103,11 +122,17 @@ def create_app(database_url: str, db_schema: str, *, pool_size: int = 10,
                max_query_cost: int = cost.DEFAULT_LIMIT,
                max_body_bytes: int = limits.DEFAULT_MAX_BODY_BYTES,
                client_concurrency: int = 4, queue_timeout: float = 5.0,
-               executor: str = "direct", live: Settings | None = None) -> Starlette:
+               executor: str = "direct", live: Settings | None = None,
+               authenticate: authenticator.Authenticator | None = None,
+               tenant_concurrency: int = 8) -> Starlette:
     """The app; its pool opens at startup and closes at shutdown. `executor`: a name of
     schema.EXECUTORS (OLLYGRAPH_GATEWAY_EXECUTOR); `live`: the settings of live
-    subscriptions (OLLYGRAPH_LIVE_*; the defaults when None)."""
-    state: dict[str, Any] = {"clients": clients.Clients(client_concurrency, queue_timeout)}
+    subscriptions (OLLYGRAPH_LIVE_*; the defaults when None); `authenticate`: checks
+    every data request's credentials (None: auth off), whose tenant then gets
+    `tenant_concurrency` statements at once."""
+    state: dict[str, Any] = {"clients": clients.Clients(client_concurrency, queue_timeout),
+                             "tenants": clients.Clients(tenant_concurrency, queue_timeout),
+                             "auth": authenticate}
     # selfmetrics.Observe logs each GraphQL error once, at the level of its kind; Strawberry
     # would log every one (a typo included) at ERROR again
     logging.getLogger("strawberry.execution").disabled = True
@@ -118,6 +143,8 @@ def create_app(database_url: str, db_schema: str, *, pool_size: int = 10,
         state["pool"] = await db.create_pool(database_url, db_schema, max_size=pool_size,
                                              statement_timeout_ms=statement_timeout_ms)
         selfmetrics.watch_pool(state["pool"])
+        if authenticate is not None:
+            authenticate.pool = state["pool"]   # the store's API keys
         app.state.live = live_hub.Hub(database_url, db_schema, state["pool"],
                                       live if live is not None else Settings())
         # What exists now (modules, the schema, the pool) lives as long as the process:
@@ -174,6 +201,7 @@ def create_app(database_url: str, db_schema: str, *, pool_size: int = 10,
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
         ],
         middleware=[Middleware(logs.AccessLog),
+                    Middleware(auth.Guard, auth=authenticate),
                     Middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)],
         lifespan=lifespan,
     )
@@ -189,7 +217,9 @@ def run(settings: Settings) -> None:
                      max_body_bytes=settings.max_body_bytes,
                      client_concurrency=settings.client_concurrency,
                      queue_timeout=settings.queue_timeout,
-                     executor=settings.gateway_executor, live=settings)
+                     executor=settings.gateway_executor, live=settings,
+                     authenticate=authenticator.build(settings, None, oidc.build(settings)),
+                     tenant_concurrency=settings.tenant_concurrency)
     # log_config=None: uvicorn's records go through logs.configure's handler (one format)
     uvicorn.run(app, host=settings.host, port=settings.gateway_port, log_config=None,
                 log_level=settings.log_level.lower(), access_log=False)

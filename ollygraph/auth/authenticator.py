@@ -41,7 +41,7 @@ class Authenticator:
             if len(self._cache) >= self.max_entries:
                 self._cache.clear()
             ttl = self.ttl
-            if who is not None and getattr(who, "expires_at", None) is not None:
+            if who is not None and who.expires_at is not None:
                 ttl = min(ttl, who.expires_at - time.time())
             self._cache[cache_key] = (now + ttl, who)
         if who is None:

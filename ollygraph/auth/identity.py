@@ -19,6 +19,8 @@ class Identity:
     tenant: str
     role: str
     subject: str  # a key's id, or a token's `sub`
+    # a token's expiry (Unix seconds): answers about it are not cached beyond it
+    expires_at: float | None = dataclasses.field(default=None, compare=False)
 
     def may(self, action: str) -> bool:
         """True when this role may `action` ("ingest" or "query")."""

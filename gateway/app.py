@@ -32,6 +32,7 @@ from strawberry.http.exceptions import WebSocketDisconnected
 from gateway import auth, clients, context, cost, db, errors, limits, otlp, schema, selfmetrics
 from gateway.live import hub as live_hub
 from ollygraph import logs, migrate, telemetry
+from ollygraph import settings as settings_module
 from ollygraph.auth import authenticator, identity, oidc
 from ollygraph.settings import Settings
 
@@ -222,4 +223,5 @@ def run(settings: Settings) -> None:
                      tenant_concurrency=settings.tenant_concurrency)
     # log_config=None: uvicorn's records go through logs.configure's handler (one format)
     uvicorn.run(app, host=settings.host, port=settings.gateway_port, log_config=None,
-                log_level=settings.log_level.lower(), access_log=False)
+                log_level=settings.log_level.lower(), access_log=False,
+                **settings_module.uvicorn_tls(settings))

@@ -47,7 +47,12 @@ def build_server(pipeline: ingest_pipeline.Pipeline, settings: Settings,
     address = f"[{settings.host}]:{settings.grpc_port}" if ":" in settings.host \
         else f"{settings.host}:{settings.grpc_port}"
     try:
-        port = server.add_insecure_port(address)
+        if settings.tls_cert_file is not None and settings.tls_key_file is not None:
+            credentials = grpc.ssl_server_credentials([(settings.tls_key_file.read_bytes(),
+                                                        settings.tls_cert_file.read_bytes())])
+            port = server.add_secure_port(address, credentials)
+        else:
+            port = server.add_insecure_port(address)
     except RuntimeError:
         port = 0
     if port == 0:

@@ -33,6 +33,7 @@ from ingest import grpc as grpc_receiver
 from ingest import health, pipeline, selfmetrics
 from ingest import http as http_receiver
 from ollygraph import logs, telemetry
+from ollygraph import settings as settings_module
 from ollygraph.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -71,7 +72,8 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
         http_socket = _http_socket(settings)
         http_server = _HttpServer(uvicorn.Config(
             http_receiver.build_app(pipe, settings, readiness, budget, gate), lifespan="off",
-            access_log=False, log_config=None, timeout_graceful_shutdown=int(GRACE_S)))
+            access_log=False, log_config=None, timeout_graceful_shutdown=int(GRACE_S),
+            **settings_module.uvicorn_tls(settings)))
         await grpc_server.start()
         await grpc_receiver.mark_serving(grpc_health, True)
 

@@ -463,3 +463,10 @@ LOOPBACK = ("127.0.0.1", "::1", "localhost")
 def exposed_without_auth(cfg: Settings) -> bool:
     """True when the servers would listen beyond this machine with auth off."""
     return not cfg.auth and not (cfg.host in LOOPBACK or cfg.host.startswith("127."))
+
+
+def uvicorn_tls(cfg: Settings) -> dict[str, str]:
+    """uvicorn's TLS options for the configured certificate and key (none: plain HTTP)."""
+    if cfg.tls_cert_file is None or cfg.tls_key_file is None:
+        return {}
+    return {"ssl_certfile": str(cfg.tls_cert_file), "ssl_keyfile": str(cfg.tls_key_file)}

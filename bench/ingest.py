@@ -372,7 +372,8 @@ async def raw_round(url: str, signal: str, requests: list) -> float:
 
 async def mode_round(args, url: str, signal: str, requests: list, items: int, mode: str,
                      raw: float) -> float:
-    cfg = settings.Settings(database_url=url, schema=f"bench_{mode}_{os.getpid()}",
+    name = mode.replace("+", "_")
+    cfg = settings.Settings(database_url=url, schema=f"bench_{name}_{os.getpid()}",
                             attribute_overrides=Path("/nonexistent"))
     migrate.upgrade(url, cfg.schema)
     try:

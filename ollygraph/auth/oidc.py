@@ -51,10 +51,10 @@ class Verifier:
             return self._verify(token)
         return await asyncio.to_thread(self._verify, token)   # may fetch the JWKS
 
-    def _signing_key(self, token: str) -> Any:
+    def _signing_key(self, token: str) -> jwt.PyJWK:
         if self.client is not None:
             try:
-                return self.client.get_signing_key_from_jwt(token).key
+                return self.client.get_signing_key_from_jwt(token)
             except jwt.PyJWKClientConnectionError as exc:
                 raise identity.CheckUnavailable("the OIDC issuer's keys cannot be "
                                                 "fetched now") from exc
@@ -63,16 +63,20 @@ class Verifier:
             next(iter(self.keys.values())) if len(self.keys) == 1 else None
         if key is None:
             raise jwt.InvalidKeyError("no key of that id")
-        return key.key
+        return key
 
     def _verify(self, token: str) -> identity.Identity | None:
         try:
-            if jwt.get_unverified_header(token).get("alg") not in self.algorithms:
+            alg = jwt.get_unverified_header(token).get("alg")
+            if alg not in self.algorithms:
                 return None
-            claims = jwt.decode(token, self._signing_key(token), algorithms=self.algorithms,
+            key = self._signing_key(token)
+            if alg != key.algorithm_name:   # an ES256 token naming an RSA key, ...
+                return None
+            claims = jwt.decode(token, key.key, algorithms=[alg],
                                 audience=self.audience, issuer=self.issuer, leeway=LEEWAY_S,
                                 options={"require": ["exp", "iss", "aud"]})
-        except (jwt.PyJWTError, jwt.PyJWKClientError, ValueError):
+        except (jwt.PyJWTError, jwt.PyJWKClientError, ValueError, TypeError):
             return None
         tenant = claims.get(self.tenant_claim)
         if not isinstance(tenant, str) or not _TENANT.match(tenant):

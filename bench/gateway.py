@@ -1,7 +1,7 @@
 """Gateway benchmark: prints figures, asserts nothing.
 
     .venv/bin/python -m bench.gateway --database-url postgresql://... [--spans 1000000]
-        [--logs 200000] [--keep-schema NAME [--reuse]] [--only TEXT]
+        [--logs 200000] [--keep-schema NAME [--reuse]] [--only TEXT] [--auth]
 
 Loads data through the ingest Pipeline (OTLP protobuf requests, bulk) into a fresh
 schema, then measures over HTTP against an `ollygraph gateway` process (one process, as
@@ -17,6 +17,9 @@ client parses the JSON after that):
      a JSONB-stored key, log body search (--logs records with varied bodies);
   5. SQL statements per request of the standard queries.
 `--only TEXT` measures only the cases whose name contains TEXT (case-insensitive).
+`--auth` then fetches the 500-span trace from a second gateway with auth on, two tenants'
+API keys alternating, in rounds interleaved with the gateway with auth off, and prints
+both p50s and the overhead.
 Without --database-url it runs an embedded PostgreSQL in a temporary directory.
 """
 
@@ -314,14 +317,14 @@ def pct(samples: list[float], q: float) -> float:
 
 
 @contextlib.contextmanager
-def gateway_process(url: str, schema: str):
-    """`ollygraph gateway` on a free port; yields its base URL."""
+def gateway_process(url: str, schema: str, **changes: Any):
+    """`ollygraph gateway` on a free port (`changes`: more settings); yields its base URL."""
     from bench.ingest import free_port
     from ollygraph import settings
 
     port = free_port()
     cfg = settings.load(environ={}).replace(database_url=url, schema=schema, host="127.0.0.1",
-                                            gateway_port=port, log_level="WARNING")
+                                            gateway_port=port, log_level="WARNING", **changes)
     proc = subprocess.Popen([sys.executable, "-m", "ollygraph", "gateway"],
                             env={**os.environ, **cfg.to_env()})
     base = f"http://127.0.0.1:{port}"
@@ -338,6 +341,45 @@ def gateway_process(url: str, schema: str):
     finally:
         proc.terminate()
         proc.wait(30)
+
+
+async def auth_overhead(url: str, schema: str, trace_id: str, n: int,
+                        rounds: int = 5) -> None:
+    """The 500-span trace from a gateway with auth off and one with auth on (two tenants'
+    keys alternating), in interleaved rounds of n requests each."""
+    import tempfile
+
+    from ollygraph.auth import keys
+
+    made = [keys.new_key()[1] for _ in range(2)]
+    path = os.path.join(tempfile.mkdtemp(prefix="ollygraph-bench-keys-"), "keys")
+    with open(path, "w") as f:
+        f.writelines(f"{key} tenant-{i} query\n" for i, key in enumerate(made))
+    from pathlib import Path
+
+    with gateway_process(url, schema) as off, \
+            gateway_process(url, schema, auth=True, api_keys_file=Path(path)) as on:
+        clients = {"off": [httpx.AsyncClient(base_url=off, timeout=60)],
+                   "on": [httpx.AsyncClient(base_url=on, timeout=60,
+                                            headers={"authorization": f"Bearer {key}"})
+                          for key in made]}
+        samples: dict[str, list[float]] = {"off": [], "on": []}
+        for group in clients.values():  # warm up
+            for client in group:
+                await timed(client, BIG_TRACE, {"id": trace_id}, 3)
+        for _ in range(rounds):
+            for name, group in clients.items():
+                for i in range(n):
+                    got, _ = await timed(group[i % len(group)], BIG_TRACE, {"id": trace_id}, 1)
+                    samples[name] += got
+        for group in clients.values():
+            for client in group:
+                await client.aclose()
+    p50 = {name: pct(values, 50) for name, values in samples.items()}
+    print(f"500-span trace + 500 logs, auth off: p50 {p50['off']:.1f} ms, p95 "
+          f"{pct(samples['off'], 95):.1f} ms; auth on (2 tenants' keys): p50 "
+          f"{p50['on']:.1f} ms, p95 {pct(samples['on'], 95):.1f} ms; overhead at p50 "
+          f"{p50['on'] / p50['off'] - 1:+.1%}  [target < 5%]")
 
 
 def chosen(name: str, only: str | None) -> bool:
@@ -416,6 +458,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reuse", action="store_true",
                         help="with --keep-schema: measure the data already loaded there "
                              "(loaded by an earlier run with the same --spans) without reloading")
+    parser.add_argument("--auth", action="store_true",
+                        help="also the 500-span trace with auth on against auth off")
     args = parser.parse_args(argv)
     from ollygraph import migrate, settings
     from tests.conftest import drop_schema, new_schema_name
@@ -439,6 +483,8 @@ def main(argv: list[str] | None = None) -> int:
                 pass
         with gateway_process(url, schema) as base:
             asyncio.run(measure(base, trace_id, args.iterations, args.only))
+        if args.auth:
+            asyncio.run(auth_overhead(url, schema, trace_id, args.iterations))
     return 0
 
 

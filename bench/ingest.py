@@ -2,14 +2,17 @@
 
     .venv/bin/python bench/ingest.py [--mode grpc|pipeline|both] [--spans 200000]
                                      [--database-url URL] [--logs N] [--points N]
-                                     [--workers N] [--repeat N]
+                                     [--workers N] [--repeat N] [--auth]
 
 `grpc` starts `ollygraph ingest` as its own process and sends prebuilt OTLP requests
 from this one over gRPC, timing until the exports are answered and every span is
 counted in the database. `pipeline` calls `Pipeline.export` in this process. The raw
 COPY rate is the same flattened rows copied into a scratch schema with no ingest
 work around it. With --repeat, the raw COPY and the modes run in rounds and the medians
-are printed last. Prints figures only; nothing is asserted.
+are printed last. With --auth, gRPC runs twice in each round: auth off, then auth on
+with two tenants' API keys (from a keys file) alternating over the senders; the
+overhead is the rate lost against auth off of the same round. Prints figures only;
+nothing is asserted.
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ from opentelemetry.proto.trace.v1 import trace_pb2  # noqa: E402
 
 from ingest import pipeline, signals  # noqa: E402
 from ollygraph import db, migrate, settings  # noqa: E402
+from ollygraph.auth import keys as auth_keys  # noqa: E402
 
 ROUTES = ["/api/cart", "/api/checkout", "/api/items/{id}", "/login", "/search"]
 
@@ -229,7 +233,7 @@ def ingest_process(cfg: settings.Settings):
 
 
 async def via_grpc(target: str, requests: list, signal: str, concurrency: int,
-                   connections: int) -> float:
+                   connections: int, keys: list[str] = ()) -> float:
     spec = signals.BY_NAME[signal]
     payloads = [r.SerializeToString() for r in requests]
     async with contextlib.AsyncExitStack() as stack:
@@ -242,12 +246,13 @@ async def via_grpc(target: str, requests: list, signal: str, concurrency: int,
                                              response_deserializer=spec.response.FromString))
         queue = list(reversed(payloads))
 
-        async def worker(call) -> None:
+        async def worker(call, key: str | None) -> None:
+            metadata = (("authorization", f"Bearer {key}"),) if key else None
             while queue:
                 payload = queue.pop()
                 for _ in range(100):
                     try:
-                        await call(payload, timeout=60)
+                        await call(payload, timeout=60, metadata=metadata)
                         break
                     except grpc.aio.AioRpcError as exc:
                         if exc.code() not in (grpc.StatusCode.UNAVAILABLE,
@@ -256,7 +261,8 @@ async def via_grpc(target: str, requests: list, signal: str, concurrency: int,
                         await asyncio.sleep(0.2)
 
         start = time.perf_counter()
-        await asyncio.gather(*(worker(calls[i % connections]) for i in range(concurrency)))
+        await asyncio.gather(*(worker(calls[i % connections], keys[i % len(keys)] if keys
+                                      else None) for i in range(concurrency)))
         return time.perf_counter() - start
 
 
@@ -328,6 +334,8 @@ async def run_signal(args, url: str, signal: str, requests: list, items: int) ->
     and median ratio to the raw COPY of its round (rounds pair runs that shared the
     machine's state: the raw rate alone varies by a quarter between runs)."""
     modes = ["pipeline", "grpc"] if args.mode == "both" else [args.mode]
+    if args.auth and "grpc" in modes:
+        modes.append("grpc+auth")
     ratios: dict[str, list[float]] = {mode: [] for mode in modes}
     rates: dict[str, list[float]] = {mode: [] for mode in modes}
     for _ in range(args.repeat):
@@ -342,6 +350,12 @@ async def run_signal(args, url: str, signal: str, requests: list, items: int) ->
                   f"{statistics.median(rates[mode]):10,.0f} items/s = "
                   f"{statistics.median(ratios[mode]):.0%} of raw COPY "
                   f"(rounds: {', '.join(f'{r:.0%}' for r in ratios[mode])})")
+    if "grpc+auth" in modes:
+        losses = [1 - on / off for on, off in zip(rates["grpc+auth"], rates["grpc"],
+                                                    strict=True)]
+        print(f"{signal}: auth overhead (1 - auth on / auth off, per round): median "
+              f"{statistics.median(losses):.1%} (rounds: "
+              f"{', '.join(f'{loss:.1%}' for loss in losses)})")
 
 
 async def raw_round(url: str, signal: str, requests: list) -> float:
@@ -358,7 +372,8 @@ async def raw_round(url: str, signal: str, requests: list) -> float:
 
 async def mode_round(args, url: str, signal: str, requests: list, items: int, mode: str,
                      raw: float) -> float:
-    cfg = settings.Settings(database_url=url, schema=f"bench_{mode}_{os.getpid()}",
+    name = mode.replace("+", "_")
+    cfg = settings.Settings(database_url=url, schema=f"bench_{name}_{os.getpid()}",
                             attribute_overrides=Path("/nonexistent"))
     migrate.upgrade(url, cfg.schema)
     try:
@@ -366,13 +381,15 @@ async def mode_round(args, url: str, signal: str, requests: list, items: int, mo
             elapsed, cpu = await via_pipeline(cfg, requests, signal, args.concurrency,
                                               items)
         else:
+            keys, cfg = auth_setup(cfg) if mode == "grpc+auth" else ([], cfg)
             with ingest_process(cfg.replace(workers=args.workers)) as (target, pid):
                 before = cpu_seconds(process_tree(pid))
                 backends = {p: cpu_seconds([p]) or 0.0
                             for p in await backend_pids(url, pid)}
                 own = own_cpu_seconds()
                 start = time.perf_counter()
-                await via_grpc(target, requests, signal, args.concurrency, args.connections)
+                await via_grpc(target, requests, signal, args.concurrency, args.connections,
+                               keys)
                 while await count_rows(url, cfg.schema, FACT[signal]) < items:
                     await asyncio.sleep(0.05)
                 elapsed = time.perf_counter() - start
@@ -389,6 +406,14 @@ async def mode_round(args, url: str, signal: str, requests: list, items: int, mo
         return rate
     finally:
         drop_schema(url, cfg.schema)
+
+
+def auth_setup(cfg: settings.Settings) -> tuple[list[str], settings.Settings]:
+    """Two tenants' ingest keys in a keys file, and the settings that require them."""
+    made = [auth_keys.new_key()[1] for _ in range(2)]
+    path = Path(tempfile.mkdtemp(prefix="ollygraph-bench-keys-")) / "keys"
+    path.write_text("".join(f"{key} tenant-{i} ingest\n" for i, key in enumerate(made)))
+    return made, cfg.replace(auth=True, api_keys_file=path)
 
 
 def drop_schema(url: str, schema: str) -> None:
@@ -411,6 +436,9 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=4,
                         help="gRPC connections the exports are spread over (grpc mode)")
     parser.add_argument("--workers", type=int, default=1, help="ingest processes (grpc mode)")
+    parser.add_argument("--auth", action="store_true",
+                        help="also run gRPC with auth on (two tenants' keys) and print the "
+                             "overhead")
     parser.add_argument("--repeat", type=int, default=1,
                         help="rounds of raw COPY and end to end; prints their medians")
     args = parser.parse_args()

@@ -28,11 +28,14 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocketDisconnect
 from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http.exceptions import WebSocketDisconnected
 
-from gateway import clients, context, cost, db, errors, limits, otlp, schema, selfmetrics
+from gateway import auth, clients, context, cost, db, errors, limits, otlp, schema, selfmetrics
 from gateway.live import hub as live_hub
 from ollygraph import logs, migrate, telemetry
+from ollygraph import settings as settings_module
+from ollygraph.auth import authenticator, identity, oidc
 from ollygraph.settings import Settings
 
 STATIC = Path(__file__).with_name("static")
@@ -85,8 +88,25 @@ class GraphQLApp(GraphQL):
             request.method == "GET" and "text/html" in request.headers.get("accept", ""))
 
     async def get_context(self, request: Any, response: Any) -> context.Context:
-        return context.Context.create(self.state["pool"], request, response,
-                                      self.state["clients"])
+        slots, client = auth.slot(self.state, request)
+        made = context.Context.create(self.state["pool"], request, response, slots, client)
+        made.identity = auth.of(request)
+        return made
+
+    async def on_ws_connect(self, ctx: context.Context) -> Any:
+        """With auth on, a websocket without a verified header authenticates in its
+        connection_init payload; refused: closed with 4403."""
+        checker = self.state.get("auth")
+        if checker is None or ctx.identity is not None:
+            return await super().on_ws_connect(ctx)
+        try:
+            who = await auth.connection_identity(checker, ctx.connection_params)
+        except (identity.Unauthenticated, identity.Forbidden,
+                identity.CheckUnavailable) as exc:
+            raise ConnectionRejectionError({"message": str(exc)}) from None
+        ctx.identity = who
+        ctx.db.slots, ctx.db.client = auth.slot(self.state, ctx.request, who)
+        return await super().on_ws_connect(ctx)
 
     def create_response(self, response_data: Any, sub_response: Any) -> Any:
         """As Strawberry's; a query that could not run at all for a transient reason
@@ -107,12 +127,18 @@ def create_app(database_url: str, db_schema: str, *, pool_size: int = 10,
                max_body_bytes: int = limits.DEFAULT_MAX_BODY_BYTES,
                client_concurrency: int = 4, queue_timeout: float = 5.0,
                executor: str = "direct", live: Settings | None = None,
-               cors_origins: tuple[str, ...] = ()) -> Starlette:
+               cors_origins: tuple[str, ...] = (),
+               authenticate: authenticator.Authenticator | None = None,
+               tenant_concurrency: int = 8) -> Starlette:
     """The app; its pool opens at startup and closes at shutdown. `executor`: a name of
     schema.EXECUTORS (OLLYGRAPH_GATEWAY_EXECUTOR); `live`: the settings of live
     subscriptions (OLLYGRAPH_LIVE_*; the defaults when None); `cors_origins`: origins
-    whose pages may call the gateway (OLLYGRAPH_CORS_ORIGINS; none when empty)."""
-    state: dict[str, Any] = {"clients": clients.Clients(client_concurrency, queue_timeout)}
+    whose pages may call the gateway (OLLYGRAPH_CORS_ORIGINS; none when empty);
+    `authenticate`: checks every data request's credentials (None: auth off), whose
+    tenant then gets `tenant_concurrency` statements at once."""
+    state: dict[str, Any] = {"clients": clients.Clients(client_concurrency, queue_timeout),
+                             "tenants": clients.Clients(tenant_concurrency, queue_timeout),
+                             "auth": authenticate}
     # selfmetrics.Observe logs each GraphQL error once, at the level of its kind; Strawberry
     # would log every one (a typo included) at ERROR again
     logging.getLogger("strawberry.execution").disabled = True
@@ -123,6 +149,8 @@ def create_app(database_url: str, db_schema: str, *, pool_size: int = 10,
         state["pool"] = await db.create_pool(database_url, db_schema, max_size=pool_size,
                                              statement_timeout_ms=statement_timeout_ms)
         selfmetrics.watch_pool(state["pool"])
+        if authenticate is not None:
+            authenticate.pool = state["pool"]   # the store's API keys
         app.state.live = live_hub.Hub(database_url, db_schema, state["pool"],
                                       live if live is not None else Settings())
         # What exists now (modules, the schema, the pool) lives as long as the process:
@@ -170,13 +198,14 @@ def create_app(database_url: str, db_schema: str, *, pool_size: int = 10,
 
     graphql = limits.BoundedBody(GraphQLApp(state, schema.served(executor, max_query_cost)),
                                  max_body_bytes)
-    middleware = [Middleware(logs.AccessLog),
-                  Middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)]
-    if cors_origins:  # preflights (OPTIONS) are answered by the middleware itself
+    middleware = [Middleware(logs.AccessLog)]
+    if cors_origins:  # preflights (OPTIONS) are answered here, before any credential check
         middleware.append(Middleware(
             CORSMiddleware, allow_origins=list(cors_origins), allow_methods=["GET", "POST"],
             allow_headers=["content-type", "accept", "authorization"],
             expose_headers=["Retry-After"], max_age=3600))
+    middleware += [Middleware(auth.Guard, auth=authenticate),
+                   Middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)]
     return Starlette(
         routes=[
             Route("/", ui),
@@ -206,7 +235,10 @@ def run(settings: Settings) -> None:
                      client_concurrency=settings.client_concurrency,
                      queue_timeout=settings.queue_timeout,
                      executor=settings.gateway_executor, live=settings,
-                     cors_origins=settings.cors_origins)
+                     cors_origins=settings.cors_origins,
+                     authenticate=authenticator.build(settings, None, oidc.build(settings)),
+                     tenant_concurrency=settings.tenant_concurrency)
     # log_config=None: uvicorn's records go through logs.configure's handler (one format)
     uvicorn.run(app, host=settings.host, port=settings.gateway_port, log_config=None,
-                log_level=settings.log_level.lower(), access_log=False)
+                log_level=settings.log_level.lower(), access_log=False,
+                **settings_module.uvicorn_tls(settings))

@@ -26,11 +26,14 @@ class Context:
     resources: resources.Loaders
     request: Any = None
     response: Any = None
+    identity: Any = None            # the verified ollygraph.auth Identity (None: auth off)
+    connection_params: Any = None   # a websocket's connection_init payload
 
     @classmethod
     def create(cls, pool: asyncpg.Pool, request: Any = None, response: Any = None,
-               slots: clients.Clients = db.DEFAULT_CLIENTS) -> Context:
-        database = db.Db(pool, slots, clients.address(request))
+               slots: clients.Clients = db.DEFAULT_CLIENTS,
+               client: str | None = None) -> Context:
+        database = db.Db(pool, slots, client or clients.address(request))
         return cls(db=database, traces=trace_loaders.Loaders(database),
                    logs=log_loaders.Loaders(database),
                    metrics=metric_loaders.Loaders(database), resources=resources.Loaders(database),

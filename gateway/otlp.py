@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from gateway import clients, db, errors
+from gateway import auth, db, errors
 from ingest import otlpjson
 from ollygraph.export import read
 
@@ -61,8 +61,8 @@ def route(state: dict[str, Any]) -> Route:
     """The route, on the app's `state` (its pool and client slots)."""
 
     async def endpoint(request: Request) -> Response:
-        return await trace_endpoint(request, db.Db(state["pool"], state["clients"],
-                                                   clients.address(request)))
+        return await trace_endpoint(request, db.Db(state["pool"],
+                                                   *auth.slot(state, request)))
 
     return Route("/api/traces/{trace_id}", endpoint, methods=["GET"])
 

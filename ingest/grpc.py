@@ -17,6 +17,7 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_status import rpc_status
 
 from ingest import admission, decode, flatten, offload, outcome, selfmetrics, signals
+from ingest import gate as ingest_gate
 from ingest import pipeline as ingest_pipeline
 from ollygraph.settings import Settings
 
@@ -26,16 +27,19 @@ RETRY_INFO_KEY = "google.rpc.retryinfo-bin"
 
 
 def build_server(pipeline: ingest_pipeline.Pipeline, settings: Settings,
-                 budget: admission.Budget) -> tuple[grpc.aio.Server, Any]:
+                 budget: admission.Budget, gate: ingest_gate.Gate
+                 ) -> tuple[grpc.aio.Server, Any]:
     """An unstarted grpc.aio server on settings.host:grpc_port, and its health servicer;
-    each request is held against `budget` until it is answered."""
+    each request's caller is admitted by `gate` (the `authorization` metadata), and the
+    request held against `budget` until it is answered."""
     server = grpc.aio.server(options=[
         ("grpc.max_receive_message_length", settings.max_request_bytes),
         ("grpc.so_reuseport", 1 if settings.workers > 1 else 0),
     ])
     for signal in signals.SIGNALS:
         service, method = signal.grpc_method.lstrip("/").split("/")
-        handler = grpc.unary_unary_rpc_method_handler(_export_handler(signal, pipeline, budget))
+        handler = grpc.unary_unary_rpc_method_handler(
+            _export_handler(signal, pipeline, budget, gate))
         server.add_generic_rpc_handlers(
             (grpc.method_handlers_generic_handler(service, {method: handler}),))
     health_servicer = health.aio.HealthServicer()
@@ -43,7 +47,12 @@ def build_server(pipeline: ingest_pipeline.Pipeline, settings: Settings,
     address = f"[{settings.host}]:{settings.grpc_port}" if ":" in settings.host \
         else f"{settings.host}:{settings.grpc_port}"
     try:
-        port = server.add_insecure_port(address)
+        if settings.tls_cert_file is not None and settings.tls_key_file is not None:
+            credentials = grpc.ssl_server_credentials([(settings.tls_key_file.read_bytes(),
+                                                        settings.tls_cert_file.read_bytes())])
+            port = server.add_secure_port(address, credentials)
+        else:
+            port = server.add_insecure_port(address)
     except RuntimeError:
         port = 0
     if port == 0:
@@ -69,17 +78,21 @@ def _state(serving: bool) -> Any:
 
 
 def _export_handler(signal: signals.Signal, pipeline: ingest_pipeline.Pipeline,
-                    budget: admission.Budget):
+                    budget: admission.Budget, gate: ingest_gate.Gate):
     async def export(raw: bytes, context: grpc.aio.ServicerContext) -> bytes:
         seen = selfmetrics.Export(signal, "grpc")
         try:
+            who = await gate.admit(_metadata(context, "authorization"))
             with budget.ticket() as ticket:
-                ticket.grow(len(raw))
-                with offload.request_of(len(raw)):
+                size = len(raw)
+                ticket.grow(size)
+                with offload.request_of(size):
                     message = await offload.run(decode.parse, signal.request, raw,
                                                 decode.PROTOBUF)
                     del raw
-                    seen.decoded(flatten.count(pipeline.flows[signal.name], message))
+                    items = flatten.count(pipeline.flows[signal.name], message)
+                    seen.decoded(items)
+                    gate.charge(who, items, size)
                     result = await pipeline.export(signal.name, message)
         except Exception as exc:
             fail = outcome.failure(exc, signal.name, "grpc")
@@ -96,3 +109,10 @@ def _export_handler(signal: signals.Signal, pipeline: ingest_pipeline.Pipeline,
         raise AssertionError("unreachable: abort raises")
 
     return export
+
+
+def _metadata(context: grpc.aio.ServicerContext, key: str) -> str | None:
+    for name, value in context.invocation_metadata() or ():
+        if name == key:
+            return value if isinstance(value, str) else None
+    return None

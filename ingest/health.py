@@ -70,7 +70,10 @@ class Database:
         except TimeoutError:
             answer = f"the database did not answer within {self.timeout_s:g} s"
         except Exception as exc:  # connection refused, reset, authentication...
-            answer = f"the database is unavailable: {type(exc).__name__}: {exc}"
+            # /healthz is unauthenticated: the kind of failure only, never the database's
+            # address or user (asyncpg's messages name them); the detail goes to the log
+            answer = f"the database is unavailable ({type(exc).__name__})"
+            log.warning("readiness check failed: %s", exc)
         else:
             answer = "the database is a read-only standby" if standby else None
         if answer != self._answer:

@@ -23,18 +23,19 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from ingest import admission, body, decode, flatten, offload, outcome, selfmetrics, signals
+from ingest import gate as ingest_gate
 from ingest import pipeline as ingest_pipeline
 from ollygraph import logs, telemetry
 from ollygraph.settings import Settings
 
 
 def build_app(pipeline: ingest_pipeline.Pipeline, settings: Settings, readiness: Any,
-              budget: admission.Budget) -> Starlette:
+              budget: admission.Budget, gate: ingest_gate.Gate) -> Starlette:
     """The ASGI app; `pipeline.export(signal_name, request)` stores each request, whose
-    body is held against `budget`; `readiness.ready()` (a `health.Database`) answers
-    /healthz."""
+    body is held against `budget` after `gate` admitted its caller; `readiness.ready()`
+    (a `health.Database`) answers /healthz."""
     routes = [Route(s.http_path,
-                    _export_endpoint(s, pipeline, settings.max_request_bytes, budget),
+                    _export_endpoint(s, pipeline, settings.max_request_bytes, budget, gate),
                     methods=["POST"], name=s.name)
               for s in signals.SIGNALS]
     routes.append(Route("/healthz", _healthz(readiness), methods=["GET", "HEAD"]))
@@ -50,7 +51,7 @@ def build_app(pipeline: ingest_pipeline.Pipeline, settings: Settings, readiness:
 
 
 def _export_endpoint(signal: signals.Signal, pipeline: ingest_pipeline.Pipeline, limit: int,
-                     budget: admission.Budget):
+                     budget: admission.Budget, gate: ingest_gate.Gate):
     async def endpoint(request: Request) -> Response:
         seen = selfmetrics.Export(signal, "http")
         media = decode.media_type(request.headers.get("content-type"))
@@ -60,15 +61,19 @@ def _export_endpoint(signal: signals.Signal, pipeline: ingest_pipeline.Pipeline,
                 415, "Content-Type must be application/x-protobuf or application/json"), 415, None)
         stream = _Stream(request)
         try:
+            who = await gate.admit(request.headers.get("authorization"))
             with budget.ticket() as ticket:
                 encoding = request.headers.get("content-encoding")
                 if not encoding:        # the whole body's share at once, before reading
                     ticket.reserve(_content_length(request, limit))
                 payload = await body.read(stream, encoding, limit, ticket.grow)
-                with offload.request_of(len(payload)):
+                size = len(payload)
+                with offload.request_of(size):
                     message = await offload.run(decode.parse, signal.request, payload, media)
                     del payload
-                    seen.decoded(flatten.count(pipeline.flows[signal.name], message))
+                    items = flatten.count(pipeline.flows[signal.name], message)
+                    seen.decoded(items)
+                    gate.charge(who, items, size)
                     result = await pipeline.export(signal.name, message)
         except ClientDisconnect:
             seen.disconnected()
@@ -123,6 +128,8 @@ async def _drain(stream: _Stream, limit: int) -> None:
 
 def _failure_response(fail: outcome.Failure, media: str | None) -> Response:
     headers = {}
+    if fail.http_status == 401:
+        headers["WWW-Authenticate"] = "Bearer"
     if fail.retry_after is not None:
         headers["Retry-After"] = outcome.retry_after_header(fail.retry_after)
     return _status_response(outcome.status(fail), fail.http_status, media, headers)

@@ -25,6 +25,7 @@ from google.rpc import code_pb2, error_details_pb2, status_pb2
 
 from ingest import body, decode, errors, signals
 from ollygraph import logs
+from ollygraph.auth import identity
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,10 @@ def failure(exc: BaseException, signal: str, transport: str) -> Failure:
     if isinstance(exc, errors.Overloaded):
         return Failure(429, grpc.StatusCode.RESOURCE_EXHAUSTED,
                        "ingest is overloaded; retry later", _retry_after(exc))
+    if isinstance(exc, identity.Unauthenticated):
+        return Failure(401, grpc.StatusCode.UNAUTHENTICATED, str(exc), None)
+    if isinstance(exc, identity.Forbidden):
+        return Failure(403, grpc.StatusCode.PERMISSION_DENIED, str(exc), None)
     if isinstance(exc, body.TooLarge):
         return Failure(413, grpc.StatusCode.RESOURCE_EXHAUSTED, str(exc), None)
     if isinstance(exc, (decode.DecodeError, body.BadEncoding)):

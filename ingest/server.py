@@ -28,10 +28,12 @@ import time
 
 import uvicorn
 
+from ingest import gate as ingest_gate
 from ingest import grpc as grpc_receiver
 from ingest import health, pipeline, selfmetrics
 from ingest import http as http_receiver
 from ollygraph import logs, telemetry
+from ollygraph import settings as settings_module
 from ollygraph.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -65,11 +67,13 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
     budget = selfmetrics.Budget(settings.max_in_flight_bytes)
     watch: asyncio.Task[None] | None = None
     try:
-        grpc_server, grpc_health = grpc_receiver.build_server(pipe, settings, budget)
+        gate = ingest_gate.build(settings, pipe.pool)
+        grpc_server, grpc_health = grpc_receiver.build_server(pipe, settings, budget, gate)
         http_socket = _http_socket(settings)
         http_server = _HttpServer(uvicorn.Config(
-            http_receiver.build_app(pipe, settings, readiness, budget), lifespan="off",
-            access_log=False, log_config=None, timeout_graceful_shutdown=int(GRACE_S)))
+            http_receiver.build_app(pipe, settings, readiness, budget, gate), lifespan="off",
+            access_log=False, log_config=None, timeout_graceful_shutdown=int(GRACE_S),
+            **settings_module.uvicorn_tls(settings)))
         await grpc_server.start()
         await grpc_receiver.mark_serving(grpc_health, True)
 

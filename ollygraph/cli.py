@@ -8,6 +8,7 @@ fix end the program with one line on stderr and exit status 2, never a traceback
 from __future__ import annotations
 
 import argparse
+import datetime
 import importlib
 import importlib.metadata
 import importlib.util
@@ -30,20 +31,25 @@ DATABASE = ("database_url", "schema", "data_dir")
 # the settings each command uses (its --help lists only these)
 LOGGING = ("log_level", "log_format")
 LIVE = tuple(f.name for f in settings.FIELDS if f.name.startswith("live_"))
+AUTH = ("auth", "allow_unauthenticated", "api_keys_file", "auth_cache_ttl", "tls_cert_file",
+        "tls_key_file")
+OIDC = tuple(f.name for f in settings.FIELDS if f.name.startswith("oidc_"))
 COMMAND_SETTINGS: dict[str, tuple[str, ...]] = {
     "up": tuple(f.name for f in settings.FIELDS),
     "ingest": (*DATABASE, "host", "grpc_port", "http_port", "attribute_overrides",
                "partition_days_ahead", "workers", "max_request_bytes", "max_in_flight",
-               "max_in_flight_bytes", "rollup_interval", "cors_origins", *LOGGING),
+               "max_in_flight_bytes", "rollup_interval", "cors_origins", *AUTH,
+               "tenant_items_per_second", "tenant_bytes_per_second", *LOGGING),
     "gateway": (*DATABASE, "host", "gateway_port", "statement_timeout", "max_query_cost",
                 "max_body_bytes", "client_concurrency", "queue_timeout", "gateway_executor",
-                "cors_origins", *LIVE, *LOGGING),
+                "cors_origins", *LIVE, *AUTH, *OIDC, "tenant_concurrency", *LOGGING),
     "migrate": (*DATABASE, *LOGGING),
     "retention": (*DATABASE, "partition_days_ahead", *LOGGING),
     "psql": DATABASE,
     "schema": (),
     "demo": ("grpc_port", "gateway_port"),
     "export": (*DATABASE, *LOGGING),
+    "keys": (*DATABASE, *LOGGING),
 }
 
 
@@ -107,8 +113,21 @@ def cmd_retention(args: argparse.Namespace, cfg: settings.Settings) -> int:
     return 0
 
 
+def check_exposure(cfg: settings.Settings) -> None:
+    """Refuse to listen beyond loopback with auth off unless allowed, and then warn."""
+    if not settings.exposed_without_auth(cfg):
+        return
+    if not cfg.allow_unauthenticated:
+        raise UserError(f"refusing to listen on {cfg.host} with auth off: anyone who reaches "
+                        "it could write and read all data; turn auth on (OLLYGRAPH_AUTH=on), "
+                        "listen on 127.0.0.1, or pass --allow-unauthenticated on")
+    log.warning("listening on %s with auth off: anyone who reaches it can write and read "
+                "all data", cfg.host)
+
+
 def _run_service(module: str, cfg: settings.Settings) -> int:
     """Start ingest or gateway in this process after the port and head-revision checks."""
+    check_exposure(cfg)
     up.check_ports(cfg, up.PORTS[module.split(".")[0]])
     with db.database(cfg) as url:
         db.check_reachable(url)
@@ -152,7 +171,54 @@ def cmd_export(args: argparse.Namespace, cfg: settings.Settings) -> int:
         raise UserError(f"export: {exc}") from None
 
 
+def cmd_keys(args: argparse.Namespace, cfg: settings.Settings) -> int:
+    """API keys: create (printed once), list, revoke."""
+    from ollygraph.auth import keys
+
+    with db.database(cfg) as url:
+        migrate.check_at_head(url, cfg.schema)
+        with psycopg.connect(migrate.libpq_url(url), autocommit=True,
+                             options=f"-c search_path={cfg.schema}") as conn:
+            if args.action == "create":
+                try:
+                    expires = settings.parse_duration(args.expires) if args.expires else None
+                    made = keys.create(conn, args.tenant, args.role, expires, args.note)
+                except ValueError as exc:
+                    raise UserError(f"keys create: {exc}") from None
+                until = made.expires_at.isoformat(timespec="seconds") if made.expires_at \
+                    else "never"
+                print(f"key id {made.key_id} for tenant {args.tenant}, role {args.role}, "
+                      f"expires {until}", file=sys.stderr)
+                print("the key (shown only now; store it in a secret):", file=sys.stderr)
+                print(made.key)
+            elif args.action == "list":
+                print(f"{'KEY ID':12}  {'TENANT':16}  {'ROLE':6}  {'CREATED':19}  "
+                      f"{'EXPIRES':19}  STATE")
+                for row in keys.listed(conn):
+                    print(f"{row['key_id']:12}  {row['tenant']:16}  {row['role']:6}  "
+                          f"{_when(row['created_at'])}  {_when(row['expires_at']):19}  "
+                          f"{_key_state(row)}")
+            else:
+                if not keys.revoke(conn, args.key_id):
+                    raise UserError(f"keys revoke: no active key with id {args.key_id[:20]!r}")
+                print(f"revoked key {args.key_id}")
+    return 0
+
+
+def _when(value: datetime.datetime | None) -> str:
+    return value.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S") if value else "never"
+
+
+def _key_state(row: dict) -> str:
+    if row["revoked_at"]:
+        return "revoked"
+    expires = row["expires_at"]
+    return "expired" if expires and expires <= datetime.datetime.now(datetime.UTC) \
+        else "active"
+
+
 def cmd_up(args: argparse.Namespace, cfg: settings.Settings) -> int:
+    check_exposure(cfg)
     if cfg.database_url:
         db.check_reachable(cfg.database_url)
     return up.run(cfg)
@@ -222,6 +288,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--endpoint", default=None, help="OTLP/gRPC endpoint (default localhost:GRPC_PORT)"
     )
+    keys_help = "make, list and revoke API keys (only their hashes are stored)"
+    p = sub.add_parser("keys", help=keys_help, description=keys_help)
+    p.set_defaults(func=cmd_keys)
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    create = actions.add_parser("create", help="make a key and print it once")
+    create.add_argument("--tenant", required=True, help="tenant the key writes and reads as")
+    create.add_argument("--role", required=True, choices=("ingest", "query", "admin"))
+    create.add_argument("--expires", help="lifetime, e.g. 90d (default: never)")
+    create.add_argument("--note", help="free text shown by keys list")
+    actions.add_parser("list", help="list keys (never the keys themselves)")
+    revoke = actions.add_parser("revoke", help="revoke a key by its id")
+    revoke.add_argument("key_id")
+    _add_settings_flags(create, COMMAND_SETTINGS["keys"])
+    _add_settings_flags(revoke, COMMAND_SETTINGS["keys"])
+    _add_settings_flags(actions.choices["list"], COMMAND_SETTINGS["keys"])
     from ollygraph.export import command as export_command
 
     export_command.add_arguments(add("export", cmd_export, "send stored traces, logs and "

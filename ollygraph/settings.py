@@ -101,6 +101,30 @@ def _retention(text: str) -> int | None:
     return parse_duration(text) if text.strip() else None
 
 
+def _path_or_none(text: str) -> Path | None:
+    return Path(text) if text.strip() else None
+
+
+def _text_or_none(text: str) -> str | None:
+    return text.strip() or None
+
+
+def _non_negative_float(text: str) -> float:
+    value = float(text)
+    if not value >= 0:
+        raise ValueError(f"{text!r} must be zero or a positive number")
+    return value
+
+
+def _algorithms(text: str) -> tuple[str, ...]:
+    names = tuple(name.strip() for name in text.split(",") if name.strip())
+    refused = [name for name in names if name.lower() == "none" or name.startswith("HS")]
+    if refused or not names:
+        raise ValueError("must list asymmetric JWT algorithms (RS256, ES256, ...); "
+                         f"{', '.join(refused) or 'none'} refused")
+    return names
+
+
 GATEWAY_EXECUTORS = ("direct", "strawberry")
 
 
@@ -142,7 +166,9 @@ FIELDS: tuple[Field, ...] = (
         Path(".ollygraph"),
         "directory of the embedded PostgreSQL and runtime files",
     ),
-    Field("host", ("OLLYGRAPH_HOST",), str, "0.0.0.0", "address the servers listen on"),
+    Field("host", ("OLLYGRAPH_HOST",), _text_or_none, None,
+          "address the servers listen on (default: 0.0.0.0 with auth on, 127.0.0.1 with "
+          "auth off)"),
     Field("grpc_port", ("OLLYGRAPH_GRPC_PORT",), _port, 4317, "OTLP/gRPC port"),
     Field("http_port", ("OLLYGRAPH_HTTP_PORT",), _port, 4318, "OTLP/HTTP port"),
     Field("gateway_port", ("OLLYGRAPH_GATEWAY_PORT",), _port, 8000, "GraphQL gateway port"),
@@ -286,6 +312,44 @@ FIELDS: tuple[Field, ...] = (
     Field("live_trace_quiet", ("OLLYGRAPH_LIVE_TRACE_QUIET",), _seconds_or_off, 30,
           "a trace a `traces` subscription was sent is sent again, as it then stands, once "
           "no span of it has committed for this long (30s, 2m; off: never)"),
+    Field("auth", ("OLLYGRAPH_AUTH",), _on_off, False,
+          "on: ingest and the gateway require authorization: Bearer credentials (API keys, "
+          "OIDC tokens at the gateway); off: anyone who reaches the ports may write and read"),
+    Field("allow_unauthenticated", ("OLLYGRAPH_ALLOW_UNAUTHENTICATED",), _on_off, False,
+          "on: with auth off, listen on an address other than loopback anyway (a warning is "
+          "printed)"),
+    Field("api_keys_file", ("OLLYGRAPH_API_KEYS_FILE",), _path_or_none, None,
+          "file of API keys, one `KEY-OR-sha256:HEX TENANT ROLE` per line (e.g. a mounted "
+          "Secret), besides the keys made by `ollygraph keys create`"),
+    Field("auth_cache_ttl", ("OLLYGRAPH_AUTH_CACHE_TTL",), _non_negative_float, 10.0,
+          "seconds a credential check's answer is reused (a revoked key works this long "
+          "at most)"),
+    Field("oidc_issuer", ("OLLYGRAPH_OIDC_ISSUER",), _text_or_none, None,
+          "OIDC issuer (`iss`) the gateway accepts bearer JWTs from (unset: no OIDC)"),
+    Field("oidc_audience", ("OLLYGRAPH_OIDC_AUDIENCE",), _text_or_none, None,
+          "audience (`aud`) an OIDC token must name"),
+    Field("oidc_jwks_url", ("OLLYGRAPH_OIDC_JWKS_URL",), _text_or_none, None,
+          "URL of the issuer's JWKS (fetched, cached, refetched for an unknown key id)"),
+    Field("oidc_jwks_file", ("OLLYGRAPH_OIDC_JWKS_FILE",), _path_or_none, None,
+          "file holding the issuer's JWKS, for sites without access to the issuer"),
+    Field("oidc_tenant_claim", ("OLLYGRAPH_OIDC_TENANT_CLAIM",), str, "tenant",
+          "claim of an OIDC token that names its tenant"),
+    Field("oidc_algorithms", ("OLLYGRAPH_OIDC_ALGORITHMS",), _algorithms, ("RS256", "ES256"),
+          "JWT signature algorithms accepted (asymmetric only; none and HS* are refused)"),
+    Field("tls_cert_file", ("OLLYGRAPH_TLS_CERT_FILE",), _path_or_none, None,
+          "PEM certificate (chain) for TLS on OTLP/gRPC, OTLP/HTTP and the gateway"),
+    Field("tls_key_file", ("OLLYGRAPH_TLS_KEY_FILE",), _path_or_none, None,
+          "PEM private key of tls_cert_file"),
+    Field("tenant_items_per_second", ("OLLYGRAPH_TENANT_ITEMS_PER_SECOND",),
+          _non_negative_float, 0.0,
+          "items (spans, log records, points) one tenant may send per second, averaged over "
+          "a burst of one second's worth (0: no limit); more get 429 / RESOURCE_EXHAUSTED"),
+    Field("tenant_bytes_per_second", ("OLLYGRAPH_TENANT_BYTES_PER_SECOND",),
+          _non_negative_float, 0.0,
+          "request bytes (after decompression) one tenant may send per second (0: no limit)"),
+    Field("tenant_concurrency", ("OLLYGRAPH_TENANT_CONCURRENCY",), _positive_int, 8,
+          "SQL statements one tenant's queries may run at once in the gateway (with auth on); "
+          "more wait in a queue"),
     Field("log_level", ("OLLYGRAPH_LOG_LEVEL",), lambda s: s.upper(), "INFO", "log level"),
     Field(
         "log_format",
@@ -303,7 +367,7 @@ class Settings:
     database_url: str | None = None
     schema: str = DEFAULT_SCHEMA
     data_dir: Path = Path(".ollygraph")
-    host: str = "0.0.0.0"
+    host: str = "127.0.0.1"
     grpc_port: int = 4317
     http_port: int = 4318
     gateway_port: int = 8000
@@ -330,6 +394,21 @@ class Settings:
     live_settle: int = 120
     live_lookback: int = 900
     live_trace_quiet: int = 30
+    auth: bool = False
+    allow_unauthenticated: bool = False
+    api_keys_file: Path | None = None
+    auth_cache_ttl: float = 10.0
+    oidc_issuer: str | None = None
+    oidc_audience: str | None = None
+    oidc_jwks_url: str | None = None
+    oidc_jwks_file: Path | None = None
+    oidc_tenant_claim: str = "tenant"
+    oidc_algorithms: tuple[str, ...] = ("RS256", "ES256")
+    tls_cert_file: Path | None = None
+    tls_key_file: Path | None = None
+    tenant_items_per_second: float = 0.0
+    tenant_bytes_per_second: float = 0.0
+    tenant_concurrency: int = 8
     log_level: str = "INFO"
     log_format: str = "text"
 
@@ -346,9 +425,9 @@ class Settings:
             if field.name in ("retention", "statement_timeout", "rollup_interval",
                               "live_settle", "live_lookback", "live_trace_quiet"):
                 value = f"{value}s" if value else "off"
-            elif field.name == "live_listen":
+            elif isinstance(value, bool):
                 value = "on" if value else "off"
-            elif field.name == "cors_origins":
+            elif field.name in ("cors_origins", "oidc_algorithms"):
                 value = ",".join(value)
             env[field.env[0]] = str(value)
         return env
@@ -375,4 +454,24 @@ def load(environ: Mapping[str, str] | None = None, **flags: Any) -> Settings:
         except ValueError as exc:
             detail = str(exc) if "invalid literal" not in str(exc) else f"{raw!r} is not a number"
             raise SettingsError(f"{source}: {detail}") from None
+    if values["host"] is None:
+        values["host"] = "0.0.0.0" if values["auth"] else "127.0.0.1"
+    if (values["tls_cert_file"] is None) != (values["tls_key_file"] is None):
+        raise SettingsError("OLLYGRAPH_TLS_CERT_FILE and OLLYGRAPH_TLS_KEY_FILE go together: "
+                            "set both or neither")
     return Settings(**values)
+
+
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
+
+
+def exposed_without_auth(cfg: Settings) -> bool:
+    """True when the servers would listen beyond this machine with auth off."""
+    return not cfg.auth and not (cfg.host in LOOPBACK or cfg.host.startswith("127."))
+
+
+def uvicorn_tls(cfg: Settings) -> dict[str, str]:
+    """uvicorn's TLS options for the configured certificate and key (none: plain HTTP)."""
+    if cfg.tls_cert_file is None or cfg.tls_key_file is None:
+        return {}
+    return {"ssl_certfile": str(cfg.tls_cert_file), "ssl_keyfile": str(cfg.tls_key_file)}

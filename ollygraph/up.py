@@ -176,7 +176,7 @@ def _run(cfg: settings.Settings) -> int:
         maintenance.run(url, cfg.schema, cfg.partition_days_ahead, cfg.retention)
         revision = migrate.current(url, cfg.schema)
         where = (f"at {db.redacted(url)}" if cfg.database_url
-                 else f"embedded in {cfg.data_dir}: {url}")
+                 else f"embedded in {cfg.data_dir}: {db.redacted(url)}")
         say(f"database {where}, schema {cfg.schema} at revision {revision}")
         if not cfg.database_url:
             say("SQL: `ollygraph psql` (or psql with the URL above) while this runs")

@@ -104,7 +104,7 @@ def test_a_taken_port_is_one_line_naming_the_setting(tmp_path, command, flag, va
         args = [*free_ports(command), flag, str(port), "--data-dir", str(tmp_path)]
         result = run(command, *args)
     assert result.returncode == 2
-    assert result.stderr == (f"ollygraph: port {port} on 0.0.0.0 is in use (Address already in "
+    assert result.stderr == (f"ollygraph: port {port} on 127.0.0.1 is in use (Address already in "
                              f"use); set {variable} or {flag} to a free port\n")
     assert "running" not in result.stdout
     assert not (tmp_path / "pgdata").exists()  # checked before anything started

@@ -198,3 +198,39 @@ metrics.podAnnotations is on; call with (dict "ctx" $ "annotations" $c.podAnnota
 {{- end }}
 {{- toYaml $annotations -}}
 {{- end -}}
+
+{{/*
+Authentication of ingest and the gateway (values `auth`): the environment, and the keys
+file mounted from a Secret. With auth off the pods still listen on all addresses, which
+needs OLLYGRAPH_ALLOW_UNAUTHENTICATED; the chart sets it only then.
+*/}}
+{{- define "ollygraph.authEnv" -}}
+{{- $a := .Values.auth -}}
+- name: OLLYGRAPH_AUTH
+  value: {{ ternary "on" "off" $a.enabled | quote }}
+{{- if not $a.enabled }}
+- name: OLLYGRAPH_ALLOW_UNAUTHENTICATED
+  value: "on"
+{{- end }}
+{{- if and $a.enabled $a.keysSecret }}
+- name: OLLYGRAPH_API_KEYS_FILE
+  value: /etc/ollygraph/auth/keys
+{{- end }}
+{{- end -}}
+
+{{- define "ollygraph.authMount" -}}
+{{- if and .Values.auth.enabled .Values.auth.keysSecret }}
+- name: api-keys
+  mountPath: /etc/ollygraph/auth/keys
+  subPath: {{ .Values.auth.keysSecretKey }}
+  readOnly: true
+{{- end }}
+{{- end -}}
+
+{{- define "ollygraph.authVolume" -}}
+{{- if and .Values.auth.enabled .Values.auth.keysSecret }}
+- name: api-keys
+  secret:
+    secretName: {{ .Values.auth.keysSecret }}
+{{- end }}
+{{- end -}}

@@ -1,7 +1,7 @@
 """API keys (hashes only) and a SELECT-only role for the gateway.
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 Create Date: 2026-12-05
 
 The SQL lives in `migrations/sql/0010_api_keys.sql`. The role is `<schema>_reader`
@@ -13,7 +13,7 @@ from __future__ import annotations
 from migrations import sqlfile
 
 revision = "0010"
-down_revision = "0008"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

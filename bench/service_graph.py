@@ -9,10 +9,10 @@ backend querying its database (a CLIENT span in the backend) and publishing to a
 one of 4 workers consumes (PRODUCER -> CONSUMER), the worker's span linking to the frontend
 request. Each chunk's callee spans are sent in one request and their callers in the next,
 so most edges are resolved from the waits (the child arrives first). Prints the ingest
-rate, the rollup job's time, the edge count; then runs the rollup job and measures
-serviceGraph over the last 24 h over HTTP against an `ollygraph gateway` process
-(target p95 < 100 ms), with a service filter (rollups) and a kind filter (every edge of
-the range checked against its callee span).
+rate, the rollup job's time, the edge count and the rollup rows (per minute and hourly);
+then runs the rollup job and measures serviceGraph over the last 24 h over HTTP against an
+`ollygraph gateway` process (target p95 < 100 ms), with a service filter (rollups) and a
+kind filter (every edge of the range checked against its callee span).
 Without --database-url it runs an embedded PostgreSQL in a temporary directory.
 """
 
@@ -125,11 +125,15 @@ def edge_counts(url: str, schema: str) -> None:
 
     with psycopg.connect(bench_gateway.migrate_url(url), autocommit=True) as conn:
         conn.execute(f'SET search_path TO "{schema}"')
-        edges, waits, rollups = conn.execute(
+        edges, waits, rollups, hours, red, red_hours = conn.execute(
             "SELECT (SELECT count(*) FROM otel_service_edges), "
             "(SELECT count(*) FROM otel_service_edge_waits), "
-            "(SELECT count(*) FROM otel_service_edge_rollups)").fetchone()
-    print(f"{edges:,} edges, {rollups:,} edge rollup rows, {waits:,} spans still waiting")
+            "(SELECT count(*) FROM otel_service_edge_rollups), "
+            "(SELECT count(*) FROM otel_service_edge_hour_rollups), "
+            "(SELECT count(*) FROM otel_span_red_rollups), "
+            "(SELECT count(*) FROM otel_span_red_hour_rollups)").fetchone()
+    print(f"{edges:,} edges, {rollups:,} per-minute and {hours:,} hourly edge rollup rows "
+          f"({red:,} and {red_hours:,} RED rollup rows), {waits:,} spans still waiting")
 
 
 async def measure(base: str, n: int) -> None:

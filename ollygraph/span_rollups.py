@@ -14,6 +14,12 @@ attributeKeys reads, and the service graph's edge rollups (ollygraph.service_gra
 serviceGraph reads: the edges a writer writes mark their minutes the same way, and each
 run first sweeps the waits for edges that writers running at the same time left behind.
 
+The job keeps hourly rollups of the RED and edge rollups too (`HOURLY`, the same columns per
+hour), merged from the minute rollups: an hour when the job rolls its last minute, and
+again, in the same transaction, whenever it computes one of the hour's minutes again.
+serviceGraph and spanStats read them for the whole hours of a range that hold no pending
+minute (gateway/stats/cover.py).
+
 A quantile read from the histograms (gateway/stats/red.py) is the geometric middle of the
 bucket holding the rank, clamped to the group's min and max: within a factor
 2^(1/8) (about 9.1%) of the exact value.
@@ -31,6 +37,7 @@ from ollygraph.sql import QUERIES
 log = logging.getLogger(__name__)
 
 MINUTE_NS = 60_000_000_000
+HOUR_NS = 60 * MINUTE_NS
 CHUNK_MINUTES = 60
 MARKS_PER_ROUND = 500
 MARK_ROUNDS = 10
@@ -51,6 +58,41 @@ def _red_rows(spans: str) -> str:
 RED_ROWS = _red_rows("@spans@")  # the gateway fills in its own spans (gateway/stats/red.py)
 ROLL_BETWEEN = QUERIES.insert_red + "\n" + _red_rows(QUERIES.spans_between)
 ROLL_MINUTES = QUERIES.insert_red + "\n" + _red_rows(QUERIES.spans_of_minutes)
+
+
+# the hourly rollups: (minute table, hour table, key columns, count columns)
+HOURLY = (("otel_span_red_rollups", "otel_span_red_hour_rollups",
+           ("service_name", "name", "kind_id", "status_code_id"), ("n",)),
+          ("otel_service_edge_rollups", "otel_service_edge_hour_rollups",
+           ("caller_service", "callee_service", "edge_kind_id"), ("n", "errors")))
+
+
+def _of_hourly(sql: str, hourly: tuple[str, str, tuple[str, ...], tuple[str, ...]]) -> str:
+    minutes, hours, keys, counts = hourly
+    return (sql.replace("@minutes@", minutes).replace("@hours@", hours)
+            .replace("@keys@", ", ".join(keys)).replace("@counts@", ", ".join(counts))
+            .replace("@count_sums@", ", ".join(f"sum(x.{c})::bigint" for c in counts))
+            .replace("@count_firsts@", ", ".join(
+                f"sum(r.{c}) FILTER (WHERE u.i = 1) AS {c}" for c in counts)))
+
+
+ROLL_HOURS = [_of_hourly(QUERIES.roll_hours, h) for h in HOURLY]
+DROP_HOURS = [_of_hourly(QUERIES.drop_hours, h) for h in HOURLY]
+FORGET_HOURS = [_of_hourly(QUERIES.forget_hours, h) for h in HOURLY]
+
+
+def hours_ended(lo: int, hi: int) -> list[int]:
+    """The starts of the hours whose last minute is in [lo, hi)."""
+    first = (lo // HOUR_NS) * HOUR_NS
+    return [h for h in range(first, hi, HOUR_NS) if lo < h + HOUR_NS <= hi]
+
+
+async def roll_hours(conn: Any, hours: list[int]) -> None:
+    """Compute the hourly rollups of `hours` again from their minute rollups."""
+    if hours:
+        for drop, roll_ in zip(DROP_HOURS, ROLL_HOURS, strict=True):
+            await conn.execute(drop, hours)
+            await conn.execute(roll_, hours)
 
 
 def bucket_of(duration_ns: int) -> int:
@@ -81,6 +123,8 @@ async def roll(conn: Any, target: int) -> int:
         if await conn.fetchrow(QUERIES.span_rollup_state) is None:
             await conn.execute(QUERIES.forget_span_rollups)
             await conn.execute(QUERIES.forget_edge_rollups)
+            for forget in FORGET_HOURS:
+                await conn.execute(forget)
             first = await conn.fetchval(QUERIES.first_span)
             await conn.execute(QUERIES.start_span_rollups,
                                min(target, floor_minute(first)) if first else target)
@@ -94,6 +138,7 @@ async def roll(conn: Any, target: int) -> int:
             await conn.execute(QUERIES.drop_edge_rollups_between, rolled, upto)
             await conn.execute(service_graph.ROLL_BETWEEN, rolled, upto)
             await key_registry.roll_minutes(conn, rolled, upto)
+            await roll_hours(conn, hours_ended(rolled, upto))
             await conn.execute(QUERIES.set_spans_rolled, upto)
         done += (upto - rolled) // MINUTE_NS
         rolled = upto
@@ -109,6 +154,8 @@ async def roll(conn: Any, target: int) -> int:
             await conn.execute(service_graph.ROLL_MINUTES, minutes)
             for minute in minutes:
                 await key_registry.roll_minutes(conn, minute, minute + MINUTE_NS)
+            await roll_hours(conn, sorted({m // HOUR_NS * HOUR_NS for m in minutes
+                                           if m // HOUR_NS * HOUR_NS + HOUR_NS <= rolled}))
             await conn.execute(QUERIES.clear_span_marks, minutes, [m["mark"] for m in marks])
         done += len(marks)
         if len(marks) < MARKS_PER_ROUND:

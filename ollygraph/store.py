@@ -209,10 +209,12 @@ def owner_of(table: str) -> tuple[Owner, ...]:
 def partitioned_tables() -> list[str]:
     """Every range-partitioned table: the facts, the metric rollups, the RED rollups of
     spans and the attribute key registry, the service graph's edges, waits and rollups,
+    the hourly rollups of the RED and the edges,
     and the attribute tables of partitioned owners."""
     tables = [t.name for signal in SIGNALS for t in signal.tables]
     tables += ["otel_metrics_number_rollups", "otel_metrics_number_fine_rollups"]
     tables += ["otel_span_red_rollups", "otel_attribute_key_rollups"]
     tables += ["otel_service_edges", "otel_service_edge_waits", "otel_service_edge_rollups"]
+    tables += ["otel_span_red_hour_rollups", "otel_service_edge_hour_rollups"]
     tables += [name for o in OWNERS if o.partition for name in o.attribute_tables]
     return tables

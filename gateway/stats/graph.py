@@ -2,9 +2,10 @@
 ollygraph.service_graph) over a time range.
 
 Nodes are spanStats grouped by service (gateway.stats.queries.aggregate: the RED rollups
-when the filter fits them). Edges are read like the RED rollups (gateway.stats.red): the
-whole rolled minutes of the range that are not pending from the per-minute edge rollups,
-the ragged ends and the pending minutes from the edges themselves (sql/graph.sql). The
+when the filter fits them). Edges are read like the RED rollups (gateway.stats.red), over the
+cover of gateway.stats.cover: the whole hours from the hourly edge rollups, the other
+rolled minutes that are not pending from the per-minute edge rollups, the ragged ends and
+the pending minutes from the edges themselves (sql/graph.sql). The
 filter selects spans: a node's spans, and an edge's callee spans. A filter of timeRange and
 service only is answered from the rollups; any other condition reads the edges of the
 range and checks their callee spans.
@@ -19,14 +20,12 @@ from typing import Annotated, Any
 import strawberry
 
 from gateway import errors, filters, inputs, sqlparts, starting
+from gateway.stats import cover, query, red, types, values
 from gateway.stats import queries as stats_queries
-from gateway.stats import query, red, types, values
 from gateway.traces import filters as trace_filters
 from ollygraph import service_graph
-from ollygraph.sql import QUERIES
 
 SQL = values.SQL
-MINUTE = red.MINUTE
 MAX_NODES = query.MAX_GROUPS
 MAX_EDGES = 1000
 QUANTILES = (0.5, 0.95, 0.99)
@@ -86,8 +85,8 @@ class ServiceGraph:
     truncated: bool = strawberry.field(description=(
         f"More than {MAX_NODES} services or {MAX_EDGES} edges: the rest are left out."))
     source: str = strawberry.field(description=(
-        "`rollups` when nodes and edges were read from the per-minute rollups (completed "
-        "from spans and edges at the ends of the range), else `spans`."))
+        "`rollups` when nodes and edges were read from the hourly and per-minute rollups "
+        "(completed from spans and edges at the ends of the range), else `spans`."))
 
 
 def fits(flt: inputs.SpanFilter) -> bool:
@@ -101,28 +100,20 @@ async def edges(db: Any, flt: inputs.SpanFilter, bounds: tuple[int, int]
     answered."""
     lo, hi = bounds
     end = min(hi, filters.MAX_NS - 1) + 1            # exclusive
-    m0, m1 = -(-lo // MINUTE) * MINUTE, end // MINUTE * MINUTE
-    rolled, pending = (end, end), []
-    if fits(flt) and m0 < m1:
-        state = await db.fetch(QUERIES.red_state, m0, m1)
-        if state:
-            r0, r1 = max(m0, state[0]["rolled_from"]), min(m1, state[0]["rolled"])
-            if r0 < r1 and len(state[0]["pending"]) <= red.MAX_PENDING:
-                rolled, pending = (r0, r1), state[0]["pending"]
+    c = await cover.of(db, lo, end) if fits(flt) else cover.raw_only(lo, end)
     stmt = sqlparts.Statement()
     conditions = None if fits(flt) else await starting.conditions(
         db, stmt, flt, "span", trace_filters.span_conditions)
-    sql = statement(stmt, flt, (lo, end), rolled, pending, conditions)
-    return await db.fetch(sql, *stmt.params), rolled[0] < rolled[1]
+    sql = statement(stmt, flt, c, conditions)
+    return await db.fetch(sql, *stmt.params), c.rollups
 
 
-def statement(stmt: sqlparts.Statement, flt: inputs.SpanFilter, span: tuple[int, int],
-              rolled: tuple[int, int], pending: list[int], conditions: list[str] | None
-              ) -> str:
-    """The edge_read statement for the range `span` ([lo, end)): rollups of the minutes in
-    `rolled` but `pending`, edges elsewhere; `conditions` on the callee spans when the
-    filter does not fit the rollups (then `rolled` is empty)."""
-    if conditions is None:
+def statement(stmt: sqlparts.Statement, flt: inputs.SpanFilter, c: cover.Cover,
+              conditions: list[str] | None) -> str:
+    """The edge_read statement for the cover `c`: hourly rollups, minute rollups, edges;
+    `conditions` on the callee spans when the filter does not fit the rollups (then `c`
+    is all edges)."""
+    if conditions is None:   # a statement binds only the values its text uses
         def raw_where() -> str:
             return ("true" if flt.service is None
                     else stmt.render(SQL.edge_where_callee, v=flt.service))
@@ -134,15 +125,14 @@ def statement(stmt: sqlparts.Statement, flt: inputs.SpanFilter, span: tuple[int,
         def raw_where() -> str:
             return where
         rollup_where = "false"
-    (lo, end), (r0, r1) = span, rolled
-    ranges = [(lo, r0)] if lo < r0 else []
-    ranges += [(p, p + MINUTE) for p in pending]
-    ranges += [(r1, end)] if r1 < end else []
-    raw = [stmt.render(SQL.edge_raw, {"rows": service_graph.EDGE_ROWS.replace(
+    parts = [stmt.render(SQL.edge_minutes, {"where": rollup_where}, lo=start, hi=stop,
+                         pending=c.pending) for start, stop in c.minutes]
+    parts += [stmt.render(SQL.edge_raw, {"rows": service_graph.EDGE_ROWS.replace(
         "@edges@", stmt.render(SQL.edge_edges, {"where": raw_where()}, lo=start, hi=stop))})
-        for start, stop in ranges]
-    return stmt.render(SQL.edge_read, {"where": rollup_where, "raw": "\n".join(raw)},
-                       m0=r0, m1=r1, pending=pending, limit=MAX_EDGES + 1)
+        for start, stop in c.raw]
+    return stmt.render(SQL.edge_read, {"where": rollup_where, "parts": "\n".join(parts)},
+                       h0=c.hours[0], h1=c.hours[1], pending_hours=c.pending_hours,
+                       limit=MAX_EDGES + 1)
 
 
 def edge(row: Any, seconds: float | None) -> ServiceEdge:
@@ -196,8 +186,8 @@ class Query:
         "Which services call which over `timeRange`: the services with the rate, errors and "
         "duration quantiles of their spans, and the edges between them with their calls, "
         "errors and duration quantiles. `filter` selects the spans counted (a node's, an "
-        "edge's callee span); with no condition but `service` the per-minute rollups "
-        "answer, their quantiles within "
+        "edge's callee span); with no condition but `service` the hourly and per-minute "
+        "rollups answer, their quantiles within "
         f"{red.RELATIVE_ERROR:.1%} of the exact ones."))
     async def service_graph(
             self, info: strawberry.Info, time_range: inputs.TimeRange,

@@ -3,9 +3,10 @@ query fits them: groups of service, name, kind and status only, counts, rates, e
 durations (quantiles from the duration histograms, within `RELATIVE_ERROR`), a filter of
 time range, service, name, kind and status only, and a step of whole minutes.
 
-The whole minutes of the range that the job has rolled (and that late spans have not
-marked pending) are read from the rollups; the edges and the pending minutes from the spans,
-in the same row form (sql/red.sql). Groups past `first` are merged into `other` here.
+The range is read as gateway.stats.cover says: the whole hours from the hourly rollups
+(when the step is whole hours), the other rolled minutes that late spans have not marked
+pending from the minute rollups, the ends and the pending minutes from the spans, all in
+the same row form (sql/red.sql). Groups past `first` are merged into `other` here.
 """
 
 from __future__ import annotations
@@ -15,16 +16,14 @@ import math
 from typing import Any
 
 from gateway import filters, inputs, sqlparts
-from gateway.stats import query, types, values
+from gateway.stats import cover, query, types, values
 from gateway.traces import filters as trace_filters
 from ollygraph import span_rollups
-from ollygraph.sql import QUERIES
 
 SQL = values.SQL
 Op = types.StatOp
 MINUTE = span_rollups.MINUTE_NS
 RELATIVE_ERROR = span_rollups.RELATIVE_ERROR
-MAX_PENDING = 60            # pending minutes read from spans; more: read all from spans
 _FILTER = {"time_range": None, "service": "red_where_service", "name": "red_where_name",
            "kind": "red_where_kind", "status": "red_where_status"}
 _KEYS = {"service": "red_service", "name": "red_name", "kind": "red_kind",
@@ -50,45 +49,37 @@ async def run(db: Any, flt: inputs.SpanFilter | None, p: query.Plan) -> types.St
     """The answer from the rollups, or None when they do not cover the range yet."""
     lo, hi = p.bounds or (0, filters.MAX_NS)
     end = min(hi, filters.MAX_NS - 1) + 1            # exclusive
-    m0, m1 = -(-lo // MINUTE) * MINUTE, end // MINUTE * MINUTE
-    state = (await db.fetch(QUERIES.red_state, m0, m1)) if m0 < m1 else []
-    if not state:
-        return None
-    m0, m1 = max(m0, state[0]["rolled_from"]), min(m1, state[0]["rolled"])
-    pending = state[0]["pending"]
-    if m0 >= m1 or len(pending) > MAX_PENDING:
+    c = await cover.of(db, lo, end, hourly=p.step_ns is None or p.step_ns % cover.HOUR == 0)
+    if not c.rollups:
         return None
     stmt = sqlparts.Statement()
-    sql = statement(stmt, flt, p, (lo, end), (m0, m1), pending)
+    sql = statement(stmt, flt, p, c)
     rows = await db.fetch(sql, *stmt.params)
     return shape(p, rows)
 
 
 def statement(stmt: sqlparts.Statement, flt: inputs.SpanFilter | None, p: query.Plan,
-              span: tuple[int, int], rolled: tuple[int, int], pending: list[int]) -> str:
-    """The red_read statement for the range `span` ([lo, end)): rollups of the minutes in
-    `rolled` but `pending`, spans elsewhere."""
-    (lo, end), (m0, m1) = span, rolled
-    ranges = [(lo, m0)] if lo < m0 else []
-    ranges += [(p_, p_ + MINUTE) for p_ in pending]
-    ranges += [(m1, end)] if m1 < end else []
+              c: cover.Cover) -> str:
+    """The red_read statement for the cover `c`: hourly rollups, minute rollups, spans."""
     rest = dataclasses.replace(flt, time_range=None) if flt is not None else None
-    raw = []
-    for start, stop in ranges:
+    where = sqlparts.conjunction(
+        [stmt.render(SQL[_FILTER[name]], v=_filter_value(getattr(flt, name)))
+         for name in _FILTER if _FILTER[name] and flt is not None
+         and getattr(flt, name) is not None])
+    parts = [stmt.render(SQL.red_minutes, {"where": where}, lo=start, hi=stop,
+                         pending=c.pending) for start, stop in c.minutes]
+    for start, stop in c.raw:
         spans = stmt.render(SQL.red_spans, {"where": sqlparts.conjunction(
             trace_filters.span_conditions(stmt, rest))}, lo=start, hi=stop)
-        raw.append(stmt.render(SQL.red_raw, {
+        parts.append(stmt.render(SQL.red_raw, {
             "rows": span_rollups.RED_ROWS.replace("@spans@", spans)}))
-    where = [stmt.render(SQL[_FILTER[name]], v=_filter_value(getattr(flt, name)))
-             for name in _FILTER if _FILTER[name] and flt is not None
-             and getattr(flt, name) is not None]
     keys = (stmt.render(SQL["keys"], {"keys": ", ".join(SQL[_KEYS[k]] for k in p.group_by)})
             if p.group_by else SQL.no_keys)
     bucket = (SQL.red_no_bucket if p.step_ns is None
               else stmt.render(SQL.red_bucket_of, step=p.step_ns))
     return stmt.render(SQL.red_read, {
-        "where": sqlparts.conjunction(where), "raw": "\n".join(raw), "keys": keys,
-        "bucket": bucket}, m0=m0, m1=m1, pending=pending)
+        "where": where, "parts": "\n".join(parts), "keys": keys, "bucket": bucket},
+        h0=c.hours[0], h1=c.hours[1], pending_hours=c.pending_hours)
 
 
 def _filter_value(value: Any) -> Any:

@@ -96,10 +96,36 @@ USING unnest($1::bigint[], $2::bigint[]) AS k(minute, mark)
 WHERE p.minute_unix_nano = k.minute AND p.mark = k.mark
 
 -- name: red_state
--- What spanStats needs to read the rollups of [$1, $2): the rolled minutes and the
--- pending ones among them.
-SELECT st.rolled_from, st.rolled,
+-- What spanStats and serviceGraph need to read the rollups of [$1, $2): the rolled
+-- minutes, where the hourly rollups start, and the pending minutes among them.
+SELECT st.rolled_from, st.rolled, coalesce(st.hours_rolled_from, st.rolled_from) AS hours_from,
        ARRAY(SELECT p.minute_unix_nano FROM otel_span_rollup_pending AS p
              WHERE p.minute_unix_nano >= $1 AND p.minute_unix_nano < $2
              ORDER BY 1) AS pending
 FROM otel_span_rollup_state AS st
+
+-- name: roll_hours
+-- The hourly rollups @hours@ of the hours $1 (their starts) from the minute rollups
+-- @minutes@ (ollygraph/span_rollups.py HOURLY: key columns @keys@, count columns of the
+-- merged rows @counts@): per hour and key the sums and the merged duration histogram. A
+-- minute row's own sums count with its first bucket (i = 1).
+INSERT INTO @hours@ (hour_unix_nano, @keys@, @counts@, duration_sum, duration_min,
+                     duration_max, buckets, counts)
+SELECT x.hour, @keys@, @count_sums@, sum(x.total), min(x.low), max(x.high),
+       array_agg(x.b ORDER BY x.b), array_agg(x.c ORDER BY x.b)
+FROM (SELECT k.hour, @keys@, u.b, sum(u.c)::bigint AS c, @count_firsts@,
+             sum(r.duration_sum) FILTER (WHERE u.i = 1) AS total,
+             min(r.duration_min) FILTER (WHERE u.i = 1) AS low,
+             max(r.duration_max) FILTER (WHERE u.i = 1) AS high
+      FROM unnest($1::bigint[]) AS k(hour)
+      JOIN @minutes@ AS r
+        ON r.minute_unix_nano >= k.hour AND r.minute_unix_nano < k.hour + 3600000000000
+      CROSS JOIN LATERAL unnest(r.buckets, r.counts) WITH ORDINALITY AS u(b, c, i)
+      GROUP BY k.hour, @keys@, u.b) AS x
+GROUP BY x.hour, @keys@
+
+-- name: drop_hours
+DELETE FROM @hours@ WHERE hour_unix_nano = ANY($1::bigint[])
+
+-- name: forget_hours
+DELETE FROM @hours@

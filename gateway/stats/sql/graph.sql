@@ -1,17 +1,19 @@
--- serviceGraph's edges (gateway/stats/graph.py): the edge rollups of the whole, rolled, not
--- pending minutes of the range (ollygraph/sql/service_graph.sql keeps them), and the same
--- rows computed from the edges (edge_rows) for the rest; per caller, callee and kind the
--- sums and the merged duration histogram, most calls first. One pass over the rows and
--- their buckets: a row's own sums count with its first bucket.
+-- serviceGraph's edges (gateway/stats/graph.py), over the cover of gateway/stats/cover.py:
+-- the hourly edge rollups of the whole hours without a pending minute, the minute edge
+-- rollups of the other rolled, not pending minutes (edge_minutes; ollygraph/span_rollups.py
+-- keeps both), and the same rows computed from the edges (edge_rows) for the rest
+-- (edge_raw); per caller, callee and kind the sums and the merged duration histogram, most
+-- calls first. One pass over the rows and their buckets: a row's own sums count with its
+-- first bucket.
 
 -- name: edge_read
 WITH src AS (
     SELECT r.caller_service, r.callee_service, r.edge_kind_id, r.n, r.errors, r.duration_sum,
            r.duration_min, r.duration_max, r.buckets, r.counts
-    FROM otel_service_edge_rollups AS r
-    WHERE r.minute_unix_nano >= :m0 AND r.minute_unix_nano < :m1
-      AND r.minute_unix_nano <> ALL(:pending::bigint[]) AND @where@
-    @raw@
+    FROM otel_service_edge_hour_rollups AS r
+    WHERE r.hour_unix_nano >= :h0 AND r.hour_unix_nano < :h1
+      AND r.hour_unix_nano <> ALL(:pending_hours::bigint[]) AND @where@
+    @parts@
 ), b AS (
     SELECT src.caller_service, src.callee_service, src.edge_kind_id, u.b, sum(u.c) AS c,
            sum(src.n) FILTER (WHERE u.i = 1) AS n,
@@ -29,6 +31,14 @@ FROM b
 GROUP BY 1, 2, 3
 ORDER BY 4 DESC, 1, 2, 3
 LIMIT :limit
+
+-- name: edge_minutes
+UNION ALL
+SELECT r.caller_service, r.callee_service, r.edge_kind_id, r.n, r.errors, r.duration_sum,
+       r.duration_min, r.duration_max, r.buckets, r.counts
+FROM otel_service_edge_rollups AS r
+WHERE r.minute_unix_nano >= :lo AND r.minute_unix_nano < :hi
+  AND r.minute_unix_nano <> ALL(:pending::bigint[]) AND @where@
 
 -- name: edge_raw
 UNION ALL

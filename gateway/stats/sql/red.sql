@@ -1,17 +1,20 @@
 -- spanStats from the RED rollups of spans (gateway/stats/red.py; the rollups are kept by
--- ollygraph/span_rollups.py). The rollups of the whole, rolled, not pending minutes of the
--- range, and the same rows computed from the spans (ollygraph/sql/span_rollups.sql:
--- red_rows) for the edges and the pending minutes; per group and time bucket the sums and
--- the merged duration histogram, groups ranked by their number of spans.
+-- ollygraph/span_rollups.py), over the cover of gateway/stats/cover.py: the hourly rollups
+-- of the whole hours without a pending minute, the minute rollups of the other rolled, not
+-- pending minutes (red_minutes), and the same rows computed from the spans
+-- (ollygraph/sql/span_rollups.sql: red_rows) for the ends and the pending minutes
+-- (red_raw); per group and time bucket the sums and the merged duration histogram, groups
+-- ranked by their number of spans.
 
 -- name: red_read
 WITH src AS (
-    SELECT r.minute_unix_nano, r.service_name, r.name, r.kind_id, r.status_code_id, r.n,
-           r.duration_sum, r.duration_min, r.duration_max, r.buckets, r.counts
-    FROM otel_span_red_rollups AS r
-    WHERE r.minute_unix_nano >= :m0 AND r.minute_unix_nano < :m1
-      AND r.minute_unix_nano <> ALL(:pending::bigint[]) AND @where@
-    @raw@
+    SELECT r.hour_unix_nano AS minute_unix_nano, r.service_name, r.name, r.kind_id,
+           r.status_code_id, r.n, r.duration_sum, r.duration_min, r.duration_max, r.buckets,
+           r.counts
+    FROM otel_span_red_hour_rollups AS r
+    WHERE r.hour_unix_nano >= :h0 AND r.hour_unix_nano < :h1
+      AND r.hour_unix_nano <> ALL(:pending_hours::bigint[]) AND @where@
+    @parts@
 ), g AS (
     SELECT @keys@ AS gk, @bucket@ AS bucket, src.* FROM src
 ), a AS (
@@ -29,6 +32,14 @@ SELECT z.*, dense_rank() OVER (ORDER BY z.group_n DESC, z.gk) AS rank
 FROM (SELECT a.*, h.bs, h.cs, sum(a.n) OVER (PARTITION BY a.gk) AS group_n
       FROM a JOIN h ON h.gk = a.gk AND h.bucket = a.bucket) AS z
 ORDER BY rank, z.bucket
+
+-- name: red_minutes
+UNION ALL
+SELECT r.minute_unix_nano, r.service_name, r.name, r.kind_id, r.status_code_id, r.n,
+       r.duration_sum, r.duration_min, r.duration_max, r.buckets, r.counts
+FROM otel_span_red_rollups AS r
+WHERE r.minute_unix_nano >= :lo AND r.minute_unix_nano < :hi
+  AND r.minute_unix_nano <> ALL(:pending::bigint[]) AND @where@
 
 -- name: red_raw
 UNION ALL

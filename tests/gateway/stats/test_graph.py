@@ -133,8 +133,7 @@ def graph(stack, base, **flt):
     return stack.gql(GRAPH, r=known.time_range(base), f=flt or None)["serviceGraph"]
 
 
-def check(answer: dict, edges: dict, nodes: dict) -> None:
-    seconds = 5 * 60
+def check(answer: dict, edges: dict, nodes: dict, seconds: float = 5 * 60) -> None:
     got = {(x["caller"], x["callee"], x["kind"]): x for x in answer["edges"]}
     assert set(got) == set(edges)
     for key, (durations, errors) in edges.items():

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from gateway import enums, inputs, sqlparts
-from gateway.stats import facets, graph, queries, query, red, types
+from gateway.stats import cover, facets, graph, queries, query, red, types
 from gateway.traces import filters as trace_filters
 from gateway.traces import ordering
 
@@ -46,16 +46,18 @@ def red_read() -> str:
     p = query.plan(queries.SPAN, RANGE, ["service", "name"], "5m",
                    _measures(("COUNT", None), ("P99", None)), 20)
     lo = 1_700_000_000_000_000_000
-    return red.statement(sqlparts.Statement(), flt, p, (lo + 1, lo + 600_000_000_000 - 5),
-                         (lo + 60_000_000_000, lo + 540_000_000_000), [lo + 120_000_000_000])
+    return red.statement(sqlparts.Statement(), flt, p, cover.plan(
+        (lo + 1, lo + 600_000_000_000 - 5), (lo + 60_000_000_000, lo + 540_000_000_000), None,
+        [lo + 120_000_000_000]))
 
 
 def edge_read() -> str:
     lo = 1_700_000_000_000_000_000
+    hour = cover.HOUR    # minutes before the first whole hour, three hours, minutes after
     return graph.statement(sqlparts.Statement(), inputs.SpanFilter(service="checkout"),
-                           (lo + 1, lo + 600_000_000_000 - 5),
-                           (lo + 60_000_000_000, lo + 540_000_000_000), [lo + 120_000_000_000],
-                           None)
+                           cover.plan((lo + 1, lo + 4 * hour - 5),
+                                      (lo + 60_000_000_000, lo + 4 * hour - 60_000_000_000),
+                                      lo, [lo + 2 * hour + 120_000_000_000]), None)
 
 
 def edge_read_filtered() -> str:
@@ -63,8 +65,7 @@ def edge_read_filtered() -> str:
     stmt = sqlparts.Statement()
     flt = inputs.SpanFilter(time_range=RANGE, kind=enums.SpanKind.SERVER)
     conditions = trace_filters.span_conditions(stmt, flt)
-    return graph.statement(stmt, flt, (lo, lo + 600_000_000_001), (lo + 600_000_000_001,) * 2,
-                           [], conditions)
+    return graph.statement(stmt, flt, cover.raw_only(lo, lo + 600_000_000_001), conditions)
 
 
 def span_facets() -> str:

@@ -1,9 +1,27 @@
 WITH src AS (
     SELECT r.caller_service, r.callee_service, r.edge_kind_id, r.n, r.errors, r.duration_sum,
            r.duration_min, r.duration_max, r.buckets, r.counts
+    FROM otel_service_edge_hour_rollups AS r
+    WHERE r.hour_unix_nano >= $20 AND r.hour_unix_nano < $21
+      AND r.hour_unix_nano <> ALL($22::bigint[]) AND r.callee_service = $1
+    UNION ALL
+    SELECT r.caller_service, r.callee_service, r.edge_kind_id, r.n, r.errors, r.duration_sum,
+           r.duration_min, r.duration_max, r.buckets, r.counts
     FROM otel_service_edge_rollups AS r
-    WHERE r.minute_unix_nano >= $11 AND r.minute_unix_nano < $12
-      AND r.minute_unix_nano <> ALL($13::bigint[]) AND r.callee_service = $1
+    WHERE r.minute_unix_nano >= $2 AND r.minute_unix_nano < $3
+      AND r.minute_unix_nano <> ALL($4::bigint[]) AND r.callee_service = $1
+    UNION ALL
+    SELECT r.caller_service, r.callee_service, r.edge_kind_id, r.n, r.errors, r.duration_sum,
+           r.duration_min, r.duration_max, r.buckets, r.counts
+    FROM otel_service_edge_rollups AS r
+    WHERE r.minute_unix_nano >= $5 AND r.minute_unix_nano < $6
+      AND r.minute_unix_nano <> ALL($7::bigint[]) AND r.callee_service = $1
+    UNION ALL
+    SELECT r.caller_service, r.callee_service, r.edge_kind_id, r.n, r.errors, r.duration_sum,
+           r.duration_min, r.duration_max, r.buckets, r.counts
+    FROM otel_service_edge_rollups AS r
+    WHERE r.minute_unix_nano >= $8 AND r.minute_unix_nano < $9
+      AND r.minute_unix_nano <> ALL($10::bigint[]) AND r.callee_service = $1
     UNION ALL
     SELECT e.caller_service, e.callee_service, e.edge_kind_id, e.n, e.errors, e.duration_sum,
            e.duration_min, e.duration_max, e.buckets, e.counts
@@ -17,7 +35,7 @@ WITH src AS (
                  sum(e.duration_ns) AS total, min(e.duration_ns) AS low,
                  max(e.duration_ns) AS high
           FROM (SELECT * FROM otel_service_edges AS e
-     WHERE e.start_time_unix_nano >= $3 AND e.start_time_unix_nano < $4 AND e.callee_service = $2) AS e
+     WHERE e.start_time_unix_nano >= $12 AND e.start_time_unix_nano < $13 AND e.callee_service = $11) AS e
           GROUP BY 1, 2, 3, 4, 5) AS x
     GROUP BY 1, 2, 3, 4) AS e
     UNION ALL
@@ -33,7 +51,7 @@ WITH src AS (
                  sum(e.duration_ns) AS total, min(e.duration_ns) AS low,
                  max(e.duration_ns) AS high
           FROM (SELECT * FROM otel_service_edges AS e
-     WHERE e.start_time_unix_nano >= $6 AND e.start_time_unix_nano < $7 AND e.callee_service = $5) AS e
+     WHERE e.start_time_unix_nano >= $15 AND e.start_time_unix_nano < $16 AND e.callee_service = $14) AS e
           GROUP BY 1, 2, 3, 4, 5) AS x
     GROUP BY 1, 2, 3, 4) AS e
     UNION ALL
@@ -49,7 +67,7 @@ WITH src AS (
                  sum(e.duration_ns) AS total, min(e.duration_ns) AS low,
                  max(e.duration_ns) AS high
           FROM (SELECT * FROM otel_service_edges AS e
-     WHERE e.start_time_unix_nano >= $9 AND e.start_time_unix_nano < $10 AND e.callee_service = $8) AS e
+     WHERE e.start_time_unix_nano >= $18 AND e.start_time_unix_nano < $19 AND e.callee_service = $17) AS e
           GROUP BY 1, 2, 3, 4, 5) AS x
     GROUP BY 1, 2, 3, 4) AS e
 ), b AS (
@@ -68,4 +86,4 @@ SELECT b.caller_service, b.callee_service, b.edge_kind_id, sum(b.n) AS n,
 FROM b
 GROUP BY 1, 2, 3
 ORDER BY 4 DESC, 1, 2, 3
-LIMIT $14
+LIMIT $23

@@ -1,9 +1,9 @@
 WITH src AS (
     SELECT r.caller_service, r.callee_service, r.edge_kind_id, r.n, r.errors, r.duration_sum,
            r.duration_min, r.duration_max, r.buckets, r.counts
-    FROM otel_service_edge_rollups AS r
-    WHERE r.minute_unix_nano >= $6 AND r.minute_unix_nano < $7
-      AND r.minute_unix_nano <> ALL($8::bigint[]) AND false
+    FROM otel_service_edge_hour_rollups AS r
+    WHERE r.hour_unix_nano >= $6 AND r.hour_unix_nano < $7
+      AND r.hour_unix_nano <> ALL($8::bigint[]) AND false
     UNION ALL
     SELECT e.caller_service, e.callee_service, e.edge_kind_id, e.n, e.errors, e.duration_sum,
            e.duration_min, e.duration_max, e.buckets, e.counts

@@ -1,9 +1,16 @@
 WITH src AS (
+    SELECT r.hour_unix_nano AS minute_unix_nano, r.service_name, r.name, r.kind_id,
+           r.status_code_id, r.n, r.duration_sum, r.duration_min, r.duration_max, r.buckets,
+           r.counts
+    FROM otel_span_red_hour_rollups AS r
+    WHERE r.hour_unix_nano >= $15 AND r.hour_unix_nano < $16
+      AND r.hour_unix_nano <> ALL($17::bigint[]) AND (r.service_name = $1)
+    UNION ALL
     SELECT r.minute_unix_nano, r.service_name, r.name, r.kind_id, r.status_code_id, r.n,
            r.duration_sum, r.duration_min, r.duration_max, r.buckets, r.counts
     FROM otel_span_red_rollups AS r
-    WHERE r.minute_unix_nano >= $12 AND r.minute_unix_nano < $13
-      AND r.minute_unix_nano <> ALL($14::bigint[]) AND (r.service_name = $10)
+    WHERE r.minute_unix_nano >= $2 AND r.minute_unix_nano < $3
+      AND r.minute_unix_nano <> ALL($4::bigint[]) AND (r.service_name = $1)
     UNION ALL
     SELECT * FROM (SELECT x.minute_unix_nano, x.service_name, x.name, x.kind_id, x.status_code_id,
            sum(x.n)::bigint AS n, sum(x.total) AS duration_sum, min(x.low) AS duration_min,
@@ -17,7 +24,7 @@ WITH src AS (
                  min(s.end_time_unix_nano - s.start_time_unix_nano) AS low,
                  max(s.end_time_unix_nano - s.start_time_unix_nano) AS high
           FROM (SELECT * FROM otel_spans_fact AS s
-     WHERE s.start_time_unix_nano >= $2 AND s.start_time_unix_nano < $3 AND (s.resource_id IN (SELECT resource_id FROM otel_resources_dim WHERE service_name = $1))) AS s
+     WHERE s.start_time_unix_nano >= $6 AND s.start_time_unix_nano < $7 AND (s.resource_id IN (SELECT resource_id FROM otel_resources_dim WHERE service_name = $5))) AS s
           GROUP BY 1, 2, 3, 4, 5, 6) AS x
     GROUP BY 1, 2, 3, 4, 5) AS e
     UNION ALL
@@ -33,7 +40,7 @@ WITH src AS (
                  min(s.end_time_unix_nano - s.start_time_unix_nano) AS low,
                  max(s.end_time_unix_nano - s.start_time_unix_nano) AS high
           FROM (SELECT * FROM otel_spans_fact AS s
-     WHERE s.start_time_unix_nano >= $5 AND s.start_time_unix_nano < $6 AND (s.resource_id IN (SELECT resource_id FROM otel_resources_dim WHERE service_name = $4))) AS s
+     WHERE s.start_time_unix_nano >= $9 AND s.start_time_unix_nano < $10 AND (s.resource_id IN (SELECT resource_id FROM otel_resources_dim WHERE service_name = $8))) AS s
           GROUP BY 1, 2, 3, 4, 5, 6) AS x
     GROUP BY 1, 2, 3, 4, 5) AS e
     UNION ALL
@@ -49,11 +56,11 @@ WITH src AS (
                  min(s.end_time_unix_nano - s.start_time_unix_nano) AS low,
                  max(s.end_time_unix_nano - s.start_time_unix_nano) AS high
           FROM (SELECT * FROM otel_spans_fact AS s
-     WHERE s.start_time_unix_nano >= $8 AND s.start_time_unix_nano < $9 AND (s.resource_id IN (SELECT resource_id FROM otel_resources_dim WHERE service_name = $7))) AS s
+     WHERE s.start_time_unix_nano >= $12 AND s.start_time_unix_nano < $13 AND (s.resource_id IN (SELECT resource_id FROM otel_resources_dim WHERE service_name = $11))) AS s
           GROUP BY 1, 2, 3, 4, 5, 6) AS x
     GROUP BY 1, 2, 3, 4, 5) AS e
 ), g AS (
-    SELECT jsonb_build_array(to_jsonb(src.service_name), to_jsonb(src.name)) AS gk, src.minute_unix_nano / $11::bigint * $11::bigint AS bucket, src.* FROM src
+    SELECT jsonb_build_array(to_jsonb(src.service_name), to_jsonb(src.name)) AS gk, src.minute_unix_nano / $14::bigint * $14::bigint AS bucket, src.* FROM src
 ), a AS (
     SELECT g.gk, g.bucket, sum(g.n) AS n, sum(g.n) FILTER (WHERE g.status_code_id = 2) AS errors,
            sum(g.duration_sum) AS total, min(g.duration_min) AS low, max(g.duration_max) AS high

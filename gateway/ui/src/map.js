@@ -53,7 +53,9 @@ export function layout(nodes, edges) {
 }
 
 const pct = (r) => (r === null || r === undefined ? "–" : `${(r * 100).toFixed(r && r < 0.01 ? 2 : 1)}%`);
-const rate = (r) => (r === null || r === undefined ? "–" : `${r < 10 ? r.toFixed(3) : r.toFixed(1)}/s`);
+const rate = (r) => (r === null || r === undefined ? "–"
+  : r < 0.01 ? `${(r * 60).toFixed(2)}/min` : `${r < 10 ? r.toFixed(2) : r.toFixed(1)}/s`);
+const calls = (n) => `${n} call${n === 1 ? "" : "s"}`;
 
 function edgePath(a, b) {
   if (b.x > a.x) {  // forwards: right side of the caller to the left side of the callee
@@ -108,9 +110,9 @@ function MapDrawing({ graph, last }) {
       const { d, lx, ly } = edgePath(a, b);
       return html`<g class=${`map-edge${e.errorCount ? " has-error" : ""}`} data-caller=${name(e.caller)}
           data-callee=${name(e.callee)} data-kind=${e.kind}>
-        <title>${name(e.caller)} → ${name(e.callee)} (${e.kind}): ${e.callCount} calls, ${e.errorCount} errors, p50 ${fmt.duration(e.durationP50Ms)}, p95 ${fmt.duration(e.durationP95Ms)}, p99 ${fmt.duration(e.durationP99Ms)}</title>
+        <title>${name(e.caller)} → ${name(e.callee)} (${e.kind}): ${calls(e.callCount)}, ${e.errorCount} errors, p50 ${fmt.duration(e.durationP50Ms)}, p95 ${fmt.duration(e.durationP95Ms)}, p99 ${fmt.duration(e.durationP99Ms)}</title>
         <path d=${d} marker-end="url(#arrow)" />
-        <text x=${lx} y=${ly - 4} text-anchor="middle">${e.callCount} calls · ${e.errorCount} err</text>
+        <text x=${lx} y=${ly - 4} text-anchor="middle">${calls(e.callCount)} · ${e.errorCount} err</text>
         <text x=${lx} y=${ly + 10} text-anchor="middle">p95 ${fmt.duration(e.durationP95Ms)}</text>
       </g>`;
     })}

@@ -149,7 +149,7 @@ def test_service_map_draws_the_exact_edges_and_opens_a_search(page, stack, sent,
     assert x["map-web"] < x["map-pay"] == x["map-audit"] < x["map-worker"]
     # RED on the edges (drawn and listed) and on the nodes
     failed = page.locator(".map-edge[data-caller='map-web'][data-callee='map-pay']")
-    assert "1 calls · 1 err" in failed.text_content()
+    assert "1 call · 1 err" in failed.text_content()
     assert "has-error" in failed.get_attribute("class")
     row = page.locator("table.edges tbody tr", has_text="PRODUCER_CONSUMER").filter(
         has_text="map-worker")

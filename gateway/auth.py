@@ -7,7 +7,8 @@ carries none and runs nothing) and /api/ (downloads), answering 401 with
 `WWW-Authenticate: Bearer`, or 403 for a role that may not query. A websocket on /graphql
 may carry the header, or else send it in its `connection_init` payload
 (`{"authorization": "Bearer ..."}`), checked by `on_ws_connect`. /healthz, /readyz,
-/metrics and the static files stay open: they reveal no data. The verified Identity is
+/metrics, the static files and the browser UI's page (/ and /ui/) stay open: they reveal
+no data. The verified Identity is
 put in the request's state (`scope["state"]["identity"]`).
 """
 
@@ -20,7 +21,7 @@ import orjson
 from gateway import clients
 from ollygraph.auth import authenticator, identity
 
-OPEN_PREFIXES = ("/healthz", "/readyz", "/metrics", "/static/", "/favicon.ico")
+OPEN_PREFIXES = ("/healthz", "/readyz", "/metrics", "/static/", "/ui/", "/favicon.ico")
 
 
 class Guard:
@@ -42,7 +43,7 @@ class Guard:
                     return None
                 scope.setdefault("state", {})["identity"] = who
             return await self.app(scope, receive, send)
-        if _graphiql_page(scope):
+        if _graphiql_page(scope) or _ui_page(scope):
             return await self.app(scope, receive, send)
         try:
             who = await self.auth.identify(header, "query")
@@ -97,6 +98,12 @@ def _graphiql_page(scope: dict) -> bool:
     (GraphQLApp.should_render_graphql_ide)."""
     accept = _header(scope, b"accept") or ""
     return scope["method"] == "GET" and scope["path"] == "/graphql" and "text/html" in accept
+
+
+def _ui_page(scope: dict) -> bool:
+    """A GET of / : the browser UI's page, static like its /ui/ assets; the UI asks for a
+    key and sends it on its own requests (docs/ui.md)."""
+    return scope["method"] in ("GET", "HEAD") and scope["path"] == "/"
 
 
 async def _refuse(send: Any, status: int, code: str, message: str) -> None:

@@ -1,13 +1,47 @@
-// GraphQL over HTTP (POST /graphql) and subscriptions over graphql-transport-ws.
+// GraphQL over HTTP (POST /graphql) and subscriptions over graphql-transport-ws. With
+// auth on, the gateway answers 401 without a key: the UI then asks for one (KeyPrompt in
+// main.js), keeps it in sessionStorage (this tab only, gone when it closes) and sends it
+// as `authorization: Bearer` on every fetch and in the websocket's connection_init.
 export const ENDPOINT = "/graphql";
+const KEY = "ollygraph.key";
+
+/** The key or token of this tab, or "". */
+export function credential() {
+  try { return sessionStorage.getItem(KEY) || ""; } catch { return ""; }
+}
+
+/** The auth state the shell shows: null (fine), or {refused: bool} when a key is needed. */
+export const auth = { need: null, listeners: new Set() };
+
+function needKey(refused) {
+  auth.need = { refused };
+  for (const listener of auth.listeners) listener(auth.need);
+}
+
+/** Keep a key for this tab (an empty one forgets it). */
+export function setCredential(key) {
+  if (key) sessionStorage.setItem(KEY, key); else sessionStorage.removeItem(KEY);
+  auth.need = null;
+  for (const listener of auth.listeners) listener(null);
+}
+
+function authHeaders() {
+  const key = credential();
+  return key ? { authorization: `Bearer ${key}` } : {};
+}
 
 /** POST one operation; resolves to `data`, rejects with the errors' messages. */
 export async function query(text, variables = {}) {
   const response = await fetch(ENDPOINT, {
     method: "POST",
-    headers: { "content-type": "application/json", accept: "application/json" },
+    headers: { "content-type": "application/json", accept: "application/json", ...authHeaders() },
     body: JSON.stringify({ query: text, variables }),
   });
+  if (response.status === 401 || response.status === 403) {  // no key, a wrong one, or a role that may not query
+    needKey(Boolean(credential()));
+    throw new Error(credential() ? `the gateway refused this key (${response.status})`
+      : "the gateway needs an API key or token (401)");
+  }
   let body;
   try {
     body = await response.json();
@@ -32,7 +66,7 @@ export function subscribe(text, variables, onData, onError) {
   url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
   const ws = new WebSocket(url, "graphql-transport-ws");
   let closed = false;
-  ws.onopen = () => ws.send(JSON.stringify({ type: "connection_init", payload: {} }));
+  ws.onopen = () => ws.send(JSON.stringify({ type: "connection_init", payload: authHeaders() }));
   ws.onmessage = (event) => {
     const message = JSON.parse(event.data);
     if (message.type === "connection_ack") {
@@ -47,6 +81,7 @@ export function subscribe(text, variables, onData, onError) {
     }
   };
   ws.onclose = (event) => {
+    if (!closed && (event.code === 4401 || event.code === 4403)) needKey(Boolean(credential()));
     if (!closed) onError(`connection closed (${event.code}${event.reason ? ": " + event.reason : ""})`);
   };
   return () => {

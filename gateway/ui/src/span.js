@@ -13,7 +13,7 @@ function Pairs({ title, object }) {
   </tbody></table></section>`;
 }
 
-export function SpanDetail({ node, onClose }) {
+export function SpanDetail({ node, onClose, criticalMs }) {
   const span = node.span;
   return html`<aside class="span-detail" aria-label="Span detail">
     <header><h2>${span.name}</h2>
@@ -22,6 +22,9 @@ export function SpanDetail({ node, onClose }) {
       <div><dt>Service</dt><dd>${span.service}</dd></div>
       <div><dt>Kind</dt><dd>${span.kind}</dd></div>
       <div><dt>Duration</dt><dd>${fmt.duration(span.durationMs)}</dd></div>
+      <div><dt>Self time</dt><dd>${fmt.duration(span.selfTimeMs)}</dd></div>
+      <div><dt>Critical path</dt><dd class="critical-path">${criticalMs === undefined ? "not on it"
+        : `${fmt.duration(criticalMs)} on it`}</dd></div>
       <div><dt>Starts at</dt><dd>+${fmt.duration(node.offset)}</dd></div>
       <div><dt>Status</dt><dd class=${span.status.code === "ERROR" ? "error" : ""}>
         ${span.status.code}${span.status.message ? `: ${span.status.message}` : ""}</dd></div>

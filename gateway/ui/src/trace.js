@@ -1,8 +1,9 @@
-// The trace view: ONE GraphQL request (TRACE) fetches the trace, its spans and their
-// logs; the waterfall, span detail and logs panel are computed from that answer. Its
-// lists are sized to stay under the gateway's default query cost with 10,000 spans:
-// EVENTS_SHOWN events and LINKS_SHOWN links per span (the span detail says when more may
-// exist; GraphiQL, one click away, fetches them all).
+// The trace view: ONE GraphQL request (TRACE) fetches the trace, its spans (with their
+// self time), its critical path and its logs; the waterfall (critical path outlined),
+// span detail (self time, time on the critical path) and logs panel are computed from
+// that answer. Its lists are sized to stay under the gateway's default query cost with
+// 10,000 spans: EVENTS_SHOWN events and LINKS_SHOWN links per span (the span detail says
+// when more may exist; GraphiQL, one click away, fetches them all).
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { html } from "./html.js";
 import { graphiqlHref, query } from "./gql.js";
@@ -16,8 +17,10 @@ export const EVENTS_SHOWN = 50, LINKS_SHOWN = 20;
 export const TRACE = `query TraceView($traceId: ID!) {
   trace(traceId: $traceId) {
     traceId rootName rootService startTime durationMs spanCount errorCount status services
+    criticalPath { spanId durationMs }
     spans(first: 10000) {
       spanId parentSpanId name kind service startTimeUnixNano durationMs traceState
+      selfTimeMs
       status { code message }
       semanticType attributes
       http { method route url statusCode scheme serverAddress userAgent }
@@ -32,10 +35,14 @@ export const TRACE = `query TraceView($traceId: ID!) {
   }
 }`;
 
-/** The critical path's span ids when the gateway serves them (a `criticalPath` field of
- * Trace); null until then: the waterfall highlights nothing rather than guess. */
+/** The critical path as the gateway computes it (`Trace.criticalPath`, its segments
+ * oldest first): span id -> the milliseconds of that span on the path. */
 export function criticalPath(trace) {
-  return trace.criticalPath ? new Set(trace.criticalPath.map((s) => s.spanId)) : null;
+  const onPath = new Map();
+  for (const segment of trace.criticalPath) {
+    onPath.set(segment.spanId, (onPath.get(segment.spanId) || 0) + segment.durationMs);
+  }
+  return onPath;
 }
 
 export function TraceView({ traceId, params }) {
@@ -57,6 +64,7 @@ export function TraceView({ traceId, params }) {
 
 function TraceBody({ trace, received, params, link }) {
   const tree = useMemo(() => buildTree(trace.spans, trace.logs), [trace]);
+  const critical = useMemo(() => criticalPath(trace), [trace]);
   const selected = params.span ? tree.byId.get(params.span) : null;
   useEffect(() => {
     // the render time: from the parsed response to the first frame with the waterfall
@@ -84,8 +92,8 @@ function TraceBody({ trace, received, params, link }) {
     </header>
     <div class="trace-body">
       <${Waterfall} tree=${tree} selected=${selected?.spanId} onSelect=${select}
-        highlight=${criticalPath(trace)} />
-      ${selected ? html`<${SpanDetail} node=${selected} tree=${tree}
+        highlight=${critical} />
+      ${selected ? html`<${SpanDetail} node=${selected} tree=${tree} criticalMs=${critical.get(selected.spanId)}
         onClose=${() => navigate("trace", trace.traceId, { ...params, span: "" }, true)} />` : null}
     </div>
     <${LogsPanel} logs=${trace.logs} tree=${tree} params=${params}

@@ -92,3 +92,51 @@ def big_trace(stack, spans: int, service: str) -> Sent:
     root.end(end_time=t0 + 1000 * MS)
     provider.shutdown()
     return Sent(_hex(root), "big root", names)
+
+
+def parallel_trace(stack, service: str = "ui-cp") -> Sent:
+    """root (0-100 ms) -> A (10-60 ms), B (20-40 ms: inside A's time, so off the path),
+    C (70-90 ms). By hand: the critical path is root, A and C; self times root 30 ms
+    (100 - 50 - 20), A 50, B 20, C 20 ms."""
+    t0 = time.time_ns() - 7_200_000 * MS  # 2 h ago: out of the other tests' last hour
+    with stack.sdk(service) as (tracer, _):
+        root = tracer.start_span("cp root", kind=SpanKind.SERVER, start_time=t0)
+        context = trace.set_span_in_context(root)
+        for name, start, end in (("cp A", 10, 60), ("cp B", 20, 40), ("cp C", 70, 90)):
+            tracer.start_span(name, context=context, start_time=t0 + start * MS).end(
+                end_time=t0 + end * MS)
+        root.end(end_time=t0 + 100 * MS)
+    return Sent(_hex(root), "cp root", ["cp root", "cp A", "cp B", "cp C"])
+
+
+def multi_service_trace(stack) -> Sent:
+    """map-web GET /checkout (SERVER) -> its CLIENT POST /pay -> map-pay POST /pay (SERVER,
+    ERROR) -> its PRODUCER publish -> map-worker process (CONSUMER); map-web's root also
+    has an INTERNAL child in map-audit. The edges, by hand: map-web -> map-pay
+    CLIENT_SERVER (1 call, failed), map-pay -> map-worker PRODUCER_CONSUMER,
+    map-web -> map-audit PARENT_CHILD."""
+    t0 = time.time_ns() - 7_200_000 * MS  # 2 h ago: out of the other tests' last hour
+    with stack.sdk("map-web") as (web, _), stack.sdk("map-pay") as (pay, _), \
+            stack.sdk("map-worker") as (worker, _), stack.sdk("map-audit") as (audit, _):
+        root = web.start_span("GET /checkout", kind=SpanKind.SERVER, start_time=t0)
+        inside = trace.set_span_in_context(root)
+        client = web.start_span("POST /pay", kind=SpanKind.CLIENT, context=inside,
+                                start_time=t0 + 5 * MS)
+        server = pay.start_span("POST /pay", kind=SpanKind.SERVER,
+                                context=trace.set_span_in_context(client), start_time=t0 + 6 * MS)
+        producer = pay.start_span("publish paid", kind=SpanKind.PRODUCER,
+                                  context=trace.set_span_in_context(server),
+                                  start_time=t0 + 10 * MS)
+        worker.start_span("process paid", kind=SpanKind.CONSUMER,
+                          context=trace.set_span_in_context(producer),
+                          start_time=t0 + 12 * MS).end(end_time=t0 + 30 * MS)
+        producer.end(end_time=t0 + 11 * MS)
+        server.set_status(Status(StatusCode.ERROR, "payment refused"))
+        server.end(end_time=t0 + 40 * MS)
+        client.end(end_time=t0 + 41 * MS)
+        audit.start_span("record checkout", context=inside,
+                         start_time=t0 + 45 * MS).end(end_time=t0 + 50 * MS)
+        root.end(end_time=t0 + 60 * MS)
+    return Sent(_hex(root), "GET /checkout",
+                ["GET /checkout", "POST /pay", "POST /pay", "publish paid", "process paid",
+                 "record checkout"])

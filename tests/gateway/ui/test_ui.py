@@ -24,6 +24,8 @@ pytestmark = pytest.mark.db
 def sent(stack) -> dict[str, telemetry.Sent]:
     demo.run(Settings(), endpoint=stack.otlp, iterations=4)  # order 1003 fails
     return {"shop": telemetry.shop_trace(stack),
+            "cp": telemetry.parallel_trace(stack),
+            "map": telemetry.multi_service_trace(stack),
             "big": telemetry.big_trace(stack, 500, "ui-big"),
             "huge": telemetry.big_trace(stack, 10_000, "ui-huge")}
 
@@ -110,6 +112,63 @@ def test_the_graphiql_link_opens_the_same_query_prefilled(page, stack, sent):
     page.wait_for_selector("#graphiql")
     page.wait_for_function("document.body.innerText.includes('TraceView')")
     assert shop.trace_id in page.locator("#graphiql").inner_text()
+
+
+def test_critical_path_rows_are_marked_and_the_detail_shows_self_time(page, stack, sent):
+    requests = graphql_posts(page)
+    open_trace(page, stack, sent["cp"].trace_id)
+    assert len(requests) == 1 and "criticalPath" in requests[0]["query"]
+    names = [n.split("ui-cp", 1)[1].strip() for n in page.locator(
+        ".wf-row.critical .span-name").all_inner_texts()]
+    assert names == ["cp root", "cp A", "cp C"]  # B runs inside A's time: not on the path
+    detail = page.locator(".span-detail")
+    expected = {"cp root": ("30.0 ms", "30.0 ms on it"), "cp A": ("50.0 ms", "50.0 ms on it"),
+                "cp B": ("20.0 ms", "not on it"), "cp C": ("20.0 ms", "20.0 ms on it")}
+    for name, (self_time, on_path) in expected.items():
+        page.locator(f".wf-row .span-name[title='ui-cp: {name}']").click()
+        page.wait_for_selector(f".span-detail h2:has-text('{name}')")
+        text = detail.inner_text()
+        assert f"Self time\n{self_time}" in text, text
+        assert f"Critical path\n{on_path}" in text, text
+    assert len(requests) == 1
+
+
+def test_service_map_draws_the_exact_edges_and_opens_a_search(page, stack, sent, shots):
+    requests = graphql_posts(page)
+    page.goto(f"{stack.url}/#/map?last=6h")
+    page.wait_for_selector(".map-edge[data-caller='map-web']")
+    assert len(requests) == 1 and "serviceGraph" in requests[0]["query"]
+    edges = {(e.get_attribute("data-caller"), e.get_attribute("data-callee"),
+              e.get_attribute("data-kind")) for e in page.locator(".map-edge").all()}
+    assert {e for e in edges if e[0].startswith("map-") or e[1].startswith("map-")} == {
+        ("map-web", "map-pay", "CLIENT_SERVER"), ("map-pay", "map-worker", "PRODUCER_CONSUMER"),
+        ("map-web", "map-audit", "PARENT_CHILD")}
+    # layered by call depth: web, then pay and audit, then worker
+    x = {s: float(page.locator(f".map-node[data-service='{s}'] rect").get_attribute("x"))
+         for s in ("map-web", "map-pay", "map-audit", "map-worker")}
+    assert x["map-web"] < x["map-pay"] == x["map-audit"] < x["map-worker"]
+    # RED on the edges (drawn and listed) and on the nodes
+    failed = page.locator(".map-edge[data-caller='map-web'][data-callee='map-pay']")
+    assert "1 call · 1 err" in failed.text_content()
+    assert "has-error" in failed.get_attribute("class")
+    row = page.locator("table.edges tbody tr", has_text="PRODUCER_CONSUMER").filter(
+        has_text="map-worker")
+    cells = row.inner_text().split("\t")
+    assert cells[:4] == ["map-pay", "map-worker", "PRODUCER_CONSUMER", "1"]
+    assert cells[5] == "0 (0.0%)"
+    assert all(cell.endswith(" ms") for cell in cells[6:9]), cells  # p50, p95, p99
+    worker = page.locator(".map-node[data-service='map-worker']").text_content()
+    assert "0.0% err" in worker and "p95 " in worker and " ms" in worker, worker
+    page.screenshot(path=str(shots / "service-map.png"), full_page=True)
+    # the time range is in the URL; a node opens the search of its traces
+    page.select_option("select[name=last]", "24h")
+    page.wait_for_function("location.hash.includes('last=24h')")
+    page.wait_for_selector(".service-map [aria-busy=false] .map-node[data-service='map-web']")
+    page.locator(".map-node[data-service='map-web']").click()
+    page.wait_for_function("location.hash.startsWith('#/search') && "
+                           "location.hash.includes('service=map-web')")
+    assert "last=24h" in page.evaluate("location.hash")
+    page.wait_for_selector("table.traces tbody tr:has-text('GET /checkout')")
 
 
 def test_a_500_span_trace_renders_fast(page, stack, sent, shots):
@@ -247,7 +306,7 @@ def test_live_tail_shows_spans_as_they_are_committed(page, stack, sent):
 
 
 @pytest.mark.parametrize("view", ["search?last=1h", "trace/{shop}", "trace/{shop}?span={span}",
-                                  "red", "live"])
+                                  "map?last=1h", "red", "live"])
 def test_no_accessibility_violations(page, stack, sent, view):
     from axe_playwright_python.sync_playwright import Axe
 

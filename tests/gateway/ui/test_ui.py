@@ -324,7 +324,8 @@ def test_readme_screenshot_of_the_demo_trace_view(page, stack, sent, shots):
     """The demo's AI-agent workflow in the trace view, an LLM call selected, as the README
     shows it (docs/img/trace.png is a copy of this screenshot)."""
     trace_id = stack.gql("""{ traces(filter: {timeRange: {last: "1h"},
-        rootService: "support-agent", rootName: "support.workflow"}, first: 1) { nodes { traceId } } }""")[
+        rootService: "support-agent", rootName: "support.workflow"}, first: 1) {
+        nodes { traceId } } }""")[
         "traces"]["nodes"][0]["traceId"]
     page.set_viewport_size({"width": 1280, "height": 720})
     open_trace(page, stack, trace_id)

@@ -112,11 +112,17 @@ def columns(keys: Sequence[tuple[Any, ...]], width: int) -> list[list[Any]]:
 
 
 def forget(group: object) -> None:
-    """Empty the caches of the loaders a loader group holds (as attributes, or in a dict
-    of them), keeping the loaders: a long-lived context (a live subscription's) drops
-    what it loaded without paying for new loaders (and their SQL) each time."""
+    """Empty the caches of a loader group: its loaders (held as attributes, or in a dict
+    of them) are kept with their caches cleared, any other dict it holds (what it worked
+    out from loaded rows, such as a trace's analysis) is emptied. A long-lived context (a
+    live subscription's) so drops what it loaded without paying for new loaders (and
+    their SQL) each time."""
     for value in vars(group).values():
-        held = value.values() if isinstance(value, dict) else (value,)
-        for loader in held:
-            if isinstance(loader, DataLoader):
-                loader.clear_all()
+        if isinstance(value, DataLoader):
+            value.clear_all()
+        elif isinstance(value, dict):
+            if all(isinstance(loader, DataLoader) for loader in value.values()):
+                for loader in value.values():
+                    loader.clear_all()
+            else:
+                value.clear()

@@ -271,6 +271,44 @@ def test_a_quiet_trace_is_sent_again_as_it_stands(stack):
     assert QUIET - 1 <= waited <= QUIET * 3
 
 
+ANALYSED = """subscription ($filter: TraceFilter) {
+  traces(filter: $filter) { cursor nodes { traceId serviceBreakdown { spanCount } } }
+}"""
+
+
+def test_a_trace_sent_again_is_analysed_as_it_then_stands(stack):
+    """A subscription's context lives across batches: what it worked out of a trace's
+    spans for one batch (its analysis) is not reused for the next."""
+    service = f"analysed-{uuid.uuid4().hex[:6]}"
+
+    def root() -> Any:
+        with stack.sdk(service) as (tracer, _):
+            span = tracer.start_span("GET /analysed")
+            span.end()
+        return span
+
+    def child(parent: Any) -> None:
+        with stack.sdk(service) as (tracer, _):
+            tracer.start_span("SELECT", context=trace.set_span_in_context(parent)).end()
+
+    async def main() -> list[int]:
+        live = await Live.open(stack)
+        sid = await live.subscribe(ANALYSED, filter={"service": service})
+        await live.started(sid)
+        span = await asyncio.to_thread(root)
+        trace_id = f"{span.get_span_context().trace_id:032x}"
+        counts = lambda n: sum(s["spanCount"] for s in n["serviceBreakdown"])  # noqa: E731
+        first, _ = await live.until(sid, "traces", lambda n: n["traceId"] == trace_id)
+        await asyncio.to_thread(child, span)
+        gained, _ = await live.until(
+            sid, "traces", lambda n: n["traceId"] == trace_id and counts(n) == 2)
+        await live.close()
+        return [counts(n) for n in first + gained]
+
+    counts = run(main())  # a quiet-period send in between repeats 1
+    assert counts[0] == 1 and counts[-1] == 2
+
+
 POINTS = """subscription ($name: String!, $filter: [AttributeFilter!], $service: String) {
   metricPoints(name: $name, filter: $filter, service: $service) {
     cursor nodes { value attributes }

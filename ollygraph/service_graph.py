@@ -47,15 +47,26 @@ ROLL_MINUTES = QUERIES.insert_edge_rollups + "\n" + _rows(QUERIES.edges_of_minut
 async def resolve(conn: Any, spans: list[tuple], links: list[tuple],
                   service_names: Mapping[int, str | None]) -> set[int]:
     """Write the edges of a batch's stored span rows (store.SPANS columns) and link rows
-    (store.LINKS columns); returns the minutes edges were written to."""
-    columns: list[list] = [[] for _ in range(9)]
-    for row in spans:
-        for column, value in zip(columns, (row[0], row[1], row[2], row[3], row[4], row[5],
-                                           row[9], row[10], service_names.get(row[12])),
-                                 strict=True):
-            column.append(value)
-    rows = await conn.fetch(RESOLVE, *columns, [r[0] for r in links], [r[3] for r in links],
-                            [r[4] for r in links])
+    (store.LINKS columns); returns the minutes edges were written to.
+
+    A parent or linked span of the same batch and the same service makes no edge and
+    leaves nothing to wait for: such pairs (most of them) are left out here, and the
+    statement only looks for the others."""
+    services = [service_names.get(row[12]) for row in spans]
+    service_of = {(row[3], row[4]): s for row, s in zip(spans, services, strict=True)}
+    missing = object()
+
+    def elsewhere(trace_id: bytes, span_id: bytes | None, service: str | None) -> bool:
+        return span_id is not None and service_of.get((trace_id, span_id), missing) != service
+
+    columns = [[row[i] for row in spans] for i in (0, 1, 2, 3, 4)]
+    parents = [row[5] if elsewhere(row[3], row[5], s) else None
+               for row, s in zip(spans, services, strict=True)]
+    by_pk = {row[0]: s for row, s in zip(spans, services, strict=True)}
+    links = [r for r in links if elsewhere(r[3], r[4], by_pk.get(r[0]))]
+    rows = await conn.fetch(RESOLVE, *columns, parents, [row[9] for row in spans],
+                            [row[10] for row in spans], services, [r[0] for r in links],
+                            [r[3] for r in links], [r[4] for r in links])
     return {r[0] for r in rows}
 
 

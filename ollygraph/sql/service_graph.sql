@@ -54,6 +54,13 @@ WITH b AS (
     FROM unnest($10::bigint[], $11::bytea[], $12::bytea[]) AS l(span_pk, trace_id, span_id)
     JOIN b ON b.span_pk = l.span_pk
 ), found AS (
+    -- the other span in the same batch (most parents: no lookup), else among those stored
+    (SELECT DISTINCT ON (w.span_pk, w.is_link, w.trace_id, w.span_id)
+            w.*, true AS found, p.service AS caller_service, p.kind_id AS caller_kind_id,
+            p.status_code_id AS caller_status_id
+     FROM wants AS w JOIN b AS p ON p.trace_id = w.trace_id AND p.span_id = w.span_id
+     ORDER BY w.span_pk, w.is_link, w.trace_id, w.span_id, p.start_ns)
+    UNION ALL
     SELECT w.*, p.found, p.service AS caller_service, p.kind_id AS caller_kind_id,
            p.status_code_id AS caller_status_id
     FROM wants AS w
@@ -64,6 +71,7 @@ WITH b AS (
         FROM otel_spans_fact AS s
         WHERE s.trace_id = w.trace_id AND s.span_id = w.span_id
         ORDER BY s.start_time_unix_nano LIMIT 1) AS p ON true
+    WHERE NOT EXISTS (SELECT FROM b WHERE b.trace_id = w.trace_id AND b.span_id = w.span_id)
 ), waits AS (
     INSERT INTO otel_service_edge_waits
         (start_time_unix_nano, span_pk, trace_id, span_id, is_link, callee_service,
